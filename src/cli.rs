@@ -1,0 +1,402 @@
+//! Every command-line type: one clap-derive tree, so help, completions and man pages come
+//! from the same source as parsing.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+fn duration(s: &str) -> Result<Duration, String> {
+    crate::duration::parse(s)
+}
+
+/// Run AIOpsLab problems and shell jobs through a durable PostgreSQL queue.
+#[derive(Debug, Parser)]
+#[command(name = "aiops", version, about, long_about = None, propagate_version = true)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: GlobalArgs,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Flags every command accepts.
+#[derive(Debug, Args, Clone)]
+pub struct GlobalArgs {
+    /// PostgreSQL URL; without it DATABASE_URL, else the embedded instance
+    #[arg(long, global = true, env = "AIOPS_DATABASE_URL", value_name = "URL", hide_env_values = true)]
+    pub database_url: Option<String>,
+    /// Output format: tables for people, one JSON document for scripts
+    #[arg(short, long, global = true, value_enum, default_value_t = OutputFormat::Table)]
+    pub output: OutputFormat,
+    /// Print only data (ids, tables, JSON); no progress or notes
+    #[arg(short, long, global = true)]
+    pub quiet: bool,
+    /// More diagnostics on stderr (repeat for more); AIOPS_LOG or RUST_LOG filter too
+    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
+    pub verbose: u8,
+    /// When to use colour (NO_COLOR is honoured)
+    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
+    pub color: ColorChoice,
+}
+
+/// How data is printed on stdout.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum OutputFormat {
+    /// Human tables and text
+    Table,
+    /// Exactly one JSON document
+    Json,
+}
+
+/// Colour policy.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    /// Colour when stderr is a terminal and NO_COLOR is unset
+    Auto,
+    /// Always colour
+    Always,
+    /// Never colour
+    Never,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Create a task (prints its id), or many with --from
+    Submit(SubmitArgs),
+    /// List tasks, or show every field of one
+    Status(StatusArgs),
+    /// Print a task's log
+    Logs(LogsArgs),
+    /// Cancel tasks: pending at once, running by stopping their process
+    Cancel(CancelArgs),
+    /// Re-queue failed, timed-out or cancelled tasks for one more attempt
+    Retry(RetryArgs),
+    /// List workers, or show one
+    Workers(WorkersArgs),
+    /// Run a worker bound to one cluster
+    Worker(WorkerArgs),
+    /// The problem catalog
+    Problems(ProblemsArgs),
+    /// Schema and the embedded PostgreSQL instance
+    Db(DbArgs),
+    /// Print shell completions
+    Completions(CompletionsArgs),
+    /// Write man pages into a directory
+    Man(ManArgs),
+}
+
+/// `submit`.
+#[derive(Debug, Args)]
+#[command(after_help = "Examples:\n  aiops submit noop_detection_hotel_reservation-1 --agent-config '{\"agent\":\"my_agents:GPTAgent\"}'\n  aiops submit misconfig_app_hotel_res-detection-1 --max-steps 20 --timeout 45m --wait\n  aiops submit --from tasks.jsonl")]
+pub struct SubmitArgs {
+    /// Problem id, e.g. noop_detection_hotel_reservation-1
+    #[arg(required_unless_present = "from", conflicts_with = "from")]
+    pub problem_id: Option<String>,
+    /// Bulk: one JSON task request per line from FILE or - (stdin); all or nothing
+    #[arg(long, value_name = "FILE")]
+    pub from: Option<PathBuf>,
+    /// Agent configuration: a JSON object, or @FILE holding one
+    #[arg(long, value_name = "JSON|@FILE")]
+    pub agent_config: Option<String>,
+    /// Most agent steps (1-1000) [default: 30]
+    #[arg(long, value_name = "N")]
+    pub max_steps: Option<i64>,
+    /// Time limit of one attempt, e.g. 45m (1s-24h) [default: 30m]
+    #[arg(long, value_name = "DUR", value_parser = duration)]
+    pub timeout: Option<Duration>,
+    /// Priority 0-10, higher runs first [default: 5]
+    #[arg(long, value_name = "N")]
+    pub priority: Option<i64>,
+    /// Attempts before the task fails for good (1-20) [default: 3]
+    #[arg(long, value_name = "N")]
+    pub max_attempts: Option<i64>,
+    /// Queue name [default: default]
+    #[arg(long, value_name = "Q")]
+    pub queue: Option<String>,
+    /// Only workers of this backend may run it
+    #[arg(long, value_name = "TYPE", value_parser = ["kind", "existing", "none"])]
+    pub backend: Option<String>,
+    /// Extra parameter KEY=VALUE (VALUE parsed as JSON when it is JSON); repeatable
+    #[arg(long = "param", value_name = "K=V")]
+    pub params: Vec<String>,
+    /// Metadata KEY=VALUE (VALUE parsed as JSON when it is JSON); repeatable
+    #[arg(long = "metadata", value_name = "K=V")]
+    pub metadata: Vec<String>,
+    /// POST the finished task here (http or https)
+    #[arg(long, value_name = "URL")]
+    pub callback_url: Option<String>,
+    /// Submitting the same key again returns the existing task
+    #[arg(long, value_name = "KEY")]
+    pub idempotency_key: Option<String>,
+    /// Start no earlier than this long from now
+    #[arg(long, value_name = "DUR", value_parser = duration, conflicts_with = "run_at")]
+    pub delay: Option<Duration>,
+    /// Start no earlier than this RFC 3339 time
+    #[arg(long, value_name = "TIME")]
+    pub run_at: Option<String>,
+    /// Accept a problem id the catalog does not know
+    #[arg(long)]
+    pub allow_unknown: bool,
+    /// Block until the task ends; exit 0 completed, 10 failed, 11 timeout, 12 cancelled, 13 wait expired
+    #[arg(long, conflicts_with = "from")]
+    pub wait: bool,
+    /// With --wait: stream the task's log meanwhile
+    #[arg(long, requires = "wait")]
+    pub follow: bool,
+    /// With --wait: give up after this long (exit 13)
+    #[arg(long, value_name = "DUR", value_parser = duration, requires = "wait")]
+    pub wait_timeout: Option<Duration>,
+}
+
+/// `status`.
+#[derive(Debug, Args)]
+pub struct StatusArgs {
+    /// Task ids or unique prefixes (8+ hex characters); none lists tasks
+    pub ids: Vec<String>,
+    /// Only these statuses, comma separated
+    #[arg(long, value_name = "S,...")]
+    pub status: Option<String>,
+    /// Only this problem id
+    #[arg(long, value_name = "P")]
+    pub problem: Option<String>,
+    /// Only tasks of this worker
+    #[arg(long, value_name = "W")]
+    pub worker: Option<String>,
+    /// Only this queue
+    #[arg(long, value_name = "Q")]
+    pub queue: Option<String>,
+    /// Only tasks created within this long, e.g. 2h
+    #[arg(long, value_name = "DUR", value_parser = duration)]
+    pub since: Option<Duration>,
+    /// Most tasks listed
+    #[arg(long, value_name = "N", default_value_t = 20)]
+    pub limit: i64,
+}
+
+/// `logs`.
+#[derive(Debug, Args)]
+pub struct LogsArgs {
+    /// Task id or unique prefix
+    pub id: String,
+    /// Keep printing new lines until the task ends
+    #[arg(short, long)]
+    pub follow: bool,
+    /// Only the last N lines
+    #[arg(long, value_name = "N")]
+    pub tail: Option<i64>,
+    /// Only this level or worse (debug, info, warning, error, critical)
+    #[arg(long, value_name = "L")]
+    pub level: Option<crate::log::LogLevel>,
+    /// Only lines from within this long, e.g. 10m
+    #[arg(long, value_name = "DUR", value_parser = duration)]
+    pub since: Option<Duration>,
+    /// Only this attempt
+    #[arg(long, value_name = "N")]
+    pub attempt: Option<i32>,
+}
+
+/// `cancel`.
+#[derive(Debug, Args)]
+pub struct CancelArgs {
+    /// Task ids or unique prefixes
+    #[arg(required_unless_present = "all", conflicts_with = "all")]
+    pub ids: Vec<String>,
+    /// Why (kept on the task)
+    #[arg(long, value_name = "TEXT")]
+    pub reason: Option<String>,
+    /// Cancel every matching pending task (needs --status pending)
+    #[arg(long, requires = "status")]
+    pub all: bool,
+    /// With --all: which status to cancel (only pending is accepted)
+    #[arg(long, value_name = "S")]
+    pub status: Option<String>,
+    /// With --all: only this problem id
+    #[arg(long, value_name = "P", requires = "all")]
+    pub problem: Option<String>,
+    /// With --all: only this queue
+    #[arg(long, value_name = "Q", requires = "all")]
+    pub queue: Option<String>,
+    /// Do not ask for confirmation
+    #[arg(short = 'y', long)]
+    pub yes: bool,
+}
+
+/// `retry`.
+#[derive(Debug, Args)]
+pub struct RetryArgs {
+    /// Task ids or unique prefixes
+    #[arg(required = true)]
+    pub ids: Vec<String>,
+}
+
+/// `workers`.
+#[derive(Debug, Args)]
+pub struct WorkersArgs {
+    /// Show this worker in detail
+    pub id: Option<String>,
+}
+
+/// `worker`.
+#[derive(Debug, Args)]
+pub struct WorkerArgs {
+    #[command(subcommand)]
+    pub command: WorkerCommand,
+}
+
+/// `worker …` subcommands.
+#[derive(Debug, Subcommand)]
+pub enum WorkerCommand {
+    /// Claim and run tasks on one cluster until stopped
+    Run(WorkerRunArgs),
+}
+
+/// Which cluster a worker drives.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Backend {
+    /// A kind cluster named --cluster (found, or made with --create-cluster)
+    Kind,
+    /// An existing cluster reached through --kubeconfig
+    Existing,
+    /// No cluster (plain shell jobs)
+    None,
+}
+
+impl Backend {
+    /// The name stored on workers and matched against tasks' backend_type.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Backend::Kind => "kind",
+            Backend::Existing => "existing",
+            Backend::None => "none",
+        }
+    }
+}
+
+/// `worker run`.
+#[derive(Debug, Args)]
+#[command(after_help = "Examples:\n  aiops worker run --cluster aiops-1 --create-cluster\n  aiops worker run --cluster local --backend none --exec './run-task.sh' --drain")]
+pub struct WorkerRunArgs {
+    /// Cluster this worker owns (one live worker per cluster)
+    #[arg(long, value_name = "NAME")]
+    pub cluster: String,
+    /// Cluster backend
+    #[arg(long, value_enum, default_value_t = Backend::Kind)]
+    pub backend: Backend,
+    /// Worker id [default: the cluster name]
+    #[arg(long, value_name = "ID")]
+    pub id: Option<String>,
+    /// Queues to serve; repeatable [default: default]
+    #[arg(long = "queue", value_name = "Q")]
+    pub queues: Vec<String>,
+    /// Tasks run at once
+    #[arg(long, value_name = "N", default_value_t = 1)]
+    pub concurrency: u32,
+    /// Run each task with `sh -c CMD` instead of the AIOpsLab runner
+    #[arg(long, value_name = "CMD")]
+    pub exec: Option<String>,
+    /// Python for the AIOpsLab runner
+    #[arg(long, value_name = "PATH", default_value = "python3")]
+    pub python: String,
+    /// Kubeconfig of the cluster (backend existing)
+    #[arg(long, value_name = "FILE")]
+    pub kubeconfig: Option<PathBuf>,
+    /// kind config used with --create-cluster / --recreate-cluster
+    #[arg(long, value_name = "FILE")]
+    pub kind_config: Option<PathBuf>,
+    /// Create the kind cluster if it does not exist
+    #[arg(long)]
+    pub create_cluster: bool,
+    /// Delete and recreate the kind cluster before each task
+    #[arg(long)]
+    pub recreate_cluster: bool,
+    /// Delete the kind cluster when the worker exits
+    #[arg(long)]
+    pub delete_cluster_on_exit: bool,
+    /// Heartbeat interval; a task's lease lasts 3 heartbeats
+    #[arg(long, value_name = "DUR", value_parser = duration, default_value = "10s")]
+    pub heartbeat: Duration,
+    /// Polling backstop when no notification arrives
+    #[arg(long, value_name = "DUR", value_parser = duration, default_value = "5s")]
+    pub poll: Duration,
+    /// Run one task, then exit
+    #[arg(long)]
+    pub once: bool,
+    /// Exit when nothing is claimable
+    #[arg(long)]
+    pub drain: bool,
+    /// On the first signal, wait this long for running tasks before stopping them [default: until they end]
+    #[arg(long, value_name = "DUR", value_parser = duration)]
+    pub shutdown_grace: Option<Duration>,
+    /// Time between SIGTERM and SIGKILL when stopping a task's processes
+    #[arg(long, value_name = "DUR", value_parser = duration, default_value = "10s")]
+    pub kill_grace: Duration,
+}
+
+/// `problems`.
+#[derive(Debug, Args)]
+pub struct ProblemsArgs {
+    #[command(subcommand)]
+    pub command: ProblemsCommand,
+}
+
+/// `problems …` subcommands.
+#[derive(Debug, Subcommand)]
+pub enum ProblemsCommand {
+    /// List known problems with task counts
+    List,
+    /// Import problem ids from a file (JSON array, JSON Lines or one id per line) or the runner
+    Import(ProblemsImportArgs),
+}
+
+/// `problems import`.
+#[derive(Debug, Args)]
+pub struct ProblemsImportArgs {
+    /// File to read (- for stdin)
+    #[arg(required_unless_present = "from_runner", conflicts_with = "from_runner")]
+    pub file: Option<PathBuf>,
+    /// Ask the AIOpsLab runner for its registry
+    #[arg(long)]
+    pub from_runner: bool,
+    /// Python for the AIOpsLab runner
+    #[arg(long, value_name = "PATH", default_value = "python3")]
+    pub python: String,
+}
+
+/// `db`.
+#[derive(Debug, Args)]
+pub struct DbArgs {
+    #[command(subcommand)]
+    pub command: DbCommand,
+}
+
+/// `db …` subcommands.
+#[derive(Debug, Subcommand)]
+pub enum DbCommand {
+    /// Apply pending schema migrations
+    Migrate,
+    /// Show the schema version and the embedded instance
+    Status,
+    /// Start the embedded instance (initialising it on first use)
+    Start,
+    /// Stop the embedded instance
+    Stop,
+    /// Print the database URL in use
+    Url,
+}
+
+/// `completions`.
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// Shell
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
+}
+
+/// `man`.
+#[derive(Debug, Args)]
+pub struct ManArgs {
+    /// Directory to write aiops.1 and one page per subcommand into
+    pub dir: PathBuf,
+}

@@ -1,0 +1,220 @@
+//! Waiting for a task to end (`submit --wait`) and following its log (`logs -f`): both wake on
+//! the database's NOTIFY and re-read the task, with a short polling backstop.
+
+use std::time::{Duration, Instant};
+
+use indicatif::{ProgressBar, ProgressStyle};
+use sqlx::postgres::PgListener;
+use sqlx::PgPool;
+
+use crate::commands::logs::print_entries;
+use crate::commands::Ctx;
+use crate::error::{Error, Result};
+use crate::queue::{self, LogQuery};
+use crate::task::{Task, TaskId};
+
+/// Channels a waiter listens on.
+const CHANNELS: [&str; 2] = ["aiops_task", "aiops_log"];
+
+/// Follows one task: wakes on its notifications, prints new log lines, tracks progress.
+pub struct Follower {
+    listener: Option<PgListener>,
+    id: TaskId,
+    last_log_id: Option<i64>,
+}
+
+impl Follower {
+    /// Start listening before the first read, so no change between read and listen is missed.
+    pub async fn new(pool: &PgPool, id: TaskId) -> Follower {
+        let listener = match PgListener::connect_with(pool).await {
+            Ok(mut l) => match l.listen_all(CHANNELS).await {
+                Ok(()) => Some(l),
+                Err(e) => {
+                    tracing::debug!("LISTEN failed, polling instead: {e}");
+                    None
+                }
+            },
+            Err(e) => {
+                tracing::debug!("LISTEN connection failed, polling instead: {e}");
+                None
+            }
+        };
+        Follower {
+            listener,
+            id,
+            last_log_id: None,
+        }
+    }
+
+    /// Print log lines added since the last call.
+    pub async fn print_new_logs(&mut self, ctx: &Ctx, pool: &PgPool) -> Result<()> {
+        loop {
+            let q = LogQuery {
+                after_id: self.last_log_id,
+                limit: 1000,
+                ..Default::default()
+            };
+            let entries = queue::logs(pool, self.id, &q).await?;
+            if let Some(last) = entries.last() {
+                self.last_log_id = Some(last.id);
+            }
+            print_entries(ctx, &entries, true)?;
+            if entries.len() < 1000 {
+                return Ok(());
+            }
+        }
+    }
+
+    /// Sleep until something about this task is announced, or `max` passes.
+    pub async fn wait(&mut self, max: Duration) {
+        let deadline = tokio::time::Instant::now() + max;
+        let Some(listener) = self.listener.as_mut() else {
+            tokio::time::sleep(max).await;
+            return;
+        };
+        let id = self.id.to_string();
+        loop {
+            match tokio::time::timeout_at(deadline, listener.recv()).await {
+                Err(_) => return,
+                Ok(Ok(n)) => {
+                    if n.payload().starts_with(&id) {
+                        return;
+                    }
+                }
+                Ok(Err(e)) => {
+                    // The connection dropped; sqlx reconnects on the next recv. Re-read now.
+                    tracing::debug!("notification connection lost: {e}");
+                    tokio::time::sleep(Duration::from_millis(200)).await;
+                    return;
+                }
+            }
+        }
+    }
+}
+
+fn bar_for(ctx: &Ctx) -> Option<ProgressBar> {
+    if !ctx.printer.show_progress() {
+        return None;
+    }
+    let bar = ProgressBar::new_spinner();
+    bar.set_style(
+        ProgressStyle::with_template("{spinner} {elapsed_precise} {msg}")
+            .expect("static template"),
+    );
+    bar.enable_steady_tick(Duration::from_millis(120));
+    Some(bar)
+}
+
+fn update_bar(bar: &ProgressBar, t: &Task) {
+    let step = t.progress.as_ref().and_then(|p| p.get("step")).and_then(|v| v.as_u64());
+    let max = t
+        .progress
+        .as_ref()
+        .and_then(|p| p.get("max_steps"))
+        .and_then(|v| v.as_u64());
+    match (step, max) {
+        (Some(step), Some(max)) if max > 0 => {
+            if bar.length().is_none() {
+                bar.set_style(
+                    ProgressStyle::with_template(
+                        "{elapsed_precise} [{bar:30}] step {pos}/{len} {msg}",
+                    )
+                    .expect("static template")
+                    .progress_chars("=> "),
+                );
+            }
+            bar.set_length(max);
+            bar.set_position(step.min(max));
+        }
+        _ => {}
+    }
+    bar.set_message(format!("{} (attempt {}/{})", t.status, t.attempt, t.max_attempts));
+}
+
+/// Block until the task ends; the exit code says how (0, 10, 11, 12), or 13 when
+/// `timeout` passes first.
+pub async fn wait_for(
+    ctx: &Ctx,
+    pool: &PgPool,
+    id: TaskId,
+    follow: bool,
+    timeout: Option<Duration>,
+) -> Result<u8> {
+    let mut f = Follower::new(pool, id).await;
+    let deadline = timeout.map(|d| Instant::now() + d);
+    let bar = bar_for(ctx);
+    loop {
+        let task = queue::get(pool, id).await?;
+        if follow {
+            match &bar {
+                Some(b) => {
+                    let mut res = Ok(());
+                    b.suspend(|| res = print_logs_blocking(&mut f, ctx, pool));
+                    res?;
+                }
+                None => f.print_new_logs(ctx, pool).await?,
+            }
+        }
+        if let Some(b) = &bar {
+            update_bar(b, &task);
+        }
+        if task.status.is_terminal() {
+            if let Some(b) = &bar {
+                b.finish_and_clear();
+            }
+            if follow {
+                f.print_new_logs(ctx, pool).await?;
+            }
+            return finish(ctx, &task);
+        }
+        let mut nap = if bar.is_some() {
+            Duration::from_millis(500)
+        } else {
+            Duration::from_secs(2)
+        };
+        if let Some(d) = deadline {
+            let left = d.saturating_duration_since(Instant::now());
+            if left.is_zero() {
+                if let Some(b) = &bar {
+                    b.finish_and_clear();
+                }
+                return Err(Error::WaitExpired(id));
+            }
+            nap = nap.min(left);
+        }
+        f.wait(nap).await;
+    }
+}
+
+/// Printing logs while a bar is shown must not tear the bar; indicatif's `suspend` takes a
+/// synchronous closure, so the async read runs on the current runtime from inside it.
+fn print_logs_blocking(f: &mut Follower, ctx: &Ctx, pool: &PgPool) -> Result<()> {
+    tokio::task::block_in_place(|| {
+        tokio::runtime::Handle::current().block_on(f.print_new_logs(ctx, pool))
+    })
+}
+
+fn finish(ctx: &Ctx, t: &Task) -> Result<u8> {
+    let code = t.status.wait_exit_code();
+    if ctx.printer.json() {
+        ctx.printer.print_json(t)?;
+        return Ok(code);
+    }
+    let took = match (t.started_at, t.completed_at) {
+        (Some(s), Some(e)) => format!(
+            " in {}",
+            crate::duration::human((e - s).to_std().unwrap_or_default())
+        ),
+        _ => String::new(),
+    };
+    let detail = t
+        .error_details
+        .as_deref()
+        .map(|e| format!(": {}", crate::error::one_line(e)))
+        .unwrap_or_default();
+    ctx.printer.note(format!(
+        "task {} {}{} (attempt {} of {}){}",
+        t.id, t.status, took, t.attempt, t.max_attempts, detail
+    ));
+    Ok(code)
+}

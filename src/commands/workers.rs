@@ -1,0 +1,81 @@
+//! `aiops workers`: who is serving which cluster, and how they are doing.
+
+use std::time::Duration;
+
+use crate::cli::WorkersArgs;
+use crate::commands::{ts, Ctx};
+use crate::error::Result;
+use crate::queue;
+
+pub async fn run(ctx: &Ctx, a: WorkersArgs) -> Result<u8> {
+    let pool = ctx.pool().await?;
+    if let Some(id) = &a.id {
+        let w = queue::get_worker(&pool, id).await?;
+        if ctx.printer.json() {
+            ctx.printer.print_json(&w)?;
+            return Ok(0);
+        }
+        ctx.printer.details(&[
+            ("id", w.id.clone()),
+            ("status", w.status.clone()),
+            ("cluster", w.cluster_name.clone()),
+            ("backend", w.backend_type.clone()),
+            ("host", format!("{} (pid {})", w.hostname, w.pid.unwrap_or(0))),
+            ("version", w.version.clone()),
+            ("queues", w.queues.join(", ")),
+            ("concurrency", w.concurrency.to_string()),
+            (
+                "current task",
+                w.current_task_id
+                    .map(|t| t.to_string())
+                    .unwrap_or_else(|| "-".into()),
+            ),
+            ("registered", ts(&w.registered_at)),
+            (
+                "last heartbeat",
+                format!("{} ({} ago)", ts(&w.last_heartbeat), age(w.heartbeat_age_seconds)),
+            ),
+            ("completed", w.tasks_completed.to_string()),
+            ("failed", w.tasks_failed.to_string()),
+            ("capabilities", w.capabilities.to_string()),
+            ("metadata", w.metadata.to_string()),
+        ])?;
+        return Ok(0);
+    }
+    let workers = queue::list_workers(&pool).await?;
+    if ctx.printer.json() {
+        ctx.printer.print_json(&workers)?;
+        return Ok(0);
+    }
+    if workers.is_empty() {
+        ctx.printer
+            .note("no workers yet; start one with 'aiops worker run --cluster NAME'");
+        return Ok(0);
+    }
+    let rows = workers
+        .iter()
+        .map(|w| {
+            vec![
+                w.id.clone(),
+                w.status.clone(),
+                w.cluster_name.clone(),
+                w.backend_type.clone(),
+                age(w.heartbeat_age_seconds),
+                w.current_task_id
+                    .map(|t| t.to_string())
+                    .unwrap_or_else(|| "-".into()),
+                w.tasks_completed.to_string(),
+                w.tasks_failed.to_string(),
+            ]
+        })
+        .collect();
+    ctx.printer.table(
+        &["id", "status", "cluster", "backend", "heartbeat", "current task", "done", "failed"],
+        rows,
+    )?;
+    Ok(0)
+}
+
+fn age(secs: f64) -> String {
+    crate::duration::human(Duration::from_secs_f64(secs.max(0.0)))
+}

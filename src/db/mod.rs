@@ -1,0 +1,197 @@
+//! Finding and opening the database: URL resolution (flag, environment, embedded default),
+//! connecting with a clear error, and keeping the schema current under sqlx's advisory lock.
+
+pub mod embedded;
+
+use std::time::Duration;
+
+use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
+use sqlx::ConnectOptions;
+
+use crate::error::{Error, Result};
+
+/// The migrations in `migrations/`, embedded in the binary.
+pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
+
+/// Where the URL came from, so messages can say which setting to fix.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum UrlSource {
+    /// `--database-url`, `AIOPS_DATABASE_URL` or `DATABASE_URL`.
+    Configured,
+    /// The embedded instance under the user's data directory.
+    Embedded,
+}
+
+/// The database URL to use: the flag (which clap also fills from `AIOPS_DATABASE_URL`), else
+/// `DATABASE_URL`, else the embedded instance (started on demand).
+pub fn resolve_url(flag: Option<&str>) -> Result<(String, UrlSource)> {
+    if let Some(u) = flag.filter(|u| !u.is_empty()) {
+        return Ok((u.to_string(), UrlSource::Configured));
+    }
+    if let Ok(u) = std::env::var("DATABASE_URL") {
+        if !u.is_empty() {
+            return Ok((u, UrlSource::Configured));
+        }
+    }
+    let emb = embedded::Embedded::locate().map_err(|e| Error::Other(e.to_string()))?;
+    emb.ensure_running()
+        .map_err(|e| Error::Other(e.to_string()))?;
+    Ok((emb.url(), UrlSource::Embedded))
+}
+
+/// Hide the password of a URL before it is shown anywhere.
+pub fn mask_url(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return url.to_string();
+    };
+    let (authority, tail) = match rest.find(['/', '?']) {
+        Some(i) => rest.split_at(i),
+        None => (rest, ""),
+    };
+    match authority.rsplit_once('@') {
+        Some((userinfo, host)) => match userinfo.split_once(':') {
+            Some((user, _)) => format!("{scheme}://{user}:***@{host}{tail}"),
+            None => url.to_string(),
+        },
+        None => url.to_string(),
+    }
+}
+
+/// Options for opening pools.
+#[derive(Debug, Clone)]
+pub struct PoolConfig {
+    /// Most connections the pool holds.
+    pub max_connections: u32,
+    /// How long to wait for the server before giving up with [`Error::Unreachable`].
+    pub connect_timeout: Duration,
+}
+
+impl Default for PoolConfig {
+    fn default() -> Self {
+        PoolConfig {
+            max_connections: 4,
+            connect_timeout: Duration::from_secs(5),
+        }
+    }
+}
+
+/// Open a pool, check the server answers, and bring the schema up to date.
+pub async fn connect(url: &str, cfg: &PoolConfig) -> Result<PgPool> {
+    let pool = connect_no_migrate(url, cfg).await?;
+    migrate_if_needed(&pool).await?;
+    Ok(pool)
+}
+
+/// Open a pool and check the server answers, leaving the schema as it is.
+pub async fn connect_no_migrate(url: &str, cfg: &PoolConfig) -> Result<PgPool> {
+    let opts: PgConnectOptions = url.parse().map_err(|e: sqlx::Error| {
+        Error::usage(format!(
+            "invalid database URL {}: {}; use postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE",
+            mask_url(url),
+            crate::error::one_line(&e.to_string())
+        ))
+    })?;
+    let opts = opts
+        .application_name("aiops")
+        .log_statements(tracing::log::LevelFilter::Trace)
+        .log_slow_statements(tracing::log::LevelFilter::Debug, Duration::from_secs(1));
+    let pool = PgPoolOptions::new()
+        .max_connections(cfg.max_connections)
+        .min_connections(0)
+        .acquire_timeout(cfg.connect_timeout)
+        .connect_with(opts)
+        .await
+        .map_err(|e| Error::Unreachable {
+            url: mask_url(url),
+            reason: crate::error::one_line(&e.to_string()),
+        })?;
+    Ok(pool)
+}
+
+/// Latest migration version this binary knows.
+pub fn known_version() -> i64 {
+    MIGRATOR.iter().map(|m| m.version).max().unwrap_or(0)
+}
+
+/// Schema state, for `db status` and readiness checks.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct SchemaStatus {
+    /// Highest applied migration, if any.
+    pub applied: Option<i64>,
+    /// Highest migration this binary carries.
+    pub known: i64,
+}
+
+impl SchemaStatus {
+    /// True when nothing is left to apply and nothing is newer than us.
+    pub fn is_current(&self) -> bool {
+        self.applied == Some(self.known)
+    }
+}
+
+/// Read the applied schema version without changing anything.
+pub async fn schema_status(pool: &PgPool) -> Result<SchemaStatus> {
+    let exists: bool =
+        sqlx::query_scalar("SELECT to_regclass('_sqlx_migrations') IS NOT NULL")
+            .fetch_one(pool)
+            .await?;
+    let applied = if exists {
+        sqlx::query_scalar("SELECT max(version) FROM _sqlx_migrations WHERE success")
+            .fetch_one(pool)
+            .await?
+    } else {
+        None
+    };
+    Ok(SchemaStatus {
+        applied,
+        known: known_version(),
+    })
+}
+
+/// Apply missing migrations unless the schema is already current (the common case costs one
+/// query). A schema newer than this binary is refused.
+pub async fn migrate_if_needed(pool: &PgPool) -> Result<SchemaStatus> {
+    let status = schema_status(pool).await?;
+    if let Some(found) = status.applied {
+        if found > status.known {
+            return Err(Error::SchemaTooNew {
+                found,
+                known: status.known,
+            });
+        }
+    }
+    if status.is_current() {
+        return Ok(status);
+    }
+    migrate(pool).await
+}
+
+/// Apply every pending migration under sqlx's advisory lock.
+pub async fn migrate(pool: &PgPool) -> Result<SchemaStatus> {
+    MIGRATOR.run(pool).await.map_err(|e| match e {
+        sqlx::migrate::MigrateError::VersionMissing(v) => Error::SchemaTooNew {
+            found: v,
+            known: known_version(),
+        },
+        other => Error::Database(format!(
+            "applying migrations failed: {}",
+            crate::error::one_line(&other.to_string())
+        )),
+    })?;
+    schema_status(pool).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::mask_url;
+
+    #[test]
+    fn password_is_masked() {
+        assert_eq!(
+            mask_url("postgres://u:secret@h:5/db?x=1"),
+            "postgres://u:***@h:5/db?x=1"
+        );
+        assert_eq!(mask_url("postgres://u@h/db"), "postgres://u@h/db");
+        assert_eq!(mask_url("nonsense"), "nonsense");
+    }
+}

@@ -1,0 +1,1153 @@
+//! Every statement that changes a task, a log or a worker lives here, so reading this file
+//! tells every way state can move. Worker-side writes are fenced by task id, attempt and
+//! worker id: a worker that lost its lease cannot overwrite anything (see [`Fence`]).
+//! Time that decides leases, backoff and delays is the database's `now()`.
+
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+use serde_json::Value;
+use sqlx::{PgPool, Postgres, Row};
+use uuid::Uuid;
+
+use crate::error::{Error, Result};
+use crate::log::{LogEntry, LogLevel, NewLogLine};
+use crate::task::{NewTask, Task, TaskId, TaskStatus};
+
+/// Columns of `tasks` in the order of [`Task`], for SELECT and RETURNING.
+const TASK_COLUMNS: &str = "id, problem_id, status, queue, priority, backend_type, parameters, \
+    timeout_seconds, metadata, callback_url, idempotency_key, attempt, max_attempts, worker_id, \
+    progress, result, error_details, exit_code, cancel_requested, created_at, updated_at, run_at, \
+    started_at, completed_at, heartbeat_at";
+
+fn task_columns(prefix: &str) -> String {
+    TASK_COLUMNS
+        .split(", ")
+        .map(|c| format!("{prefix}{}", c.trim()))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// PostgreSQL text and jsonb cannot hold NUL; executors can print anything.
+fn clean_text(s: &str) -> String {
+    if s.contains('\0') {
+        s.replace('\0', "\u{FFFD}")
+    } else {
+        s.to_string()
+    }
+}
+
+fn clean_json(v: &Value) -> Value {
+    match v {
+        Value::String(s) => Value::String(clean_text(s)),
+        Value::Array(a) => Value::Array(a.iter().map(clean_json).collect()),
+        Value::Object(o) => Value::Object(
+            o.iter()
+                .map(|(k, v)| (clean_text(k), clean_json(v)))
+                .collect(),
+        ),
+        other => other.clone(),
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Submit
+
+/// What submit did: made a new task, or found the one with the same idempotency key.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Submitted {
+    /// A new task was inserted.
+    Created(Task),
+    /// The idempotency key was already used; this is that task.
+    Existing(Task),
+}
+
+impl Submitted {
+    /// The task either way.
+    pub fn task(&self) -> &Task {
+        match self {
+            Submitted::Created(t) | Submitted::Existing(t) => t,
+        }
+    }
+}
+
+/// Insert one task (or return the one holding its idempotency key).
+pub async fn submit(pool: &PgPool, t: &NewTask) -> Result<Submitted> {
+    let sql = format!(
+        "INSERT INTO tasks (id, problem_id, queue, priority, backend_type, parameters, \
+         timeout_seconds, metadata, callback_url, idempotency_key, max_attempts, run_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, coalesce($12, now())) \
+         ON CONFLICT (idempotency_key) DO NOTHING RETURNING {TASK_COLUMNS}"
+    );
+    let inserted: Option<Task> = sqlx::query_as(&sql)
+        .bind(t.id)
+        .bind(&t.problem_id)
+        .bind(&t.queue)
+        .bind(t.priority)
+        .bind(&t.backend_type)
+        .bind(clean_json(&t.parameters))
+        .bind(t.timeout_seconds)
+        .bind(clean_json(&t.metadata))
+        .bind(&t.callback_url)
+        .bind(&t.idempotency_key)
+        .bind(t.max_attempts)
+        .bind(t.run_at)
+        .fetch_optional(pool)
+        .await?;
+    if let Some(task) = inserted {
+        return Ok(Submitted::Created(task));
+    }
+    let key = t.idempotency_key.as_deref().unwrap_or_default();
+    let sql = format!("SELECT {TASK_COLUMNS} FROM tasks WHERE idempotency_key = $1");
+    let existing: Task = sqlx::query_as(&sql).bind(key).fetch_one(pool).await?;
+    Ok(Submitted::Existing(existing))
+}
+
+/// Rows per INSERT in bulk submit: large enough for few round trips, small enough for
+/// PostgreSQL's parameter and memory limits.
+const BULK_CHUNK: usize = 5_000;
+
+/// Insert many tasks in one transaction (all or nothing), a few thousand per statement.
+/// Returns ids in input order; a line whose idempotency key exists gets the existing id.
+pub async fn submit_many(pool: &PgPool, tasks: &[NewTask]) -> Result<Vec<TaskId>> {
+    let mut tx = pool.begin().await?;
+    let mut ids = Vec::with_capacity(tasks.len());
+    for chunk in tasks.chunks(BULK_CHUNK) {
+        let mut id = Vec::with_capacity(chunk.len());
+        let mut problem = Vec::with_capacity(chunk.len());
+        let mut queue = Vec::with_capacity(chunk.len());
+        let mut priority = Vec::with_capacity(chunk.len());
+        let mut backend = Vec::with_capacity(chunk.len());
+        let mut params = Vec::with_capacity(chunk.len());
+        let mut timeout = Vec::with_capacity(chunk.len());
+        let mut meta = Vec::with_capacity(chunk.len());
+        let mut callback = Vec::with_capacity(chunk.len());
+        let mut key = Vec::with_capacity(chunk.len());
+        let mut attempts = Vec::with_capacity(chunk.len());
+        let mut run_at = Vec::with_capacity(chunk.len());
+        for t in chunk {
+            id.push(t.id.0);
+            problem.push(t.problem_id.clone());
+            queue.push(t.queue.clone());
+            priority.push(t.priority);
+            backend.push(t.backend_type.clone());
+            params.push(clean_json(&t.parameters));
+            timeout.push(t.timeout_seconds);
+            meta.push(clean_json(&t.metadata));
+            callback.push(t.callback_url.clone());
+            key.push(t.idempotency_key.clone());
+            attempts.push(t.max_attempts);
+            run_at.push(t.run_at);
+        }
+        let inserted: Vec<(Uuid,)> = sqlx::query_as(
+            "INSERT INTO tasks (id, problem_id, queue, priority, backend_type, parameters, \
+             timeout_seconds, metadata, callback_url, idempotency_key, max_attempts, run_at) \
+             SELECT id, problem_id, queue, priority, backend_type, parameters, timeout_seconds, \
+                    metadata, callback_url, idempotency_key, max_attempts, coalesce(run_at, now()) \
+             FROM unnest($1::uuid[], $2::text[], $3::text[], $4::int2[], $5::text[], $6::jsonb[], \
+                         $7::int4[], $8::jsonb[], $9::text[], $10::text[], $11::int4[], \
+                         $12::timestamptz[]) \
+               AS x(id, problem_id, queue, priority, backend_type, parameters, timeout_seconds, \
+                    metadata, callback_url, idempotency_key, max_attempts, run_at) \
+             ON CONFLICT (idempotency_key) DO NOTHING RETURNING id",
+        )
+        .bind(&id)
+        .bind(&problem)
+        .bind(&queue)
+        .bind(&priority)
+        .bind(&backend)
+        .bind(&params)
+        .bind(&timeout)
+        .bind(&meta)
+        .bind(&callback)
+        .bind(&key)
+        .bind(&attempts)
+        .bind(&run_at)
+        .fetch_all(&mut *tx)
+        .await?;
+        if inserted.len() == chunk.len() {
+            ids.extend(chunk.iter().map(|t| t.id));
+            continue;
+        }
+        // Some keys were taken: map every line with a key to the task that holds it.
+        let keys: Vec<String> = chunk
+            .iter()
+            .filter_map(|t| t.idempotency_key.clone())
+            .collect();
+        let held: Vec<(String, Uuid)> = sqlx::query_as(
+            "SELECT idempotency_key, id FROM tasks WHERE idempotency_key = ANY($1)",
+        )
+        .bind(&keys)
+        .fetch_all(&mut *tx)
+        .await?;
+        let held: std::collections::HashMap<String, Uuid> = held.into_iter().collect();
+        for t in chunk {
+            match t.idempotency_key.as_ref().and_then(|k| held.get(k)) {
+                Some(existing) => ids.push(TaskId(*existing)),
+                None => ids.push(t.id),
+            }
+        }
+    }
+    tx.commit().await?;
+    Ok(ids)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reading tasks
+
+/// Fetch one task by id.
+pub async fn get(pool: &PgPool, id: TaskId) -> Result<Task> {
+    let sql = format!("SELECT {TASK_COLUMNS} FROM tasks WHERE id = $1");
+    sqlx::query_as(&sql)
+        .bind(id)
+        .fetch_optional(pool)
+        .await?
+        .ok_or_else(|| Error::NotFound(format!("no task with id {id}; list tasks with 'aiops status'")))
+}
+
+/// Turn a full id or a unique prefix (at least 8 hex characters, dashes optional) into an id.
+pub async fn resolve_id(pool: &PgPool, input: &str) -> Result<TaskId> {
+    let hex: String = input.chars().filter(|c| *c != '-').collect();
+    if hex.len() < 8 || hex.len() > 32 || !hex.chars().all(|c| c.is_ascii_hexdigit()) {
+        return Err(Error::usage(format!(
+            "'{input}' is not a task id; give the full id or at least its first 8 hex characters"
+        )));
+    }
+    let hex = hex.to_ascii_lowercase();
+    let lo = Uuid::parse_str(&format!("{hex:0<32}")).expect("32 hex digits");
+    let hi = Uuid::parse_str(&format!("{hex:f<32}")).expect("32 hex digits");
+    let found: Vec<(Uuid,)> =
+        sqlx::query_as("SELECT id FROM tasks WHERE id BETWEEN $1 AND $2 ORDER BY id LIMIT 10")
+            .bind(lo)
+            .bind(hi)
+            .fetch_all(pool)
+            .await?;
+    match found.as_slice() {
+        [] => Err(Error::NotFound(format!(
+            "no task matches id '{input}'; list tasks with 'aiops status'"
+        ))),
+        [(one,)] => Ok(TaskId(*one)),
+        many => Err(Error::Ambiguous {
+            prefix: input.to_string(),
+            candidates: many.iter().map(|(u,)| TaskId(*u)).collect(),
+        }),
+    }
+}
+
+/// Order of task lists.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum TaskSort {
+    /// Newest first (the default).
+    #[default]
+    NewestFirst,
+    /// Oldest first.
+    OldestFirst,
+    /// Lowest priority first.
+    PriorityAsc,
+    /// Highest priority first.
+    PriorityDesc,
+}
+
+impl TaskSort {
+    /// Parse the HTTP `sort` values (`created_at`, `-created_at`, `priority`, `-priority`).
+    pub fn parse(s: &str) -> Option<TaskSort> {
+        match s {
+            "created_at" => Some(TaskSort::OldestFirst),
+            "-created_at" => Some(TaskSort::NewestFirst),
+            "priority" => Some(TaskSort::PriorityAsc),
+            "-priority" => Some(TaskSort::PriorityDesc),
+            _ => None,
+        }
+    }
+
+    fn order_by(self) -> &'static str {
+        match self {
+            TaskSort::NewestFirst => "created_at DESC, id DESC",
+            TaskSort::OldestFirst => "created_at, id",
+            TaskSort::PriorityAsc => "priority, created_at DESC, id DESC",
+            TaskSort::PriorityDesc => "priority DESC, created_at DESC, id DESC",
+        }
+    }
+}
+
+/// Filters shared by `status`, `cancel --all`, `export` and `GET /tasks`.
+#[derive(Debug, Clone, Default)]
+pub struct TaskFilter {
+    /// Any of these statuses (empty: all).
+    pub statuses: Vec<TaskStatus>,
+    /// Exact problem id.
+    pub problem_id: Option<String>,
+    /// Exact worker id.
+    pub worker_id: Option<String>,
+    /// Exact queue.
+    pub queue: Option<String>,
+    /// Exact backend type.
+    pub backend_type: Option<String>,
+    /// Created within this long before the database's now.
+    pub created_within: Option<Duration>,
+    /// Created at or after.
+    pub created_after: Option<DateTime<Utc>>,
+    /// Created before.
+    pub created_before: Option<DateTime<Utc>>,
+}
+
+const FILTER_SQL: &str = "($1::text[] IS NULL OR status = ANY($1::text[]::task_status[])) \
+    AND ($2::text IS NULL OR problem_id = $2) \
+    AND ($3::text IS NULL OR worker_id = $3) \
+    AND ($4::text IS NULL OR queue = $4) \
+    AND ($5::text IS NULL OR backend_type = $5) \
+    AND ($6::float8 IS NULL OR created_at >= now() - make_interval(secs => $6)) \
+    AND ($7::timestamptz IS NULL OR created_at >= $7) \
+    AND ($8::timestamptz IS NULL OR created_at < $8)";
+
+fn bind_filter<'q, O>(
+    q: sqlx::query::QueryAs<'q, Postgres, O, sqlx::postgres::PgArguments>,
+    f: &'q TaskFilter,
+) -> sqlx::query::QueryAs<'q, Postgres, O, sqlx::postgres::PgArguments> {
+    let statuses: Option<Vec<&'static str>> = if f.statuses.is_empty() {
+        None
+    } else {
+        Some(f.statuses.iter().map(|s| s.as_str()).collect())
+    };
+    q.bind(statuses)
+        .bind(f.problem_id.as_deref())
+        .bind(f.worker_id.as_deref())
+        .bind(f.queue.as_deref())
+        .bind(f.backend_type.as_deref())
+        .bind(f.created_within.map(|d| d.as_secs_f64()))
+        .bind(f.created_after)
+        .bind(f.created_before)
+}
+
+/// A page of tasks plus the total that match, for lists and HTTP pagination.
+pub async fn list(
+    pool: &PgPool,
+    f: &TaskFilter,
+    sort: TaskSort,
+    limit: i64,
+    offset: i64,
+) -> Result<(Vec<Task>, i64)> {
+    let sql = format!(
+        "SELECT {TASK_COLUMNS} FROM tasks WHERE {FILTER_SQL} ORDER BY {} LIMIT $9 OFFSET $10",
+        sort.order_by()
+    );
+    let tasks: Vec<Task> = bind_filter(sqlx::query_as(&sql), f)
+        .bind(limit)
+        .bind(offset)
+        .fetch_all(pool)
+        .await?;
+    let total = if offset == 0 && (tasks.len() as i64) < limit {
+        tasks.len() as i64
+    } else {
+        let sql = format!("SELECT count(*) FROM tasks WHERE {FILTER_SQL}");
+        let (n,): (i64,) = bind_filter(sqlx::query_as(&sql), f).fetch_one(pool).await?;
+        n
+    };
+    Ok((tasks, total))
+}
+
+// ---------------------------------------------------------------------------------------------
+// Cancel and retry
+
+/// What a cancel did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CancelOutcome {
+    /// The task was pending and is now cancelled.
+    Cancelled,
+    /// The task is running; its worker was asked to stop it.
+    Requested,
+    /// It was cancelled before; nothing changed.
+    AlreadyCancelled,
+}
+
+/// Cancel a task: pending ones at once, running ones by a request the owning worker hears
+/// by NOTIFY. A task that already ended otherwise is a conflict.
+pub async fn cancel(pool: &PgPool, id: TaskId, reason: Option<&str>) -> Result<CancelOutcome> {
+    let row: Option<(TaskStatus,)> = sqlx::query_as(
+        "UPDATE tasks SET \
+            status = CASE WHEN status = 'pending' THEN 'cancelled'::task_status ELSE status END, \
+            completed_at = CASE WHEN status = 'pending' THEN now() ELSE completed_at END, \
+            error_details = CASE WHEN status = 'pending' \
+                THEN 'cancelled' || coalesce(': ' || $2, '') ELSE error_details END, \
+            cancel_requested = true, cancel_reason = $2, updated_at = now() \
+         WHERE id = $1 AND status IN ('pending', 'running') AND NOT (status = 'running' AND cancel_requested) \
+         RETURNING status",
+    )
+    .bind(id)
+    .bind(reason)
+    .fetch_optional(pool)
+    .await?;
+    match row {
+        Some((TaskStatus::Cancelled,)) => Ok(CancelOutcome::Cancelled),
+        Some(_) => Ok(CancelOutcome::Requested),
+        None => {
+            let task = get(pool, id).await?;
+            match task.status {
+                TaskStatus::Cancelled => Ok(CancelOutcome::AlreadyCancelled),
+                TaskStatus::Running => Ok(CancelOutcome::Requested),
+                other => Err(Error::Conflict(format!(
+                    "task {id} already ended {other}; only pending or running tasks can be cancelled"
+                ))),
+            }
+        }
+    }
+}
+
+/// Cancel every pending task matching the filter in one statement; returns their ids.
+pub async fn cancel_pending(
+    pool: &PgPool,
+    f: &TaskFilter,
+    reason: Option<&str>,
+) -> Result<Vec<TaskId>> {
+    let sql = format!(
+        "UPDATE tasks SET status = 'cancelled', completed_at = now(), cancel_requested = true, \
+            cancel_reason = $9, error_details = 'cancelled' || coalesce(': ' || $9, ''), \
+            updated_at = now() \
+         WHERE status = 'pending' AND {FILTER_SQL} RETURNING id"
+    );
+    let rows: Vec<(TaskId,)> = bind_filter(sqlx::query_as(&sql), f)
+        .bind(reason)
+        .fetch_all(pool)
+        .await?;
+    Ok(rows.into_iter().map(|(id,)| id).collect())
+}
+
+/// Count what [`cancel_pending`] would cancel, for the confirmation prompt.
+pub async fn count(pool: &PgPool, f: &TaskFilter) -> Result<i64> {
+    let sql = format!("SELECT count(*) FROM tasks WHERE {FILTER_SQL}");
+    let (n,): (i64,) = bind_filter(sqlx::query_as(&sql), f).fetch_one(pool).await?;
+    Ok(n)
+}
+
+/// Put a failed, timed-out or cancelled task back in the queue for one more attempt.
+pub async fn retry(pool: &PgPool, id: TaskId) -> Result<Task> {
+    let sql = format!(
+        "UPDATE tasks SET status = 'pending', max_attempts = greatest(max_attempts, attempt + 1), \
+            run_at = now(), completed_at = NULL, cancel_requested = false, cancel_reason = NULL, \
+            worker_id = NULL, error_details = NULL, exit_code = NULL, result = NULL, \
+            progress = NULL, updated_at = now() \
+         WHERE id = $1 AND status IN ('failed', 'timeout', 'cancelled') RETURNING {TASK_COLUMNS}"
+    );
+    match sqlx::query_as::<_, Task>(&sql)
+        .bind(id)
+        .fetch_optional(pool)
+        .await?
+    {
+        Some(t) => Ok(t),
+        None => {
+            let t = get(pool, id).await?;
+            Err(Error::Conflict(format!(
+                "task {id} is {}; only failed, timeout or cancelled tasks can be retried",
+                t.status
+            )))
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Worker side: claim, heartbeat, finish. All fenced.
+
+/// Proof that a worker holds one attempt of a task. Every worker write carries it, and the
+/// database applies the write only while the task is still running that attempt for that worker.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+pub struct Fence {
+    /// The task.
+    pub task_id: TaskId,
+    /// The attempt the worker claimed.
+    pub attempt: i32,
+    /// The worker that claimed it.
+    pub worker_id: String,
+}
+
+impl Fence {
+    /// The fence of a task a worker just claimed.
+    pub fn of(task: &Task) -> Fence {
+        Fence {
+            task_id: task.id,
+            attempt: task.attempt,
+            worker_id: task.worker_id.clone().unwrap_or_default(),
+        }
+    }
+
+    fn refused(&self) -> Error {
+        Error::Fenced {
+            task: self.task_id,
+            attempt: self.attempt,
+            worker: self.worker_id.clone(),
+        }
+    }
+}
+
+/// What a worker may claim.
+#[derive(Debug, Clone)]
+pub struct ClaimSpec {
+    /// The claiming worker.
+    pub worker_id: String,
+    /// Queues it serves.
+    pub queues: Vec<String>,
+    /// Its backend: tasks asking for another backend are left alone.
+    pub backend_type: String,
+    /// How long the lease lasts without a heartbeat (3 heartbeats).
+    pub lease: Duration,
+}
+
+/// Claim up to `limit` claimable tasks in one statement: pending, due, in a served queue, for
+/// this backend, in `priority DESC, run_at, id` order, skipping rows other workers hold.
+pub async fn claim(pool: &PgPool, spec: &ClaimSpec, limit: i64) -> Result<Vec<Task>> {
+    let sql = format!(
+        "WITH picked AS ( \
+            SELECT id FROM tasks \
+            WHERE status = 'pending' AND queue = ANY($2) AND run_at <= now() \
+              AND (backend_type IS NULL OR backend_type = $3) \
+            ORDER BY priority DESC, run_at, id \
+            LIMIT $4 FOR UPDATE SKIP LOCKED) \
+         UPDATE tasks t SET status = 'running', attempt = t.attempt + 1, worker_id = $1, \
+            started_at = now(), heartbeat_at = now(), updated_at = now(), \
+            lease_expires_at = now() + make_interval(secs => $5), progress = NULL, \
+            exit_code = NULL, result = NULL \
+         FROM picked WHERE t.id = picked.id \
+         RETURNING {}",
+        task_columns("t.")
+    );
+    let mut tasks: Vec<Task> = sqlx::query_as(&sql)
+        .bind(&spec.worker_id)
+        .bind(&spec.queues)
+        .bind(&spec.backend_type)
+        .bind(limit)
+        .bind(spec.lease.as_secs_f64())
+        .fetch_all(pool)
+        .await?;
+    tasks.sort_by(|a, b| {
+        b.priority
+            .cmp(&a.priority)
+            .then(a.run_at.cmp(&b.run_at))
+            .then(a.id.cmp(&b.id))
+    });
+    Ok(tasks)
+}
+
+/// Seconds until the earliest pending task in these queues becomes due (None: nothing
+/// pending), so an idle worker can sleep exactly until then.
+pub async fn next_due_in(pool: &PgPool, queues: &[String], backend_type: &str) -> Result<Option<f64>> {
+    let row: Option<(Option<f64>,)> = sqlx::query_as(
+        "SELECT extract(epoch FROM min(run_at) - now())::float8 FROM tasks \
+         WHERE status = 'pending' AND queue = ANY($1) \
+           AND (backend_type IS NULL OR backend_type = $2)",
+    )
+    .bind(queues)
+    .bind(backend_type)
+    .fetch_optional(pool)
+    .await?;
+    Ok(row.and_then(|(s,)| s))
+}
+
+/// A running task as the heartbeat sees it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HeldTask {
+    /// The task.
+    pub task_id: TaskId,
+    /// True once someone asked to cancel it.
+    pub cancel_requested: bool,
+}
+
+/// Extend the leases of the given attempts; returns the ones this worker still holds (a task
+/// missing from the answer was rescued or finished elsewhere: stop working on it).
+pub async fn heartbeat_tasks(
+    pool: &PgPool,
+    worker_id: &str,
+    held: &[(TaskId, i32)],
+    lease: Duration,
+) -> Result<Vec<HeldTask>> {
+    if held.is_empty() {
+        return Ok(Vec::new());
+    }
+    let ids: Vec<Uuid> = held.iter().map(|(id, _)| id.0).collect();
+    let attempts: Vec<i32> = held.iter().map(|(_, a)| *a).collect();
+    let rows: Vec<(TaskId, bool)> = sqlx::query_as(
+        "UPDATE tasks t SET heartbeat_at = now(), lease_expires_at = now() + make_interval(secs => $4) \
+         FROM unnest($1::uuid[], $2::int4[]) AS f(id, attempt) \
+         WHERE t.id = f.id AND t.attempt = f.attempt AND t.worker_id = $3 AND t.status = 'running' \
+         RETURNING t.id, t.cancel_requested",
+    )
+    .bind(&ids)
+    .bind(&attempts)
+    .bind(worker_id)
+    .bind(lease.as_secs_f64())
+    .fetch_all(pool)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(task_id, cancel_requested)| HeldTask {
+            task_id,
+            cancel_requested,
+        })
+        .collect())
+}
+
+/// Record a successful attempt.
+pub async fn complete(
+    pool: &PgPool,
+    fence: &Fence,
+    result: Option<&Value>,
+    exit_code: Option<i32>,
+) -> Result<()> {
+    let done = sqlx::query(
+        "WITH done AS ( \
+            UPDATE tasks SET status = 'completed', result = $4, exit_code = $5, \
+                completed_at = now(), updated_at = now(), lease_expires_at = NULL, \
+                error_details = NULL \
+            WHERE id = $1 AND attempt = $2 AND worker_id = $3 AND status = 'running' \
+            RETURNING worker_id) \
+         UPDATE workers w SET tasks_completed = tasks_completed + 1 FROM done \
+         WHERE w.id = done.worker_id",
+    )
+    .bind(fence.task_id)
+    .bind(fence.attempt)
+    .bind(&fence.worker_id)
+    .bind(result.map(clean_json))
+    .bind(exit_code)
+    .execute(pool)
+    .await?;
+    // The worker row may be gone (pruned); check the task itself then.
+    if done.rows_affected() == 0 && !is_finished_by(pool, fence, TaskStatus::Completed).await? {
+        return Err(fence.refused());
+    }
+    Ok(())
+}
+
+async fn is_finished_by(pool: &PgPool, fence: &Fence, status: TaskStatus) -> Result<bool> {
+    let (n,): (i64,) = sqlx::query_as(
+        "SELECT count(*) FROM tasks WHERE id = $1 AND attempt = $2 AND worker_id = $3 \
+           AND status = $4 AND updated_at > now() - interval '1 second'",
+    )
+    .bind(fence.task_id)
+    .bind(fence.attempt)
+    .bind(&fence.worker_id)
+    .bind(status)
+    .fetch_one(pool)
+    .await?;
+    Ok(n > 0)
+}
+
+/// How an attempt ended badly.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Failure {
+    /// The executor failed (non-zero exit, signal, bad result): retried while attempts remain.
+    Failed,
+    /// The attempt ran past its timeout: retried while attempts remain, else `timeout`.
+    Timeout,
+    /// Stopped at a user's request: never retried.
+    Cancelled,
+}
+
+/// Record a failed attempt. Failures and timeouts go back to `pending` with exponential backoff
+/// and jitter (1 s, 2 s, 4 s, … capped at 10 min, ±25 %) while attempts remain; returns the
+/// task's new status.
+pub async fn fail(
+    pool: &PgPool,
+    fence: &Fence,
+    failure: Failure,
+    error: &str,
+    exit_code: Option<i32>,
+) -> Result<TaskStatus> {
+    let terminal = match failure {
+        Failure::Failed => TaskStatus::Failed,
+        Failure::Timeout => TaskStatus::Timeout,
+        Failure::Cancelled => TaskStatus::Cancelled,
+    };
+    let retryable = failure != Failure::Cancelled;
+    let row: Option<(TaskStatus,)> = sqlx::query_as(
+        "WITH done AS ( \
+            UPDATE tasks SET \
+                status = CASE WHEN $6 AND attempt < max_attempts AND NOT cancel_requested \
+                    THEN 'pending'::task_status ELSE $4::task_status END, \
+                run_at = CASE WHEN $6 AND attempt < max_attempts AND NOT cancel_requested \
+                    THEN now() + make_interval(secs => least(600, power(2, attempt - 1)) * (0.75 + random() * 0.5)) \
+                    ELSE run_at END, \
+                completed_at = CASE WHEN $6 AND attempt < max_attempts AND NOT cancel_requested \
+                    THEN NULL ELSE now() END, \
+                worker_id = CASE WHEN $6 AND attempt < max_attempts AND NOT cancel_requested \
+                    THEN NULL ELSE worker_id END, \
+                error_details = $5, exit_code = $7, lease_expires_at = NULL, updated_at = now() \
+            WHERE id = $1 AND attempt = $2 AND worker_id = $3 AND status = 'running' \
+            RETURNING status), \
+         w AS ( \
+            UPDATE workers SET tasks_failed = tasks_failed + 1 \
+            WHERE id = $3 AND EXISTS (SELECT 1 FROM done)) \
+         SELECT status FROM done",
+    )
+    .bind(fence.task_id)
+    .bind(fence.attempt)
+    .bind(&fence.worker_id)
+    .bind(terminal)
+    .bind(clean_text(error))
+    .bind(retryable)
+    .bind(exit_code)
+    .fetch_optional(pool)
+    .await?;
+    row.map(|(s,)| s).ok_or_else(|| fence.refused())
+}
+
+/// Give a task back without spending an attempt (a worker shutting down on a second signal).
+pub async fn release(pool: &PgPool, fence: &Fence, why: &str) -> Result<()> {
+    let done = sqlx::query(
+        "UPDATE tasks SET status = 'pending', attempt = attempt - 1, worker_id = NULL, \
+            lease_expires_at = NULL, run_at = now(), progress = NULL, started_at = NULL, \
+            error_details = $4, updated_at = now() \
+         WHERE id = $1 AND attempt = $2 AND worker_id = $3 AND status = 'running'",
+    )
+    .bind(fence.task_id)
+    .bind(fence.attempt)
+    .bind(&fence.worker_id)
+    .bind(why)
+    .execute(pool)
+    .await?;
+    if done.rows_affected() == 0 {
+        return Err(fence.refused());
+    }
+    Ok(())
+}
+
+/// Record an attempt's progress (e.g. `{"step": 3, "max_steps": 30}`).
+pub async fn set_progress(pool: &PgPool, fence: &Fence, progress: &Value) -> Result<()> {
+    let done = sqlx::query(
+        "UPDATE tasks SET progress = $4, updated_at = now() \
+         WHERE id = $1 AND attempt = $2 AND worker_id = $3 AND status = 'running'",
+    )
+    .bind(fence.task_id)
+    .bind(fence.attempt)
+    .bind(&fence.worker_id)
+    .bind(clean_json(progress))
+    .execute(pool)
+    .await?;
+    if done.rows_affected() == 0 {
+        return Err(fence.refused());
+    }
+    Ok(())
+}
+
+/// A task taken back from a worker whose lease expired.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rescued {
+    /// The task.
+    pub task_id: TaskId,
+    /// `pending` (will run again), `failed` (no attempts left) or `cancelled` (cancel was asked).
+    pub status: TaskStatus,
+}
+
+/// Take back running tasks whose lease expired: re-queue them (the lost attempt counts) or,
+/// with no attempts left, fail them with "worker lost". One statement, safe to run from every
+/// worker and server at once (SKIP LOCKED); also marks the silent workers offline.
+pub async fn rescue_expired(pool: &PgPool) -> Result<Vec<Rescued>> {
+    let rows: Vec<(TaskId, TaskStatus)> = sqlx::query_as(
+        "WITH expired AS ( \
+            SELECT id FROM tasks WHERE status = 'running' AND lease_expires_at < now() \
+            ORDER BY lease_expires_at LIMIT 1000 FOR UPDATE SKIP LOCKED), \
+         rescued AS ( \
+            UPDATE tasks t SET \
+                status = CASE WHEN t.cancel_requested THEN 'cancelled'::task_status \
+                    WHEN t.attempt < t.max_attempts THEN 'pending'::task_status \
+                    ELSE 'failed'::task_status END, \
+                completed_at = CASE WHEN t.cancel_requested OR t.attempt >= t.max_attempts \
+                    THEN now() ELSE NULL END, \
+                worker_id = CASE WHEN t.cancel_requested OR t.attempt >= t.max_attempts \
+                    THEN t.worker_id ELSE NULL END, \
+                error_details = 'worker lost: ' || t.worker_id || ' stopped heartbeating (lease expired ' \
+                    || to_char(now() - t.lease_expires_at, 'HH24:MI:SS') || ' ago)', \
+                run_at = now(), lease_expires_at = NULL, updated_at = now() \
+            FROM expired WHERE t.id = expired.id \
+            RETURNING t.id, t.attempt, t.status, t.error_details), \
+         logged AS ( \
+            INSERT INTO task_logs (task_id, attempt, level, source, message) \
+            SELECT id, attempt, 'warning', 'worker', error_details || CASE status \
+                WHEN 'pending' THEN '; re-queued' WHEN 'failed' THEN '; no attempts left' \
+                ELSE '; cancelled as requested' END FROM rescued), \
+         lost AS ( \
+            UPDATE workers SET status = 'offline', current_task_id = NULL \
+            WHERE status <> 'offline' AND lease_expires_at < now()) \
+         SELECT id, status FROM rescued",
+    )
+    .fetch_all(pool)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(task_id, status)| Rescued { task_id, status })
+        .collect())
+}
+
+// ---------------------------------------------------------------------------------------------
+// Logs
+
+/// Append lines to a running attempt's log in one statement; refused once the lease is lost.
+pub async fn append_logs(pool: &PgPool, fence: &Fence, lines: &[NewLogLine]) -> Result<()> {
+    if lines.is_empty() {
+        return Ok(());
+    }
+    let n = lines.len();
+    let mut ts = Vec::with_capacity(n);
+    let mut level = Vec::with_capacity(n);
+    let mut source = Vec::with_capacity(n);
+    let mut message = Vec::with_capacity(n);
+    let mut context = Vec::with_capacity(n);
+    for l in lines {
+        ts.push(l.timestamp);
+        level.push(l.level.as_str());
+        source.push(l.source.as_str());
+        message.push(clean_text(&l.message));
+        context.push(l.context.as_ref().map(clean_json));
+    }
+    let done = sqlx::query(
+        "INSERT INTO task_logs (task_id, attempt, timestamp, level, source, message, context) \
+         SELECT $1, $2, l.ts, l.level::log_level, l.source::log_source, l.message, l.context \
+         FROM unnest($4::timestamptz[], $5::text[], $6::text[], $7::text[], $8::jsonb[]) \
+            AS l(ts, level, source, message, context) \
+         WHERE EXISTS (SELECT 1 FROM tasks WHERE id = $1 AND attempt = $2 AND worker_id = $3 \
+                       AND status = 'running')",
+    )
+    .bind(fence.task_id)
+    .bind(fence.attempt)
+    .bind(&fence.worker_id)
+    .bind(&ts)
+    .bind(&level)
+    .bind(&source)
+    .bind(&message)
+    .bind(&context)
+    .execute(pool)
+    .await?;
+    if done.rows_affected() == 0 {
+        return Err(fence.refused());
+    }
+    Ok(())
+}
+
+/// Which log lines to read.
+#[derive(Debug, Clone, Default)]
+pub struct LogQuery {
+    /// Only lines with a larger id (for paging and following).
+    pub after_id: Option<i64>,
+    /// This level or worse.
+    pub min_level: Option<LogLevel>,
+    /// Only lines newer than this, by the database's clock.
+    pub within: Option<Duration>,
+    /// Only this attempt.
+    pub attempt: Option<i32>,
+    /// The last N lines instead of the first.
+    pub tail: Option<i64>,
+    /// Most lines returned.
+    pub limit: i64,
+}
+
+/// Read a task's log lines in id order.
+pub async fn logs(pool: &PgPool, task: TaskId, q: &LogQuery) -> Result<Vec<LogEntry>> {
+    let (order, limit) = match q.tail {
+        Some(n) => ("id DESC", n.min(q.limit)),
+        None => ("id", q.limit),
+    };
+    let sql = format!(
+        "SELECT id, task_id, attempt, timestamp, level, source, message, context FROM task_logs \
+         WHERE task_id = $1 AND ($2::bigint IS NULL OR id > $2) \
+           AND ($3::text IS NULL OR level >= $3::log_level) \
+           AND ($4::float8 IS NULL OR timestamp >= now() - make_interval(secs => $4)) \
+           AND ($5::int4 IS NULL OR attempt = $5) \
+         ORDER BY {order} LIMIT $6"
+    );
+    let mut rows: Vec<LogEntry> = sqlx::query_as(&sql)
+        .bind(task)
+        .bind(q.after_id)
+        .bind(q.min_level.map(|l| l.as_str()))
+        .bind(q.within.map(|d| d.as_secs_f64()))
+        .bind(q.attempt)
+        .bind(limit)
+        .fetch_all(pool)
+        .await?;
+    if q.tail.is_some() {
+        rows.reverse();
+    }
+    Ok(rows)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Workers
+
+/// A worker as stored; `status` reads `offline` once its lease has run out.
+#[derive(Debug, Clone, PartialEq, Serialize, sqlx::FromRow)]
+pub struct Worker {
+    pub id: String,
+    pub cluster_name: String,
+    pub backend_type: String,
+    pub status: String,
+    pub hostname: String,
+    pub pid: Option<i32>,
+    pub version: String,
+    pub queues: Vec<String>,
+    pub concurrency: i32,
+    pub current_task_id: Option<TaskId>,
+    pub capabilities: Value,
+    pub metadata: Value,
+    pub registered_at: DateTime<Utc>,
+    pub last_heartbeat: DateTime<Utc>,
+    pub heartbeat_age_seconds: f64,
+    pub tasks_completed: i64,
+    pub tasks_failed: i64,
+}
+
+const WORKER_SELECT: &str = "SELECT id, cluster_name, backend_type, \
+    CASE WHEN status <> 'offline' AND lease_expires_at < now() THEN 'offline' ELSE status END AS status, \
+    hostname, pid, version, queues, concurrency, current_task_id, capabilities, metadata, \
+    registered_at, last_heartbeat, extract(epoch FROM now() - last_heartbeat)::float8 AS heartbeat_age_seconds, \
+    tasks_completed, tasks_failed FROM workers";
+
+/// Workers, live first then by id.
+pub async fn list_workers(pool: &PgPool) -> Result<Vec<Worker>> {
+    let sql = format!(
+        "{WORKER_SELECT} ORDER BY (status <> 'offline' AND lease_expires_at >= now()) DESC, id"
+    );
+    Ok(sqlx::query_as(&sql).fetch_all(pool).await?)
+}
+
+/// One worker by id.
+pub async fn get_worker(pool: &PgPool, id: &str) -> Result<Worker> {
+    let sql = format!("{WORKER_SELECT} WHERE id = $1");
+    sqlx::query_as(&sql)
+        .bind(id)
+        .fetch_optional(pool)
+        .await?
+        .ok_or_else(|| Error::NotFound(format!("no worker '{id}'; list workers with 'aiops workers'")))
+}
+
+/// What a worker says about itself when it starts.
+#[derive(Debug, Clone, Serialize)]
+pub struct WorkerRegistration {
+    pub id: String,
+    pub cluster_name: String,
+    pub backend_type: String,
+    pub hostname: String,
+    pub pid: i32,
+    pub version: String,
+    pub queues: Vec<String>,
+    pub concurrency: i32,
+    pub capabilities: Value,
+    pub metadata: Value,
+    pub lease: Duration,
+}
+
+/// Register a worker, refusing while another live worker holds the same cluster or id.
+/// `take_over` claims them anyway (the caller proved the holder's process is gone).
+/// Serialized per cluster by a transaction-level advisory lock.
+pub async fn register_worker(pool: &PgPool, w: &WorkerRegistration, take_over: bool) -> Result<()> {
+    let mut tx = pool.begin().await?;
+    sqlx::query("SELECT pg_advisory_xact_lock(hashtext('aiops.cluster'), hashtext($1))")
+        .bind(&w.cluster_name)
+        .execute(&mut *tx)
+        .await?;
+    let holder: Option<(String, String, Option<i32>, f64)> = sqlx::query_as(
+        "SELECT id, hostname, pid, extract(epoch FROM now() - last_heartbeat)::float8 FROM workers \
+         WHERE (cluster_name = $1 OR id = $2) AND status <> 'offline' AND lease_expires_at >= now() \
+         ORDER BY last_heartbeat DESC LIMIT 1",
+    )
+    .bind(&w.cluster_name)
+    .bind(&w.id)
+    .fetch_optional(&mut *tx)
+    .await?;
+    if let Some((holder, hostname, pid, age_s)) = holder {
+        if !take_over {
+            return Err(Error::ClusterHeld {
+                cluster: w.cluster_name.clone(),
+                holder,
+                hostname,
+                pid: pid.unwrap_or(0),
+                age_s,
+            });
+        }
+    }
+    sqlx::query(
+        "INSERT INTO workers (id, cluster_name, backend_type, status, hostname, pid, version, \
+            queues, concurrency, capabilities, metadata, registered_at, last_heartbeat, \
+            lease_expires_at, current_task_id) \
+         VALUES ($1, $2, $3, 'idle', $4, $5, $6, $7, $8, $9, $10, now(), now(), \
+                 now() + make_interval(secs => $11), NULL) \
+         ON CONFLICT (id) DO UPDATE SET cluster_name = $2, backend_type = $3, status = 'idle', \
+            hostname = $4, pid = $5, version = $6, queues = $7, concurrency = $8, \
+            capabilities = $9, metadata = $10, registered_at = now(), last_heartbeat = now(), \
+            lease_expires_at = now() + make_interval(secs => $11), current_task_id = NULL",
+    )
+    .bind(&w.id)
+    .bind(&w.cluster_name)
+    .bind(&w.backend_type)
+    .bind(&w.hostname)
+    .bind(w.pid)
+    .bind(&w.version)
+    .bind(&w.queues)
+    .bind(w.concurrency)
+    .bind(&w.capabilities)
+    .bind(&w.metadata)
+    .bind(w.lease.as_secs_f64())
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// A worker's own liveness.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WorkerState {
+    /// Waiting for work.
+    Idle,
+    /// Running at least one task.
+    Busy,
+    /// Finishing its tasks before exit.
+    Stopping,
+}
+
+impl WorkerState {
+    fn as_str(self) -> &'static str {
+        match self {
+            WorkerState::Idle => "idle",
+            WorkerState::Busy => "busy",
+            WorkerState::Stopping => "stopping",
+        }
+    }
+}
+
+/// Extend a worker's own lease and report its state. Returns false when the row is gone or
+/// was taken over by another worker (the caller should stop).
+pub async fn heartbeat_worker(
+    pool: &PgPool,
+    worker_id: &str,
+    pid: i32,
+    hostname: &str,
+    state: WorkerState,
+    current: Option<TaskId>,
+    lease: Duration,
+) -> Result<bool> {
+    let done = sqlx::query(
+        "UPDATE workers SET last_heartbeat = now(), lease_expires_at = now() + make_interval(secs => $5), \
+            status = $2, current_task_id = $3 \
+         WHERE id = $1 AND pid = $4 AND hostname = $6",
+    )
+    .bind(worker_id)
+    .bind(state.as_str())
+    .bind(current)
+    .bind(pid)
+    .bind(lease.as_secs_f64())
+    .bind(hostname)
+    .execute(pool)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Mark a worker offline at exit so its cluster is free at once.
+pub async fn worker_offline(pool: &PgPool, worker_id: &str, pid: i32) -> Result<()> {
+    sqlx::query(
+        "UPDATE workers SET status = 'offline', current_task_id = NULL, lease_expires_at = now() \
+         WHERE id = $1 AND pid = $2",
+    )
+    .bind(worker_id)
+    .bind(pid)
+    .execute(pool)
+    .await?;
+    Ok(())
+}
+
+// ---------------------------------------------------------------------------------------------
+// Problem catalog
+
+/// A known problem id.
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize, sqlx::FromRow)]
+pub struct Problem {
+    pub id: String,
+    #[serde(default)]
+    pub task_type: Option<String>,
+    #[serde(default)]
+    pub description: Option<String>,
+}
+
+/// A problem with how its tasks stand, for `problems list`.
+#[derive(Debug, Clone, PartialEq, Serialize, sqlx::FromRow)]
+pub struct ProblemSummary {
+    pub id: String,
+    pub task_type: Option<String>,
+    pub description: Option<String>,
+    pub tasks: i64,
+    pub pending: i64,
+    pub running: i64,
+    pub completed: i64,
+    pub failed: i64,
+    pub timeout: i64,
+    pub cancelled: i64,
+}
+
+/// Add or update problems in one statement; returns how many rows were new.
+pub async fn import_problems(pool: &PgPool, problems: &[Problem], source: &str) -> Result<u64> {
+    let ids: Vec<&str> = problems.iter().map(|p| p.id.as_str()).collect();
+    let types: Vec<Option<&str>> = problems.iter().map(|p| p.task_type.as_deref()).collect();
+    let descs: Vec<Option<&str>> = problems.iter().map(|p| p.description.as_deref()).collect();
+    let row = sqlx::query(
+        "WITH up AS ( \
+            INSERT INTO problems (id, task_type, description, source) \
+            SELECT DISTINCT ON (id) id, task_type, description, $4 \
+            FROM unnest($1::text[], $2::text[], $3::text[]) AS p(id, task_type, description) \
+            ON CONFLICT (id) DO UPDATE SET task_type = coalesce(EXCLUDED.task_type, problems.task_type), \
+                description = coalesce(EXCLUDED.description, problems.description), \
+                source = EXCLUDED.source, imported_at = now() \
+            RETURNING (xmax = 0) AS inserted) \
+         SELECT count(*) FILTER (WHERE inserted) FROM up",
+    )
+    .bind(&ids)
+    .bind(&types)
+    .bind(&descs)
+    .bind(source)
+    .fetch_one(pool)
+    .await?;
+    Ok(row.get::<i64, _>(0) as u64)
+}
+
+/// The catalog with per-status task counts.
+pub async fn list_problems(pool: &PgPool) -> Result<Vec<ProblemSummary>> {
+    Ok(sqlx::query_as(
+        "SELECT p.id, p.task_type, p.description, count(t.id) AS tasks, \
+            count(*) FILTER (WHERE t.status = 'pending') AS pending, \
+            count(*) FILTER (WHERE t.status = 'running') AS running, \
+            count(*) FILTER (WHERE t.status = 'completed') AS completed, \
+            count(*) FILTER (WHERE t.status = 'failed') AS failed, \
+            count(*) FILTER (WHERE t.status = 'timeout') AS timeout, \
+            count(*) FILTER (WHERE t.status = 'cancelled') AS cancelled \
+         FROM problems p LEFT JOIN tasks t ON t.problem_id = p.id \
+         GROUP BY p.id ORDER BY p.id",
+    )
+    .fetch_all(pool)
+    .await?)
+}
+
+/// Refuse problem ids the catalog does not know (when it knows any), naming the closest ones.
+pub async fn check_known_problems(pool: &PgPool, ids: &[&str]) -> Result<()> {
+    let unknown: Vec<(String,)> = sqlx::query_as(
+        "SELECT DISTINCT q.id FROM unnest($1::text[]) AS q(id) \
+         WHERE EXISTS (SELECT 1 FROM problems) \
+           AND NOT EXISTS (SELECT 1 FROM problems p WHERE p.id = q.id)",
+    )
+    .bind(ids)
+    .fetch_all(pool)
+    .await?;
+    let Some((first,)) = unknown.first() else {
+        return Ok(());
+    };
+    let known: Vec<(String,)> = sqlx::query_as("SELECT id FROM problems").fetch_all(pool).await?;
+    let mut scored: Vec<(f64, &str)> = known
+        .iter()
+        .map(|(k,)| (strsim::normalized_levenshtein(first, k), k.as_str()))
+        .collect();
+    scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(b.1)));
+    let near: Vec<&str> = scored.iter().take(3).map(|(_, k)| *k).collect();
+    let more = if unknown.len() > 1 {
+        format!(" (and {} more unknown ids)", unknown.len() - 1)
+    } else {
+        String::new()
+    };
+    Err(Error::Usage(format!(
+        "unknown problem id '{first}'{more}; did you mean {}? See 'aiops problems list', or pass --allow-unknown",
+        near.join(", ")
+    )))
+}

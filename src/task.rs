@@ -1,0 +1,531 @@
+//! What a task is: its id, its status machine, the stored record, and the validated request
+//! that creates one. Validation lives here so the CLI, bulk submit and HTTP refuse the same
+//! inputs with the same words.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+use std::fmt;
+use std::str::FromStr;
+use std::time::Duration;
+use uuid::Uuid;
+
+/// A task's identity: a time-ordered UUID v7, so ids sort by creation.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, sqlx::Type,
+)]
+#[sqlx(transparent)]
+#[serde(transparent)]
+pub struct TaskId(pub Uuid);
+
+impl TaskId {
+    /// A fresh id, ordered after every id made before it in this process.
+    pub fn new() -> TaskId {
+        TaskId(Uuid::now_v7())
+    }
+}
+
+impl Default for TaskId {
+    fn default() -> Self {
+        TaskId::new()
+    }
+}
+
+impl fmt::Display for TaskId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+/// Where a task is in its life. Only the transitions in [`TaskStatus::can_become`] exist.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, sqlx::Type)]
+#[sqlx(type_name = "task_status", rename_all = "lowercase")]
+#[serde(rename_all = "lowercase")]
+pub enum TaskStatus {
+    Pending,
+    Running,
+    Completed,
+    Failed,
+    Timeout,
+    Cancelled,
+}
+
+impl TaskStatus {
+    /// Every status, in life order, for validation messages and stats.
+    pub const ALL: [TaskStatus; 6] = [
+        TaskStatus::Pending,
+        TaskStatus::Running,
+        TaskStatus::Completed,
+        TaskStatus::Failed,
+        TaskStatus::Timeout,
+        TaskStatus::Cancelled,
+    ];
+
+    /// The name used in JSON, SQL and on the command line.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TaskStatus::Pending => "pending",
+            TaskStatus::Running => "running",
+            TaskStatus::Completed => "completed",
+            TaskStatus::Failed => "failed",
+            TaskStatus::Timeout => "timeout",
+            TaskStatus::Cancelled => "cancelled",
+        }
+    }
+
+    /// Terminal states never change except by an explicit retry.
+    pub fn is_terminal(self) -> bool {
+        !matches!(self, TaskStatus::Pending | TaskStatus::Running)
+    }
+
+    /// States `retry` accepts.
+    pub fn is_retryable(self) -> bool {
+        matches!(
+            self,
+            TaskStatus::Failed | TaskStatus::Timeout | TaskStatus::Cancelled
+        )
+    }
+
+    /// The state machine of SPEC §1, used by tests to prove the SQL never leaves it.
+    pub fn can_become(self, next: TaskStatus) -> bool {
+        use TaskStatus::*;
+        matches!(
+            (self, next),
+            (Pending, Running)
+                | (Pending, Cancelled)
+                | (Running, Completed)
+                | (Running, Failed)
+                | (Running, Timeout)
+                | (Running, Cancelled)
+                | (Running, Pending)
+                | (Failed, Pending)
+                | (Timeout, Pending)
+                | (Cancelled, Pending)
+        )
+    }
+
+    /// Exit code of `submit --wait` for a task that ended in this state.
+    pub fn wait_exit_code(self) -> u8 {
+        match self {
+            TaskStatus::Completed => 0,
+            TaskStatus::Failed => 10,
+            TaskStatus::Timeout => 11,
+            TaskStatus::Cancelled => 12,
+            TaskStatus::Pending | TaskStatus::Running => 13,
+        }
+    }
+}
+
+impl fmt::Display for TaskStatus {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for TaskStatus {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        TaskStatus::ALL
+            .into_iter()
+            .find(|st| st.as_str() == s.trim())
+            .ok_or_else(|| {
+                format!(
+                    "unknown status '{s}'; use one of pending, running, completed, failed, timeout, cancelled"
+                )
+            })
+    }
+}
+
+/// Parse a comma list such as `failed,timeout` (the `--status` and `?status=` filters).
+pub fn parse_status_list(s: &str) -> Result<Vec<TaskStatus>, String> {
+    s.split(',')
+        .filter(|p| !p.trim().is_empty())
+        .map(TaskStatus::from_str)
+        .collect()
+}
+
+/// A stored task with every field of SPEC §1, in the JSON shape the CLI and HTTP share.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, sqlx::FromRow)]
+pub struct Task {
+    pub id: TaskId,
+    pub problem_id: String,
+    pub status: TaskStatus,
+    pub queue: String,
+    pub priority: i16,
+    pub backend_type: Option<String>,
+    pub parameters: Value,
+    pub timeout_seconds: i32,
+    pub metadata: Value,
+    pub callback_url: Option<String>,
+    pub idempotency_key: Option<String>,
+    pub attempt: i32,
+    pub max_attempts: i32,
+    pub worker_id: Option<String>,
+    pub progress: Option<Value>,
+    pub result: Option<Value>,
+    pub error_details: Option<String>,
+    pub exit_code: Option<i32>,
+    pub cancel_requested: bool,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub run_at: DateTime<Utc>,
+    pub started_at: Option<DateTime<Utc>>,
+    pub completed_at: Option<DateTime<Utc>>,
+    pub heartbeat_at: Option<DateTime<Utc>>,
+}
+
+impl Task {
+    /// The task's timeout as a duration (the column holds whole seconds).
+    pub fn timeout(&self) -> Duration {
+        Duration::from_secs(self.timeout_seconds.max(1) as u64)
+    }
+
+    /// `parameters.max_steps`, defaulting as submit does.
+    pub fn max_steps(&self) -> i64 {
+        self.parameters
+            .get("max_steps")
+            .and_then(Value::as_i64)
+            .unwrap_or(DEFAULT_MAX_STEPS)
+    }
+
+    /// `parameters.agent_config`, or an empty object.
+    pub fn agent_config(&self) -> Value {
+        self.parameters
+            .get("agent_config")
+            .cloned()
+            .unwrap_or_else(|| Value::Object(Map::new()))
+    }
+}
+
+/// Default `parameters.max_steps`.
+pub const DEFAULT_MAX_STEPS: i64 = 30;
+/// Default timeout in seconds (30 minutes).
+pub const DEFAULT_TIMEOUT_SECONDS: i64 = 1800;
+/// Longest allowed timeout (24 hours).
+pub const MAX_TIMEOUT_SECONDS: i64 = 86_400;
+/// Default priority; higher runs first.
+pub const DEFAULT_PRIORITY: i64 = 5;
+/// Default number of attempts.
+pub const DEFAULT_MAX_ATTEMPTS: i64 = 3;
+/// The queue tasks go to unless told otherwise.
+pub const DEFAULT_QUEUE: &str = "default";
+
+/// A request to create a task, as it arrives (CLI flags, a `--from` line, an HTTP body).
+/// Unknown fields are refused so a typo never silently becomes a default.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TaskRequest {
+    pub problem_id: String,
+    #[serde(default)]
+    pub agent_config: Option<Value>,
+    #[serde(default)]
+    pub max_steps: Option<i64>,
+    #[serde(default)]
+    pub timeout_minutes: Option<f64>,
+    #[serde(default)]
+    pub timeout_seconds: Option<i64>,
+    #[serde(default)]
+    pub priority: Option<i64>,
+    #[serde(default)]
+    pub max_attempts: Option<i64>,
+    #[serde(default)]
+    pub queue: Option<String>,
+    #[serde(default)]
+    pub backend_type: Option<String>,
+    #[serde(default)]
+    pub parameters: Option<Value>,
+    #[serde(default)]
+    pub metadata: Option<Value>,
+    #[serde(default)]
+    pub callback_url: Option<String>,
+    #[serde(default)]
+    pub idempotency_key: Option<String>,
+    #[serde(default)]
+    pub run_at: Option<DateTime<Utc>>,
+}
+
+/// One thing wrong with a request: the field and what to do about it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FieldError {
+    pub field: String,
+    pub message: String,
+}
+
+impl fmt::Display for FieldError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.field, self.message)
+    }
+}
+
+/// A request that passed validation: every value in range, defaults filled in.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewTask {
+    pub id: TaskId,
+    pub problem_id: String,
+    pub queue: String,
+    pub priority: i16,
+    pub backend_type: Option<String>,
+    pub parameters: Value,
+    pub timeout_seconds: i32,
+    pub metadata: Value,
+    pub callback_url: Option<String>,
+    pub idempotency_key: Option<String>,
+    pub max_attempts: i32,
+    /// `None` means "now" by the database clock.
+    pub run_at: Option<DateTime<Utc>>,
+}
+
+fn check_name(field: &str, value: &str, errors: &mut Vec<FieldError>) {
+    if value.is_empty() {
+        errors.push(FieldError {
+            field: field.into(),
+            message: "must not be empty".into(),
+        });
+    } else if value.len() > 255 {
+        errors.push(FieldError {
+            field: field.into(),
+            message: format!("is {} bytes long; the limit is 255", value.len()),
+        });
+    } else if value.chars().any(char::is_control) {
+        errors.push(FieldError {
+            field: field.into(),
+            message: "contains control characters; use printable text".into(),
+        });
+    }
+}
+
+fn range(field: &str, v: i64, lo: i64, hi: i64, errors: &mut Vec<FieldError>) {
+    if !(lo..=hi).contains(&v) {
+        errors.push(FieldError {
+            field: field.into(),
+            message: format!("{v} is out of range; use {lo} to {hi}"),
+        });
+    }
+}
+
+/// Backend types a task may ask for (null means any worker).
+pub const BACKEND_TYPES: [&str; 3] = ["kind", "existing", "none"];
+
+impl TaskRequest {
+    /// Check every field and fill defaults. All problems are reported at once so a user fixes
+    /// a request in one go.
+    pub fn validate(self) -> Result<NewTask, Vec<FieldError>> {
+        let mut errors = Vec::new();
+        check_name("problem_id", &self.problem_id, &mut errors);
+
+        let mut parameters = match self.parameters {
+            None | Some(Value::Null) => Map::new(),
+            Some(Value::Object(m)) => m,
+            Some(_) => {
+                errors.push(FieldError {
+                    field: "parameters".into(),
+                    message: "must be a JSON object".into(),
+                });
+                Map::new()
+            }
+        };
+        match self.agent_config {
+            None | Some(Value::Null) => {}
+            Some(v @ Value::Object(_)) => {
+                parameters.insert("agent_config".into(), v);
+            }
+            Some(_) => errors.push(FieldError {
+                field: "agent_config".into(),
+                message: "must be a JSON object, e.g. {\"agent\":\"module:Class\"}".into(),
+            }),
+        }
+        if let Some(v) = parameters.get("agent_config") {
+            if !v.is_object() {
+                errors.push(FieldError {
+                    field: "parameters.agent_config".into(),
+                    message: "must be a JSON object".into(),
+                });
+            }
+        } else {
+            parameters.insert("agent_config".into(), Value::Object(Map::new()));
+        }
+
+        let max_steps = match (self.max_steps, parameters.get("max_steps")) {
+            (Some(n), _) => Some(n),
+            (None, None) => Some(DEFAULT_MAX_STEPS),
+            (None, Some(v)) => match v.as_i64() {
+                Some(n) => Some(n),
+                None => {
+                    errors.push(FieldError {
+                        field: "parameters.max_steps".into(),
+                        message: "must be an integer from 1 to 1000".into(),
+                    });
+                    None
+                }
+            },
+        };
+        if let Some(n) = max_steps {
+            range("max_steps", n, 1, 1000, &mut errors);
+            parameters.insert("max_steps".into(), Value::from(n));
+        }
+
+        let timeout_seconds = match (self.timeout_seconds, self.timeout_minutes) {
+            (Some(s), _) => s,
+            (None, Some(m)) if m.is_finite() => (m * 60.0).round() as i64,
+            (None, Some(_)) => {
+                errors.push(FieldError {
+                    field: "timeout_minutes".into(),
+                    message: "must be a finite number".into(),
+                });
+                DEFAULT_TIMEOUT_SECONDS
+            }
+            (None, None) => match parameters.get("timeout_minutes").and_then(Value::as_f64) {
+                Some(m) if m.is_finite() => (m * 60.0).round() as i64,
+                _ => DEFAULT_TIMEOUT_SECONDS,
+            },
+        };
+        if timeout_seconds < 1 || timeout_seconds > MAX_TIMEOUT_SECONDS {
+            errors.push(FieldError {
+                field: "timeout_seconds".into(),
+                message: format!(
+                    "{timeout_seconds} s is out of range; use 1 s to 24 h ({MAX_TIMEOUT_SECONDS} s)"
+                ),
+            });
+        }
+        parameters.insert(
+            "timeout_minutes".into(),
+            serde_json::json!(timeout_seconds as f64 / 60.0),
+        );
+
+        let priority = self.priority.unwrap_or(DEFAULT_PRIORITY);
+        range("priority", priority, 0, 10, &mut errors);
+        let max_attempts = self.max_attempts.unwrap_or(DEFAULT_MAX_ATTEMPTS);
+        range("max_attempts", max_attempts, 1, 20, &mut errors);
+
+        let queue = self.queue.unwrap_or_else(|| DEFAULT_QUEUE.to_string());
+        check_name("queue", &queue, &mut errors);
+
+        if let Some(b) = &self.backend_type {
+            if !BACKEND_TYPES.contains(&b.as_str()) {
+                errors.push(FieldError {
+                    field: "backend_type".into(),
+                    message: format!("unknown backend '{b}'; use kind, existing or none"),
+                });
+            }
+        }
+
+        let metadata = match self.metadata {
+            None | Some(Value::Null) => Value::Object(Map::new()),
+            Some(v @ Value::Object(_)) => v,
+            Some(_) => {
+                errors.push(FieldError {
+                    field: "metadata".into(),
+                    message: "must be a JSON object".into(),
+                });
+                Value::Null
+            }
+        };
+
+        if let Some(url) = &self.callback_url {
+            if let Err(m) = check_callback_url(url) {
+                errors.push(FieldError {
+                    field: "callback_url".into(),
+                    message: m,
+                });
+            }
+        }
+        if let Some(k) = &self.idempotency_key {
+            if k.is_empty() || k.len() > 255 {
+                errors.push(FieldError {
+                    field: "idempotency_key".into(),
+                    message: "must be 1 to 255 bytes long".into(),
+                });
+            }
+        }
+
+        if !errors.is_empty() {
+            return Err(errors);
+        }
+        Ok(NewTask {
+            id: TaskId::new(),
+            problem_id: self.problem_id,
+            queue,
+            priority: priority as i16,
+            backend_type: self.backend_type,
+            parameters: Value::Object(parameters),
+            timeout_seconds: timeout_seconds as i32,
+            metadata,
+            callback_url: self.callback_url,
+            idempotency_key: self.idempotency_key,
+            max_attempts: max_attempts as i32,
+            run_at: self.run_at,
+        })
+    }
+}
+
+fn check_callback_url(url: &str) -> Result<(), String> {
+    let rest = url
+        .strip_prefix("http://")
+        .or_else(|| url.strip_prefix("https://"))
+        .ok_or_else(|| format!("'{url}' is not an http:// or https:// URL"))?;
+    let host = rest.split(['/', '?', '#']).next().unwrap_or("");
+    if host.is_empty() || url.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return Err(format!("'{url}' is not a valid URL; give a host, e.g. https://example.org/hook"));
+    }
+    if url.len() > 2048 {
+        return Err("is longer than 2048 bytes".into());
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn req(p: &str) -> TaskRequest {
+        TaskRequest {
+            problem_id: p.into(),
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn defaults_are_filled() {
+        let t = req("noop_detection_hotel_reservation-1").validate().unwrap();
+        assert_eq!(t.priority, 5);
+        assert_eq!(t.max_attempts, 3);
+        assert_eq!(t.timeout_seconds, 1800);
+        assert_eq!(t.queue, "default");
+        assert_eq!(t.parameters["max_steps"], 30);
+        assert!(t.parameters["agent_config"].is_object());
+    }
+
+    #[test]
+    fn every_problem_is_reported() {
+        let mut r = req("bad\u{7}id");
+        r.priority = Some(11);
+        r.max_steps = Some(0);
+        r.callback_url = Some("ftp://x".into());
+        let errs = r.validate().unwrap_err();
+        let fields: Vec<_> = errs.iter().map(|e| e.field.as_str()).collect();
+        assert_eq!(fields, ["problem_id", "max_steps", "priority", "callback_url"]);
+    }
+
+    #[test]
+    fn timeout_minutes_converts() {
+        let mut r = req("p");
+        r.timeout_minutes = Some(2.5);
+        assert_eq!(r.validate().unwrap().timeout_seconds, 150);
+        let mut r = req("p");
+        r.timeout_seconds = Some(86_401);
+        assert!(r.validate().is_err());
+    }
+
+    #[test]
+    fn state_machine_has_no_exit_from_terminal_but_retry() {
+        for s in TaskStatus::ALL.into_iter().filter(|s| s.is_terminal()) {
+            for n in TaskStatus::ALL {
+                assert_eq!(
+                    s.can_become(n),
+                    n == TaskStatus::Pending && s.is_retryable(),
+                    "{s}->{n}"
+                );
+            }
+        }
+    }
+}

@@ -84,6 +84,12 @@ pub async fn connect(url: &str, cfg: &PoolConfig) -> Result<PgPool> {
 
 /// Open a pool and check the server answers, leaving the schema as it is.
 pub async fn connect_no_migrate(url: &str, cfg: &PoolConfig) -> Result<PgPool> {
+    if !(url.starts_with("postgres://") || url.starts_with("postgresql://")) {
+        return Err(Error::usage(format!(
+            "invalid database URL {}: it must start with postgres:// or postgresql://",
+            mask_url(url)
+        )));
+    }
     let opts: PgConnectOptions = url.parse().map_err(|e: sqlx::Error| {
         Error::usage(format!(
             "invalid database URL {}: {}; use postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE",

@@ -1,0 +1,483 @@
+
+use builtin;
+use str;
+
+set edit:completion:arg-completer[aiops] = {|@words|
+    fn spaces {|n|
+        builtin:repeat $n ' ' | str:join ''
+    }
+    fn cand {|text desc|
+        edit:complex-candidate $text &display=$text' '(spaces (- 14 (wcswidth $text)))$desc
+    }
+    var command = 'aiops'
+    for word $words[1..-1] {
+        if (str:has-prefix $word '-') {
+            break
+        }
+        set command = $command';'$word
+    }
+    var completions = [
+        &'aiops'= {
+            cand --database-url 'PostgreSQL URL; without it DATABASE_URL, else the embedded instance'
+            cand -o 'Output format: tables for people, one JSON document for scripts'
+            cand --output 'Output format: tables for people, one JSON document for scripts'
+            cand --color 'When to use colour (NO_COLOR is honoured)'
+            cand -q 'Print only data (ids, tables, JSON); no progress or notes'
+            cand --quiet 'Print only data (ids, tables, JSON); no progress or notes'
+            cand -v 'More diagnostics on stderr (repeat for more); AIOPS_LOG or RUST_LOG filter too'
+            cand --verbose 'More diagnostics on stderr (repeat for more); AIOPS_LOG or RUST_LOG filter too'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand submit 'Create a task (prints its id), or many with --from'
+            cand status 'List tasks, or show every field of one'
+            cand logs 'Print a task''s log'
+            cand cancel 'Cancel tasks: pending at once, running by stopping their process'
+            cand retry 'Re-queue failed, timed-out or cancelled tasks for one more attempt'
+            cand workers 'List workers, or show one'
+            cand worker 'Run a worker bound to one cluster'
+            cand problems 'The problem catalog'
+            cand db 'Schema and the embedded PostgreSQL instance'
+            cand completions 'Print shell completions'
+            cand man 'Write man pages into a directory'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'aiops;submit'= {
+            cand --from 'Bulk: one JSON task request per line from FILE or - (stdin); all or nothing'
+            cand --agent-config 'Agent configuration: a JSON object, or @FILE holding one'
+            cand --max-steps 'Most agent steps (1-1000) [default: 30]'
+            cand --timeout 'Time limit of one attempt, e.g. 45m (1s-24h) [default: 30m]'
+            cand --priority 'Priority 0-10, higher runs first [default: 5]'
+            cand --max-attempts 'Attempts before the task fails for good (1-20) [default: 3]'
+            cand --queue 'Queue name [default: default]'
+            cand --backend 'Only workers of this backend may run it'
+            cand --param 'Extra parameter KEY=VALUE (VALUE parsed as JSON when it is JSON); repeatable'
+            cand --metadata 'Metadata KEY=VALUE (VALUE parsed as JSON when it is JSON); repeatable'
+            cand --callback-url 'POST the finished task here (http or https)'
+            cand --idempotency-key 'Submitting the same key again returns the existing task'
+            cand --delay 'Start no earlier than this long from now'
+            cand --run-at 'Start no earlier than this RFC 3339 time'
+            cand --wait-timeout 'With --wait: give up after this long (exit 13)'
+            cand --database-url 'PostgreSQL URL; without it DATABASE_URL, else the embedded instance'
+            cand -o 'Output format: tables for people, one JSON document for scripts'
+            cand --output 'Output format: tables for people, one JSON document for scripts'
+            cand --color 'When to use colour (NO_COLOR is honoured)'
+            cand --allow-unknown 'Accept a problem id the catalog does not know'
+            cand --wait 'Block until the task ends; exit 0 completed, 10 failed, 11 timeout, 12 cancelled, 13 wait expired'
+            cand --follow 'With --wait: stream the task''s log meanwhile'
+            cand -q 'Print only data (ids, tables, JSON); no progress or notes'
+            cand --quiet 'Print only data (ids, tables, JSON); no progress or notes'
+            cand -v 'More diagnostics on stderr (repeat for more); AIOPS_LOG or RUST_LOG filter too'
+            cand --verbose 'More diagnostics on stderr (repeat for more); AIOPS_LOG or RUST_LOG filter too'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'aiops;status'= {
+            cand --status 'Only these statuses, comma separated'
+            cand --problem 'Only this problem id'
+            cand --worker 'Only tasks of this worker'
+            cand --queue 'Only this queue'
+            cand --since 'Only tasks created within this long, e.g. 2h'
+            cand --limit 'Most tasks listed'
+            cand --database-url 'PostgreSQL URL; without it DATABASE_URL, else the embedded instance'
+            cand -o 'Output format: tables for people, one JSON document for scripts'
+            cand --output 'Output format: tables for people, one JSON document for scripts'
+            cand --color 'When to use colour (NO_COLOR is honoured)'
+            cand -q 'Print only data (ids, tables, JSON); no progress or notes'
+            cand --quiet 'Print only data (ids, tables, JSON); no progress or notes'
+            cand -v 'More diagnostics on stderr (repeat for more); AIOPS_LOG or RUST_LOG filter too'
+            cand --verbose 'More diagnostics on stderr (repeat for more); AIOPS_LOG or RUST_LOG filter too'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'aiops;logs'= {
+            cand --tail 'Only the last N lines'
+            cand --level 'Only this level or worse (debug, info, warning, error, critical)'
+            cand --since 'Only lines from within this long, e.g. 10m'
+            cand --attempt 'Only this attempt'
+            cand --database-url 'PostgreSQL URL; without it DATABASE_URL, else the embedded instance'
+            cand -o 'Output format: tables for people, one JSON document for scripts'
+            cand --output 'Output format: tables for people, one JSON document for scripts'
+            cand --color 'When to use colour (NO_COLOR is honoured)'
+            cand -f 'Keep printing new lines until the task ends'
+            cand --follow 'Keep printing new lines until the task ends'
+            cand -q 'Print only data (ids, tables, JSON); no progress or notes'
+            cand --quiet 'Print only data (ids, tables, JSON); no progress or notes'
+            cand -v 'More diagnostics on stderr (repeat for more); AIOPS_LOG or RUST_LOG filter too'
+            cand --verbose 'More diagnostics on stderr (repeat for more); AIOPS_LOG or RUST_LOG filter too'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'aiops;cancel'= {
+            cand --reason 'Why (kept on the task)'
+            cand --status 'With --all: which status to cancel (only pending is accepted)'
+            cand --problem 'With --all: only this problem id'
+            cand --queue 'With --all: only this queue'
+            cand --database-url 'PostgreSQL URL; without it DATABASE_URL, else the embedded instance'
+            cand -o 'Output format: tables for people, one JSON document for scripts'
+            cand --output 'Output format: tables for people, one JSON document for scripts'
+            cand --color 'When to use colour (NO_COLOR is honoured)'
+            cand --all 'Cancel every matching pending task (needs --status pending)'
+            cand -y 'Do not ask for confirmation'
+            cand --yes 'Do not ask for confirmation'
+            cand -q 'Print only data (ids, tables, JSON); no progress or notes'
+            cand --quiet 'Print only data (ids, tables, JSON); no progress or notes'
+            cand -v 'More diagnostics on stderr (repeat for more); AIOPS_LOG or RUST_LOG filter too'
+            cand --verbose 'More diagnostics on stderr (repeat for more); AIOPS_LOG or RUST_LOG filter too'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'aiops;retry'= {
+            cand --database-url 'PostgreSQL URL; without it DATABASE_URL, else the embedded instance'
+            cand -o 'Output format: tables for people, one JSON document for scripts'
+            cand --output 'Output format: tables for people, one JSON document for scripts'
+            cand --color 'When to use colour (NO_COLOR is honoured)'
+            cand -q 'Print only data (ids, tables, JSON); no progress or notes'
+            cand --quiet 'Print only data (ids, tables, JSON); no progress or notes'
+            cand -v 'More diagnostics on stderr (repeat for more); AIOPS_LOG or RUST_LOG filter too'
+            cand --verbose 'More diagnostics on stderr (repeat for more); AIOPS_LOG or RUST_LOG filter too'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'aiops;workers'= {
+            cand --database-url 'PostgreSQL URL; without it DATABASE_URL, else the embedded instance'
+            cand -o 'Output format: tables for people, one JSON document for scripts'
+            cand --output 'Output format: tables for people, one JSON document for scripts'
+            cand --color 'When to use colour (NO_COLOR is honoured)'
+            cand -q 'Print only data (ids, tables, JSON); no progress or notes'
+            cand --quiet 'Print only data (ids, tables, JSON); no progress or notes'
+            cand -v 'More diagnostics on stderr (repeat for more); AIOPS_LOG or RUST_LOG filter too'
+            cand --verbose 'More diagnostics on stderr (repeat for more); AIOPS_LOG or RUST_LOG filter too'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'aiops;worker'= {
+            cand --database-url 'PostgreSQL URL; without it DATABASE_URL, else the embedded instance'
+            cand -o 'Output format: tables for people, one JSON document for scripts'
+            cand --output 'Output format: tables for people, one JSON document for scripts'
+            cand --color 'When to use colour (NO_COLOR is honoured)'
+            cand -q 'Print only data (ids, tables, JSON); no progress or notes'
+            cand --quiet 'Print only data (ids, tables, JSON); no progress or notes'
+            cand -v 'More diagnostics on stderr (repeat for more); AIOPS_LOG or RUST_LOG filter too'
+            cand --verbose 'More diagnostics on stderr (repeat for more); AIOPS_LOG or RUST_LOG filter too'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand run 'Claim and run tasks on one cluster until stopped'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'aiops;worker;run'= {
+            cand --cluster 'Cluster this worker owns (one live worker per cluster)'
+            cand --backend 'Cluster backend'
+            cand --id 'Worker id [default: the cluster name]'
+            cand --queue 'Queues to serve; repeatable [default: default]'
+            cand --concurrency 'Tasks run at once'
+            cand --exec 'Run each task with `sh -c CMD` instead of the AIOpsLab runner'
+            cand --python 'Python for the AIOpsLab runner'
+            cand --kubeconfig 'Kubeconfig of the cluster (backend existing)'
+            cand --kind-config 'kind config used with --create-cluster / --recreate-cluster'
+            cand --heartbeat 'Heartbeat interval; a task''s lease lasts 3 heartbeats'
+            cand --poll 'Polling backstop when no notification arrives'
+            cand --shutdown-grace 'On the first signal, wait this long for running tasks before stopping them [default: until they end]'
+            cand --kill-grace 'Time between SIGTERM and SIGKILL when stopping a task''s processes'
+            cand --database-url 'PostgreSQL URL; without it DATABASE_URL, else the embedded instance'
+            cand -o 'Output format: tables for people, one JSON document for scripts'
+            cand --output 'Output format: tables for people, one JSON document for scripts'
+            cand --color 'When to use colour (NO_COLOR is honoured)'
+            cand --create-cluster 'Create the kind cluster if it does not exist'
+            cand --recreate-cluster 'Delete and recreate the kind cluster before each task'
+            cand --delete-cluster-on-exit 'Delete the kind cluster when the worker exits'
+            cand --once 'Run one task, then exit'
+            cand --drain 'Exit when nothing is claimable'
+            cand -q 'Print only data (ids, tables, JSON); no progress or notes'
+            cand --quiet 'Print only data (ids, tables, JSON); no progress or notes'
+            cand -v 'More diagnostics on stderr (repeat for more); AIOPS_LOG or RUST_LOG filter too'
+            cand --verbose 'More diagnostics on stderr (repeat for more); AIOPS_LOG or RUST_LOG filter too'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'aiops;worker;help'= {
+            cand run 'Claim and run tasks on one cluster until stopped'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'aiops;worker;help;run'= {
+        }
+        &'aiops;worker;help;help'= {
+        }
+        &'aiops;problems'= {
+            cand --database-url 'PostgreSQL URL; without it DATABASE_URL, else the embedded instance'
+            cand -o 'Output format: tables for people, one JSON document for scripts'
+            cand --output 'Output format: tables for people, one JSON document for scripts'
+            cand --color 'When to use colour (NO_COLOR is honoured)'
+            cand -q 'Print only data (ids, tables, JSON); no progress or notes'
+            cand --quiet 'Print only data (ids, tables, JSON); no progress or notes'
+            cand -v 'More diagnostics on stderr (repeat for more); AIOPS_LOG or RUST_LOG filter too'
+            cand --verbose 'More diagnostics on stderr (repeat for more); AIOPS_LOG or RUST_LOG filter too'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand list 'List known problems with task counts'
+            cand import 'Import problem ids from a file (JSON array, JSON Lines or one id per line) or the runner'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'aiops;problems;list'= {
+            cand --database-url 'PostgreSQL URL; without it DATABASE_URL, else the embedded instance'
+            cand -o 'Output format: tables for people, one JSON document for scripts'
+            cand --output 'Output format: tables for people, one JSON document for scripts'
+            cand --color 'When to use colour (NO_COLOR is honoured)'
+            cand -q 'Print only data (ids, tables, JSON); no progress or notes'
+            cand --quiet 'Print only data (ids, tables, JSON); no progress or notes'
+            cand -v 'More diagnostics on stderr (repeat for more); AIOPS_LOG or RUST_LOG filter too'
+            cand --verbose 'More diagnostics on stderr (repeat for more); AIOPS_LOG or RUST_LOG filter too'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'aiops;problems;import'= {
+            cand --python 'Python for the AIOpsLab runner'
+            cand --database-url 'PostgreSQL URL; without it DATABASE_URL, else the embedded instance'
+            cand -o 'Output format: tables for people, one JSON document for scripts'
+            cand --output 'Output format: tables for people, one JSON document for scripts'
+            cand --color 'When to use colour (NO_COLOR is honoured)'
+            cand --from-runner 'Ask the AIOpsLab runner for its registry'
+            cand -q 'Print only data (ids, tables, JSON); no progress or notes'
+            cand --quiet 'Print only data (ids, tables, JSON); no progress or notes'
+            cand -v 'More diagnostics on stderr (repeat for more); AIOPS_LOG or RUST_LOG filter too'
+            cand --verbose 'More diagnostics on stderr (repeat for more); AIOPS_LOG or RUST_LOG filter too'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'aiops;problems;help'= {
+            cand list 'List known problems with task counts'
+            cand import 'Import problem ids from a file (JSON array, JSON Lines or one id per line) or the runner'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'aiops;problems;help;list'= {
+        }
+        &'aiops;problems;help;import'= {
+        }
+        &'aiops;problems;help;help'= {
+        }
+        &'aiops;db'= {
+            cand --database-url 'PostgreSQL URL; without it DATABASE_URL, else the embedded instance'
+            cand -o 'Output format: tables for people, one JSON document for scripts'
+            cand --output 'Output format: tables for people, one JSON document for scripts'
+            cand --color 'When to use colour (NO_COLOR is honoured)'
+            cand -q 'Print only data (ids, tables, JSON); no progress or notes'
+            cand --quiet 'Print only data (ids, tables, JSON); no progress or notes'
+            cand -v 'More diagnostics on stderr (repeat for more); AIOPS_LOG or RUST_LOG filter too'
+            cand --verbose 'More diagnostics on stderr (repeat for more); AIOPS_LOG or RUST_LOG filter too'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand migrate 'Apply pending schema migrations'
+            cand status 'Show the schema version and the embedded instance'
+            cand start 'Start the embedded instance (initialising it on first use)'
+            cand stop 'Stop the embedded instance'
+            cand url 'Print the database URL in use'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'aiops;db;migrate'= {
+            cand --database-url 'PostgreSQL URL; without it DATABASE_URL, else the embedded instance'
+            cand -o 'Output format: tables for people, one JSON document for scripts'
+            cand --output 'Output format: tables for people, one JSON document for scripts'
+            cand --color 'When to use colour (NO_COLOR is honoured)'
+            cand -q 'Print only data (ids, tables, JSON); no progress or notes'
+            cand --quiet 'Print only data (ids, tables, JSON); no progress or notes'
+            cand -v 'More diagnostics on stderr (repeat for more); AIOPS_LOG or RUST_LOG filter too'
+            cand --verbose 'More diagnostics on stderr (repeat for more); AIOPS_LOG or RUST_LOG filter too'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'aiops;db;status'= {
+            cand --database-url 'PostgreSQL URL; without it DATABASE_URL, else the embedded instance'
+            cand -o 'Output format: tables for people, one JSON document for scripts'
+            cand --output 'Output format: tables for people, one JSON document for scripts'
+            cand --color 'When to use colour (NO_COLOR is honoured)'
+            cand -q 'Print only data (ids, tables, JSON); no progress or notes'
+            cand --quiet 'Print only data (ids, tables, JSON); no progress or notes'
+            cand -v 'More diagnostics on stderr (repeat for more); AIOPS_LOG or RUST_LOG filter too'
+            cand --verbose 'More diagnostics on stderr (repeat for more); AIOPS_LOG or RUST_LOG filter too'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'aiops;db;start'= {
+            cand --database-url 'PostgreSQL URL; without it DATABASE_URL, else the embedded instance'
+            cand -o 'Output format: tables for people, one JSON document for scripts'
+            cand --output 'Output format: tables for people, one JSON document for scripts'
+            cand --color 'When to use colour (NO_COLOR is honoured)'
+            cand -q 'Print only data (ids, tables, JSON); no progress or notes'
+            cand --quiet 'Print only data (ids, tables, JSON); no progress or notes'
+            cand -v 'More diagnostics on stderr (repeat for more); AIOPS_LOG or RUST_LOG filter too'
+            cand --verbose 'More diagnostics on stderr (repeat for more); AIOPS_LOG or RUST_LOG filter too'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'aiops;db;stop'= {
+            cand --database-url 'PostgreSQL URL; without it DATABASE_URL, else the embedded instance'
+            cand -o 'Output format: tables for people, one JSON document for scripts'
+            cand --output 'Output format: tables for people, one JSON document for scripts'
+            cand --color 'When to use colour (NO_COLOR is honoured)'
+            cand -q 'Print only data (ids, tables, JSON); no progress or notes'
+            cand --quiet 'Print only data (ids, tables, JSON); no progress or notes'
+            cand -v 'More diagnostics on stderr (repeat for more); AIOPS_LOG or RUST_LOG filter too'
+            cand --verbose 'More diagnostics on stderr (repeat for more); AIOPS_LOG or RUST_LOG filter too'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'aiops;db;url'= {
+            cand --database-url 'PostgreSQL URL; without it DATABASE_URL, else the embedded instance'
+            cand -o 'Output format: tables for people, one JSON document for scripts'
+            cand --output 'Output format: tables for people, one JSON document for scripts'
+            cand --color 'When to use colour (NO_COLOR is honoured)'
+            cand -q 'Print only data (ids, tables, JSON); no progress or notes'
+            cand --quiet 'Print only data (ids, tables, JSON); no progress or notes'
+            cand -v 'More diagnostics on stderr (repeat for more); AIOPS_LOG or RUST_LOG filter too'
+            cand --verbose 'More diagnostics on stderr (repeat for more); AIOPS_LOG or RUST_LOG filter too'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'aiops;db;help'= {
+            cand migrate 'Apply pending schema migrations'
+            cand status 'Show the schema version and the embedded instance'
+            cand start 'Start the embedded instance (initialising it on first use)'
+            cand stop 'Stop the embedded instance'
+            cand url 'Print the database URL in use'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'aiops;db;help;migrate'= {
+        }
+        &'aiops;db;help;status'= {
+        }
+        &'aiops;db;help;start'= {
+        }
+        &'aiops;db;help;stop'= {
+        }
+        &'aiops;db;help;url'= {
+        }
+        &'aiops;db;help;help'= {
+        }
+        &'aiops;completions'= {
+            cand --database-url 'PostgreSQL URL; without it DATABASE_URL, else the embedded instance'
+            cand -o 'Output format: tables for people, one JSON document for scripts'
+            cand --output 'Output format: tables for people, one JSON document for scripts'
+            cand --color 'When to use colour (NO_COLOR is honoured)'
+            cand -q 'Print only data (ids, tables, JSON); no progress or notes'
+            cand --quiet 'Print only data (ids, tables, JSON); no progress or notes'
+            cand -v 'More diagnostics on stderr (repeat for more); AIOPS_LOG or RUST_LOG filter too'
+            cand --verbose 'More diagnostics on stderr (repeat for more); AIOPS_LOG or RUST_LOG filter too'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'aiops;man'= {
+            cand --database-url 'PostgreSQL URL; without it DATABASE_URL, else the embedded instance'
+            cand -o 'Output format: tables for people, one JSON document for scripts'
+            cand --output 'Output format: tables for people, one JSON document for scripts'
+            cand --color 'When to use colour (NO_COLOR is honoured)'
+            cand -q 'Print only data (ids, tables, JSON); no progress or notes'
+            cand --quiet 'Print only data (ids, tables, JSON); no progress or notes'
+            cand -v 'More diagnostics on stderr (repeat for more); AIOPS_LOG or RUST_LOG filter too'
+            cand --verbose 'More diagnostics on stderr (repeat for more); AIOPS_LOG or RUST_LOG filter too'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'aiops;help'= {
+            cand submit 'Create a task (prints its id), or many with --from'
+            cand status 'List tasks, or show every field of one'
+            cand logs 'Print a task''s log'
+            cand cancel 'Cancel tasks: pending at once, running by stopping their process'
+            cand retry 'Re-queue failed, timed-out or cancelled tasks for one more attempt'
+            cand workers 'List workers, or show one'
+            cand worker 'Run a worker bound to one cluster'
+            cand problems 'The problem catalog'
+            cand db 'Schema and the embedded PostgreSQL instance'
+            cand completions 'Print shell completions'
+            cand man 'Write man pages into a directory'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'aiops;help;submit'= {
+        }
+        &'aiops;help;status'= {
+        }
+        &'aiops;help;logs'= {
+        }
+        &'aiops;help;cancel'= {
+        }
+        &'aiops;help;retry'= {
+        }
+        &'aiops;help;workers'= {
+        }
+        &'aiops;help;worker'= {
+            cand run 'Claim and run tasks on one cluster until stopped'
+        }
+        &'aiops;help;worker;run'= {
+        }
+        &'aiops;help;problems'= {
+            cand list 'List known problems with task counts'
+            cand import 'Import problem ids from a file (JSON array, JSON Lines or one id per line) or the runner'
+        }
+        &'aiops;help;problems;list'= {
+        }
+        &'aiops;help;problems;import'= {
+        }
+        &'aiops;help;db'= {
+            cand migrate 'Apply pending schema migrations'
+            cand status 'Show the schema version and the embedded instance'
+            cand start 'Start the embedded instance (initialising it on first use)'
+            cand stop 'Stop the embedded instance'
+            cand url 'Print the database URL in use'
+        }
+        &'aiops;help;db;migrate'= {
+        }
+        &'aiops;help;db;status'= {
+        }
+        &'aiops;help;db;start'= {
+        }
+        &'aiops;help;db;stop'= {
+        }
+        &'aiops;help;db;url'= {
+        }
+        &'aiops;help;completions'= {
+        }
+        &'aiops;help;man'= {
+        }
+        &'aiops;help;help'= {
+        }
+    ]
+    $completions[$command]
+}

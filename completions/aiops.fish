@@ -1,0 +1,339 @@
+# Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
+function __fish_aiops_global_optspecs
+    string join \n database-url= o/output= q/quiet v/verbose color= h/help V/version
+end
+
+function __fish_aiops_needs_command
+    # Figure out if the current invocation already has a command.
+    set -l cmd (commandline -opc)
+    set -e cmd[1]
+    argparse -s (__fish_aiops_global_optspecs) -- $cmd 2>/dev/null
+    or return
+    if set -q argv[1]
+        # Also print the command, so this can be used to figure out what it is.
+        echo $argv[1]
+        return 1
+    end
+    return 0
+end
+
+function __fish_aiops_using_subcommand
+    set -l cmd (__fish_aiops_needs_command)
+    test -z "$cmd"
+    and return 1
+    contains -- $cmd[1] $argv
+end
+
+complete -c aiops -n "__fish_aiops_needs_command" -l database-url -d 'PostgreSQL URL; without it DATABASE_URL, else the embedded instance' -r
+complete -c aiops -n "__fish_aiops_needs_command" -s o -l output -d 'Output format: tables for people, one JSON document for scripts' -r -f -a "table\t'Human tables and text'
+json\t'Exactly one JSON document'"
+complete -c aiops -n "__fish_aiops_needs_command" -l color -d 'When to use colour (NO_COLOR is honoured)' -r -f -a "auto\t'Colour when stderr is a terminal and NO_COLOR is unset'
+always\t'Always colour'
+never\t'Never colour'"
+complete -c aiops -n "__fish_aiops_needs_command" -s q -l quiet -d 'Print only data (ids, tables, JSON); no progress or notes'
+complete -c aiops -n "__fish_aiops_needs_command" -s v -l verbose -d 'More diagnostics on stderr (repeat for more); AIOPS_LOG or RUST_LOG filter too'
+complete -c aiops -n "__fish_aiops_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c aiops -n "__fish_aiops_needs_command" -s V -l version -d 'Print version'
+complete -c aiops -n "__fish_aiops_needs_command" -f -a "submit" -d 'Create a task (prints its id), or many with --from'
+complete -c aiops -n "__fish_aiops_needs_command" -f -a "status" -d 'List tasks, or show every field of one'
+complete -c aiops -n "__fish_aiops_needs_command" -f -a "logs" -d 'Print a task\'s log'
+complete -c aiops -n "__fish_aiops_needs_command" -f -a "cancel" -d 'Cancel tasks: pending at once, running by stopping their process'
+complete -c aiops -n "__fish_aiops_needs_command" -f -a "retry" -d 'Re-queue failed, timed-out or cancelled tasks for one more attempt'
+complete -c aiops -n "__fish_aiops_needs_command" -f -a "workers" -d 'List workers, or show one'
+complete -c aiops -n "__fish_aiops_needs_command" -f -a "worker" -d 'Run a worker bound to one cluster'
+complete -c aiops -n "__fish_aiops_needs_command" -f -a "problems" -d 'The problem catalog'
+complete -c aiops -n "__fish_aiops_needs_command" -f -a "db" -d 'Schema and the embedded PostgreSQL instance'
+complete -c aiops -n "__fish_aiops_needs_command" -f -a "completions" -d 'Print shell completions'
+complete -c aiops -n "__fish_aiops_needs_command" -f -a "man" -d 'Write man pages into a directory'
+complete -c aiops -n "__fish_aiops_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c aiops -n "__fish_aiops_using_subcommand submit" -l from -d 'Bulk: one JSON task request per line from FILE or - (stdin); all or nothing' -r -F
+complete -c aiops -n "__fish_aiops_using_subcommand submit" -l agent-config -d 'Agent configuration: a JSON object, or @FILE holding one' -r
+complete -c aiops -n "__fish_aiops_using_subcommand submit" -l max-steps -d 'Most agent steps (1-1000) [default: 30]' -r
+complete -c aiops -n "__fish_aiops_using_subcommand submit" -l timeout -d 'Time limit of one attempt, e.g. 45m (1s-24h) [default: 30m]' -r
+complete -c aiops -n "__fish_aiops_using_subcommand submit" -l priority -d 'Priority 0-10, higher runs first [default: 5]' -r
+complete -c aiops -n "__fish_aiops_using_subcommand submit" -l max-attempts -d 'Attempts before the task fails for good (1-20) [default: 3]' -r
+complete -c aiops -n "__fish_aiops_using_subcommand submit" -l queue -d 'Queue name [default: default]' -r
+complete -c aiops -n "__fish_aiops_using_subcommand submit" -l backend -d 'Only workers of this backend may run it' -r -f -a "kind\t''
+existing\t''
+none\t''"
+complete -c aiops -n "__fish_aiops_using_subcommand submit" -l param -d 'Extra parameter KEY=VALUE (VALUE parsed as JSON when it is JSON); repeatable' -r
+complete -c aiops -n "__fish_aiops_using_subcommand submit" -l metadata -d 'Metadata KEY=VALUE (VALUE parsed as JSON when it is JSON); repeatable' -r
+complete -c aiops -n "__fish_aiops_using_subcommand submit" -l callback-url -d 'POST the finished task here (http or https)' -r
+complete -c aiops -n "__fish_aiops_using_subcommand submit" -l idempotency-key -d 'Submitting the same key again returns the existing task' -r
+complete -c aiops -n "__fish_aiops_using_subcommand submit" -l delay -d 'Start no earlier than this long from now' -r
+complete -c aiops -n "__fish_aiops_using_subcommand submit" -l run-at -d 'Start no earlier than this RFC 3339 time' -r
+complete -c aiops -n "__fish_aiops_using_subcommand submit" -l wait-timeout -d 'With --wait: give up after this long (exit 13)' -r
+complete -c aiops -n "__fish_aiops_using_subcommand submit" -l database-url -d 'PostgreSQL URL; without it DATABASE_URL, else the embedded instance' -r
+complete -c aiops -n "__fish_aiops_using_subcommand submit" -s o -l output -d 'Output format: tables for people, one JSON document for scripts' -r -f -a "table\t'Human tables and text'
+json\t'Exactly one JSON document'"
+complete -c aiops -n "__fish_aiops_using_subcommand submit" -l color -d 'When to use colour (NO_COLOR is honoured)' -r -f -a "auto\t'Colour when stderr is a terminal and NO_COLOR is unset'
+always\t'Always colour'
+never\t'Never colour'"
+complete -c aiops -n "__fish_aiops_using_subcommand submit" -l allow-unknown -d 'Accept a problem id the catalog does not know'
+complete -c aiops -n "__fish_aiops_using_subcommand submit" -l wait -d 'Block until the task ends; exit 0 completed, 10 failed, 11 timeout, 12 cancelled, 13 wait expired'
+complete -c aiops -n "__fish_aiops_using_subcommand submit" -l follow -d 'With --wait: stream the task\'s log meanwhile'
+complete -c aiops -n "__fish_aiops_using_subcommand submit" -s q -l quiet -d 'Print only data (ids, tables, JSON); no progress or notes'
+complete -c aiops -n "__fish_aiops_using_subcommand submit" -s v -l verbose -d 'More diagnostics on stderr (repeat for more); AIOPS_LOG or RUST_LOG filter too'
+complete -c aiops -n "__fish_aiops_using_subcommand submit" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c aiops -n "__fish_aiops_using_subcommand submit" -s V -l version -d 'Print version'
+complete -c aiops -n "__fish_aiops_using_subcommand status" -l status -d 'Only these statuses, comma separated' -r
+complete -c aiops -n "__fish_aiops_using_subcommand status" -l problem -d 'Only this problem id' -r
+complete -c aiops -n "__fish_aiops_using_subcommand status" -l worker -d 'Only tasks of this worker' -r
+complete -c aiops -n "__fish_aiops_using_subcommand status" -l queue -d 'Only this queue' -r
+complete -c aiops -n "__fish_aiops_using_subcommand status" -l since -d 'Only tasks created within this long, e.g. 2h' -r
+complete -c aiops -n "__fish_aiops_using_subcommand status" -l limit -d 'Most tasks listed' -r
+complete -c aiops -n "__fish_aiops_using_subcommand status" -l database-url -d 'PostgreSQL URL; without it DATABASE_URL, else the embedded instance' -r
+complete -c aiops -n "__fish_aiops_using_subcommand status" -s o -l output -d 'Output format: tables for people, one JSON document for scripts' -r -f -a "table\t'Human tables and text'
+json\t'Exactly one JSON document'"
+complete -c aiops -n "__fish_aiops_using_subcommand status" -l color -d 'When to use colour (NO_COLOR is honoured)' -r -f -a "auto\t'Colour when stderr is a terminal and NO_COLOR is unset'
+always\t'Always colour'
+never\t'Never colour'"
+complete -c aiops -n "__fish_aiops_using_subcommand status" -s q -l quiet -d 'Print only data (ids, tables, JSON); no progress or notes'
+complete -c aiops -n "__fish_aiops_using_subcommand status" -s v -l verbose -d 'More diagnostics on stderr (repeat for more); AIOPS_LOG or RUST_LOG filter too'
+complete -c aiops -n "__fish_aiops_using_subcommand status" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c aiops -n "__fish_aiops_using_subcommand status" -s V -l version -d 'Print version'
+complete -c aiops -n "__fish_aiops_using_subcommand logs" -l tail -d 'Only the last N lines' -r
+complete -c aiops -n "__fish_aiops_using_subcommand logs" -l level -d 'Only this level or worse (debug, info, warning, error, critical)' -r
+complete -c aiops -n "__fish_aiops_using_subcommand logs" -l since -d 'Only lines from within this long, e.g. 10m' -r
+complete -c aiops -n "__fish_aiops_using_subcommand logs" -l attempt -d 'Only this attempt' -r
+complete -c aiops -n "__fish_aiops_using_subcommand logs" -l database-url -d 'PostgreSQL URL; without it DATABASE_URL, else the embedded instance' -r
+complete -c aiops -n "__fish_aiops_using_subcommand logs" -s o -l output -d 'Output format: tables for people, one JSON document for scripts' -r -f -a "table\t'Human tables and text'
+json\t'Exactly one JSON document'"
+complete -c aiops -n "__fish_aiops_using_subcommand logs" -l color -d 'When to use colour (NO_COLOR is honoured)' -r -f -a "auto\t'Colour when stderr is a terminal and NO_COLOR is unset'
+always\t'Always colour'
+never\t'Never colour'"
+complete -c aiops -n "__fish_aiops_using_subcommand logs" -s f -l follow -d 'Keep printing new lines until the task ends'
+complete -c aiops -n "__fish_aiops_using_subcommand logs" -s q -l quiet -d 'Print only data (ids, tables, JSON); no progress or notes'
+complete -c aiops -n "__fish_aiops_using_subcommand logs" -s v -l verbose -d 'More diagnostics on stderr (repeat for more); AIOPS_LOG or RUST_LOG filter too'
+complete -c aiops -n "__fish_aiops_using_subcommand logs" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c aiops -n "__fish_aiops_using_subcommand logs" -s V -l version -d 'Print version'
+complete -c aiops -n "__fish_aiops_using_subcommand cancel" -l reason -d 'Why (kept on the task)' -r
+complete -c aiops -n "__fish_aiops_using_subcommand cancel" -l status -d 'With --all: which status to cancel (only pending is accepted)' -r
+complete -c aiops -n "__fish_aiops_using_subcommand cancel" -l problem -d 'With --all: only this problem id' -r
+complete -c aiops -n "__fish_aiops_using_subcommand cancel" -l queue -d 'With --all: only this queue' -r
+complete -c aiops -n "__fish_aiops_using_subcommand cancel" -l database-url -d 'PostgreSQL URL; without it DATABASE_URL, else the embedded instance' -r
+complete -c aiops -n "__fish_aiops_using_subcommand cancel" -s o -l output -d 'Output format: tables for people, one JSON document for scripts' -r -f -a "table\t'Human tables and text'
+json\t'Exactly one JSON document'"
+complete -c aiops -n "__fish_aiops_using_subcommand cancel" -l color -d 'When to use colour (NO_COLOR is honoured)' -r -f -a "auto\t'Colour when stderr is a terminal and NO_COLOR is unset'
+always\t'Always colour'
+never\t'Never colour'"
+complete -c aiops -n "__fish_aiops_using_subcommand cancel" -l all -d 'Cancel every matching pending task (needs --status pending)'
+complete -c aiops -n "__fish_aiops_using_subcommand cancel" -s y -l yes -d 'Do not ask for confirmation'
+complete -c aiops -n "__fish_aiops_using_subcommand cancel" -s q -l quiet -d 'Print only data (ids, tables, JSON); no progress or notes'
+complete -c aiops -n "__fish_aiops_using_subcommand cancel" -s v -l verbose -d 'More diagnostics on stderr (repeat for more); AIOPS_LOG or RUST_LOG filter too'
+complete -c aiops -n "__fish_aiops_using_subcommand cancel" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c aiops -n "__fish_aiops_using_subcommand cancel" -s V -l version -d 'Print version'
+complete -c aiops -n "__fish_aiops_using_subcommand retry" -l database-url -d 'PostgreSQL URL; without it DATABASE_URL, else the embedded instance' -r
+complete -c aiops -n "__fish_aiops_using_subcommand retry" -s o -l output -d 'Output format: tables for people, one JSON document for scripts' -r -f -a "table\t'Human tables and text'
+json\t'Exactly one JSON document'"
+complete -c aiops -n "__fish_aiops_using_subcommand retry" -l color -d 'When to use colour (NO_COLOR is honoured)' -r -f -a "auto\t'Colour when stderr is a terminal and NO_COLOR is unset'
+always\t'Always colour'
+never\t'Never colour'"
+complete -c aiops -n "__fish_aiops_using_subcommand retry" -s q -l quiet -d 'Print only data (ids, tables, JSON); no progress or notes'
+complete -c aiops -n "__fish_aiops_using_subcommand retry" -s v -l verbose -d 'More diagnostics on stderr (repeat for more); AIOPS_LOG or RUST_LOG filter too'
+complete -c aiops -n "__fish_aiops_using_subcommand retry" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c aiops -n "__fish_aiops_using_subcommand retry" -s V -l version -d 'Print version'
+complete -c aiops -n "__fish_aiops_using_subcommand workers" -l database-url -d 'PostgreSQL URL; without it DATABASE_URL, else the embedded instance' -r
+complete -c aiops -n "__fish_aiops_using_subcommand workers" -s o -l output -d 'Output format: tables for people, one JSON document for scripts' -r -f -a "table\t'Human tables and text'
+json\t'Exactly one JSON document'"
+complete -c aiops -n "__fish_aiops_using_subcommand workers" -l color -d 'When to use colour (NO_COLOR is honoured)' -r -f -a "auto\t'Colour when stderr is a terminal and NO_COLOR is unset'
+always\t'Always colour'
+never\t'Never colour'"
+complete -c aiops -n "__fish_aiops_using_subcommand workers" -s q -l quiet -d 'Print only data (ids, tables, JSON); no progress or notes'
+complete -c aiops -n "__fish_aiops_using_subcommand workers" -s v -l verbose -d 'More diagnostics on stderr (repeat for more); AIOPS_LOG or RUST_LOG filter too'
+complete -c aiops -n "__fish_aiops_using_subcommand workers" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c aiops -n "__fish_aiops_using_subcommand workers" -s V -l version -d 'Print version'
+complete -c aiops -n "__fish_aiops_using_subcommand worker; and not __fish_seen_subcommand_from run help" -l database-url -d 'PostgreSQL URL; without it DATABASE_URL, else the embedded instance' -r
+complete -c aiops -n "__fish_aiops_using_subcommand worker; and not __fish_seen_subcommand_from run help" -s o -l output -d 'Output format: tables for people, one JSON document for scripts' -r -f -a "table\t'Human tables and text'
+json\t'Exactly one JSON document'"
+complete -c aiops -n "__fish_aiops_using_subcommand worker; and not __fish_seen_subcommand_from run help" -l color -d 'When to use colour (NO_COLOR is honoured)' -r -f -a "auto\t'Colour when stderr is a terminal and NO_COLOR is unset'
+always\t'Always colour'
+never\t'Never colour'"
+complete -c aiops -n "__fish_aiops_using_subcommand worker; and not __fish_seen_subcommand_from run help" -s q -l quiet -d 'Print only data (ids, tables, JSON); no progress or notes'
+complete -c aiops -n "__fish_aiops_using_subcommand worker; and not __fish_seen_subcommand_from run help" -s v -l verbose -d 'More diagnostics on stderr (repeat for more); AIOPS_LOG or RUST_LOG filter too'
+complete -c aiops -n "__fish_aiops_using_subcommand worker; and not __fish_seen_subcommand_from run help" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c aiops -n "__fish_aiops_using_subcommand worker; and not __fish_seen_subcommand_from run help" -s V -l version -d 'Print version'
+complete -c aiops -n "__fish_aiops_using_subcommand worker; and not __fish_seen_subcommand_from run help" -f -a "run" -d 'Claim and run tasks on one cluster until stopped'
+complete -c aiops -n "__fish_aiops_using_subcommand worker; and not __fish_seen_subcommand_from run help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c aiops -n "__fish_aiops_using_subcommand worker; and __fish_seen_subcommand_from run" -l cluster -d 'Cluster this worker owns (one live worker per cluster)' -r
+complete -c aiops -n "__fish_aiops_using_subcommand worker; and __fish_seen_subcommand_from run" -l backend -d 'Cluster backend' -r -f -a "kind\t'A kind cluster named --cluster (found, or made with --create-cluster)'
+existing\t'An existing cluster reached through --kubeconfig'
+none\t'No cluster (plain shell jobs)'"
+complete -c aiops -n "__fish_aiops_using_subcommand worker; and __fish_seen_subcommand_from run" -l id -d 'Worker id [default: the cluster name]' -r
+complete -c aiops -n "__fish_aiops_using_subcommand worker; and __fish_seen_subcommand_from run" -l queue -d 'Queues to serve; repeatable [default: default]' -r
+complete -c aiops -n "__fish_aiops_using_subcommand worker; and __fish_seen_subcommand_from run" -l concurrency -d 'Tasks run at once' -r
+complete -c aiops -n "__fish_aiops_using_subcommand worker; and __fish_seen_subcommand_from run" -l exec -d 'Run each task with `sh -c CMD` instead of the AIOpsLab runner' -r
+complete -c aiops -n "__fish_aiops_using_subcommand worker; and __fish_seen_subcommand_from run" -l python -d 'Python for the AIOpsLab runner' -r
+complete -c aiops -n "__fish_aiops_using_subcommand worker; and __fish_seen_subcommand_from run" -l kubeconfig -d 'Kubeconfig of the cluster (backend existing)' -r -F
+complete -c aiops -n "__fish_aiops_using_subcommand worker; and __fish_seen_subcommand_from run" -l kind-config -d 'kind config used with --create-cluster / --recreate-cluster' -r -F
+complete -c aiops -n "__fish_aiops_using_subcommand worker; and __fish_seen_subcommand_from run" -l heartbeat -d 'Heartbeat interval; a task\'s lease lasts 3 heartbeats' -r
+complete -c aiops -n "__fish_aiops_using_subcommand worker; and __fish_seen_subcommand_from run" -l poll -d 'Polling backstop when no notification arrives' -r
+complete -c aiops -n "__fish_aiops_using_subcommand worker; and __fish_seen_subcommand_from run" -l shutdown-grace -d 'On the first signal, wait this long for running tasks before stopping them [default: until they end]' -r
+complete -c aiops -n "__fish_aiops_using_subcommand worker; and __fish_seen_subcommand_from run" -l kill-grace -d 'Time between SIGTERM and SIGKILL when stopping a task\'s processes' -r
+complete -c aiops -n "__fish_aiops_using_subcommand worker; and __fish_seen_subcommand_from run" -l database-url -d 'PostgreSQL URL; without it DATABASE_URL, else the embedded instance' -r
+complete -c aiops -n "__fish_aiops_using_subcommand worker; and __fish_seen_subcommand_from run" -s o -l output -d 'Output format: tables for people, one JSON document for scripts' -r -f -a "table\t'Human tables and text'
+json\t'Exactly one JSON document'"
+complete -c aiops -n "__fish_aiops_using_subcommand worker; and __fish_seen_subcommand_from run" -l color -d 'When to use colour (NO_COLOR is honoured)' -r -f -a "auto\t'Colour when stderr is a terminal and NO_COLOR is unset'
+always\t'Always colour'
+never\t'Never colour'"
+complete -c aiops -n "__fish_aiops_using_subcommand worker; and __fish_seen_subcommand_from run" -l create-cluster -d 'Create the kind cluster if it does not exist'
+complete -c aiops -n "__fish_aiops_using_subcommand worker; and __fish_seen_subcommand_from run" -l recreate-cluster -d 'Delete and recreate the kind cluster before each task'
+complete -c aiops -n "__fish_aiops_using_subcommand worker; and __fish_seen_subcommand_from run" -l delete-cluster-on-exit -d 'Delete the kind cluster when the worker exits'
+complete -c aiops -n "__fish_aiops_using_subcommand worker; and __fish_seen_subcommand_from run" -l once -d 'Run one task, then exit'
+complete -c aiops -n "__fish_aiops_using_subcommand worker; and __fish_seen_subcommand_from run" -l drain -d 'Exit when nothing is claimable'
+complete -c aiops -n "__fish_aiops_using_subcommand worker; and __fish_seen_subcommand_from run" -s q -l quiet -d 'Print only data (ids, tables, JSON); no progress or notes'
+complete -c aiops -n "__fish_aiops_using_subcommand worker; and __fish_seen_subcommand_from run" -s v -l verbose -d 'More diagnostics on stderr (repeat for more); AIOPS_LOG or RUST_LOG filter too'
+complete -c aiops -n "__fish_aiops_using_subcommand worker; and __fish_seen_subcommand_from run" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c aiops -n "__fish_aiops_using_subcommand worker; and __fish_seen_subcommand_from run" -s V -l version -d 'Print version'
+complete -c aiops -n "__fish_aiops_using_subcommand worker; and __fish_seen_subcommand_from help" -f -a "run" -d 'Claim and run tasks on one cluster until stopped'
+complete -c aiops -n "__fish_aiops_using_subcommand worker; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c aiops -n "__fish_aiops_using_subcommand problems; and not __fish_seen_subcommand_from list import help" -l database-url -d 'PostgreSQL URL; without it DATABASE_URL, else the embedded instance' -r
+complete -c aiops -n "__fish_aiops_using_subcommand problems; and not __fish_seen_subcommand_from list import help" -s o -l output -d 'Output format: tables for people, one JSON document for scripts' -r -f -a "table\t'Human tables and text'
+json\t'Exactly one JSON document'"
+complete -c aiops -n "__fish_aiops_using_subcommand problems; and not __fish_seen_subcommand_from list import help" -l color -d 'When to use colour (NO_COLOR is honoured)' -r -f -a "auto\t'Colour when stderr is a terminal and NO_COLOR is unset'
+always\t'Always colour'
+never\t'Never colour'"
+complete -c aiops -n "__fish_aiops_using_subcommand problems; and not __fish_seen_subcommand_from list import help" -s q -l quiet -d 'Print only data (ids, tables, JSON); no progress or notes'
+complete -c aiops -n "__fish_aiops_using_subcommand problems; and not __fish_seen_subcommand_from list import help" -s v -l verbose -d 'More diagnostics on stderr (repeat for more); AIOPS_LOG or RUST_LOG filter too'
+complete -c aiops -n "__fish_aiops_using_subcommand problems; and not __fish_seen_subcommand_from list import help" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c aiops -n "__fish_aiops_using_subcommand problems; and not __fish_seen_subcommand_from list import help" -s V -l version -d 'Print version'
+complete -c aiops -n "__fish_aiops_using_subcommand problems; and not __fish_seen_subcommand_from list import help" -f -a "list" -d 'List known problems with task counts'
+complete -c aiops -n "__fish_aiops_using_subcommand problems; and not __fish_seen_subcommand_from list import help" -f -a "import" -d 'Import problem ids from a file (JSON array, JSON Lines or one id per line) or the runner'
+complete -c aiops -n "__fish_aiops_using_subcommand problems; and not __fish_seen_subcommand_from list import help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c aiops -n "__fish_aiops_using_subcommand problems; and __fish_seen_subcommand_from list" -l database-url -d 'PostgreSQL URL; without it DATABASE_URL, else the embedded instance' -r
+complete -c aiops -n "__fish_aiops_using_subcommand problems; and __fish_seen_subcommand_from list" -s o -l output -d 'Output format: tables for people, one JSON document for scripts' -r -f -a "table\t'Human tables and text'
+json\t'Exactly one JSON document'"
+complete -c aiops -n "__fish_aiops_using_subcommand problems; and __fish_seen_subcommand_from list" -l color -d 'When to use colour (NO_COLOR is honoured)' -r -f -a "auto\t'Colour when stderr is a terminal and NO_COLOR is unset'
+always\t'Always colour'
+never\t'Never colour'"
+complete -c aiops -n "__fish_aiops_using_subcommand problems; and __fish_seen_subcommand_from list" -s q -l quiet -d 'Print only data (ids, tables, JSON); no progress or notes'
+complete -c aiops -n "__fish_aiops_using_subcommand problems; and __fish_seen_subcommand_from list" -s v -l verbose -d 'More diagnostics on stderr (repeat for more); AIOPS_LOG or RUST_LOG filter too'
+complete -c aiops -n "__fish_aiops_using_subcommand problems; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c aiops -n "__fish_aiops_using_subcommand problems; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
+complete -c aiops -n "__fish_aiops_using_subcommand problems; and __fish_seen_subcommand_from import" -l python -d 'Python for the AIOpsLab runner' -r
+complete -c aiops -n "__fish_aiops_using_subcommand problems; and __fish_seen_subcommand_from import" -l database-url -d 'PostgreSQL URL; without it DATABASE_URL, else the embedded instance' -r
+complete -c aiops -n "__fish_aiops_using_subcommand problems; and __fish_seen_subcommand_from import" -s o -l output -d 'Output format: tables for people, one JSON document for scripts' -r -f -a "table\t'Human tables and text'
+json\t'Exactly one JSON document'"
+complete -c aiops -n "__fish_aiops_using_subcommand problems; and __fish_seen_subcommand_from import" -l color -d 'When to use colour (NO_COLOR is honoured)' -r -f -a "auto\t'Colour when stderr is a terminal and NO_COLOR is unset'
+always\t'Always colour'
+never\t'Never colour'"
+complete -c aiops -n "__fish_aiops_using_subcommand problems; and __fish_seen_subcommand_from import" -l from-runner -d 'Ask the AIOpsLab runner for its registry'
+complete -c aiops -n "__fish_aiops_using_subcommand problems; and __fish_seen_subcommand_from import" -s q -l quiet -d 'Print only data (ids, tables, JSON); no progress or notes'
+complete -c aiops -n "__fish_aiops_using_subcommand problems; and __fish_seen_subcommand_from import" -s v -l verbose -d 'More diagnostics on stderr (repeat for more); AIOPS_LOG or RUST_LOG filter too'
+complete -c aiops -n "__fish_aiops_using_subcommand problems; and __fish_seen_subcommand_from import" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c aiops -n "__fish_aiops_using_subcommand problems; and __fish_seen_subcommand_from import" -s V -l version -d 'Print version'
+complete -c aiops -n "__fish_aiops_using_subcommand problems; and __fish_seen_subcommand_from help" -f -a "list" -d 'List known problems with task counts'
+complete -c aiops -n "__fish_aiops_using_subcommand problems; and __fish_seen_subcommand_from help" -f -a "import" -d 'Import problem ids from a file (JSON array, JSON Lines or one id per line) or the runner'
+complete -c aiops -n "__fish_aiops_using_subcommand problems; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c aiops -n "__fish_aiops_using_subcommand db; and not __fish_seen_subcommand_from migrate status start stop url help" -l database-url -d 'PostgreSQL URL; without it DATABASE_URL, else the embedded instance' -r
+complete -c aiops -n "__fish_aiops_using_subcommand db; and not __fish_seen_subcommand_from migrate status start stop url help" -s o -l output -d 'Output format: tables for people, one JSON document for scripts' -r -f -a "table\t'Human tables and text'
+json\t'Exactly one JSON document'"
+complete -c aiops -n "__fish_aiops_using_subcommand db; and not __fish_seen_subcommand_from migrate status start stop url help" -l color -d 'When to use colour (NO_COLOR is honoured)' -r -f -a "auto\t'Colour when stderr is a terminal and NO_COLOR is unset'
+always\t'Always colour'
+never\t'Never colour'"
+complete -c aiops -n "__fish_aiops_using_subcommand db; and not __fish_seen_subcommand_from migrate status start stop url help" -s q -l quiet -d 'Print only data (ids, tables, JSON); no progress or notes'
+complete -c aiops -n "__fish_aiops_using_subcommand db; and not __fish_seen_subcommand_from migrate status start stop url help" -s v -l verbose -d 'More diagnostics on stderr (repeat for more); AIOPS_LOG or RUST_LOG filter too'
+complete -c aiops -n "__fish_aiops_using_subcommand db; and not __fish_seen_subcommand_from migrate status start stop url help" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c aiops -n "__fish_aiops_using_subcommand db; and not __fish_seen_subcommand_from migrate status start stop url help" -s V -l version -d 'Print version'
+complete -c aiops -n "__fish_aiops_using_subcommand db; and not __fish_seen_subcommand_from migrate status start stop url help" -f -a "migrate" -d 'Apply pending schema migrations'
+complete -c aiops -n "__fish_aiops_using_subcommand db; and not __fish_seen_subcommand_from migrate status start stop url help" -f -a "status" -d 'Show the schema version and the embedded instance'
+complete -c aiops -n "__fish_aiops_using_subcommand db; and not __fish_seen_subcommand_from migrate status start stop url help" -f -a "start" -d 'Start the embedded instance (initialising it on first use)'
+complete -c aiops -n "__fish_aiops_using_subcommand db; and not __fish_seen_subcommand_from migrate status start stop url help" -f -a "stop" -d 'Stop the embedded instance'
+complete -c aiops -n "__fish_aiops_using_subcommand db; and not __fish_seen_subcommand_from migrate status start stop url help" -f -a "url" -d 'Print the database URL in use'
+complete -c aiops -n "__fish_aiops_using_subcommand db; and not __fish_seen_subcommand_from migrate status start stop url help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c aiops -n "__fish_aiops_using_subcommand db; and __fish_seen_subcommand_from migrate" -l database-url -d 'PostgreSQL URL; without it DATABASE_URL, else the embedded instance' -r
+complete -c aiops -n "__fish_aiops_using_subcommand db; and __fish_seen_subcommand_from migrate" -s o -l output -d 'Output format: tables for people, one JSON document for scripts' -r -f -a "table\t'Human tables and text'
+json\t'Exactly one JSON document'"
+complete -c aiops -n "__fish_aiops_using_subcommand db; and __fish_seen_subcommand_from migrate" -l color -d 'When to use colour (NO_COLOR is honoured)' -r -f -a "auto\t'Colour when stderr is a terminal and NO_COLOR is unset'
+always\t'Always colour'
+never\t'Never colour'"
+complete -c aiops -n "__fish_aiops_using_subcommand db; and __fish_seen_subcommand_from migrate" -s q -l quiet -d 'Print only data (ids, tables, JSON); no progress or notes'
+complete -c aiops -n "__fish_aiops_using_subcommand db; and __fish_seen_subcommand_from migrate" -s v -l verbose -d 'More diagnostics on stderr (repeat for more); AIOPS_LOG or RUST_LOG filter too'
+complete -c aiops -n "__fish_aiops_using_subcommand db; and __fish_seen_subcommand_from migrate" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c aiops -n "__fish_aiops_using_subcommand db; and __fish_seen_subcommand_from migrate" -s V -l version -d 'Print version'
+complete -c aiops -n "__fish_aiops_using_subcommand db; and __fish_seen_subcommand_from status" -l database-url -d 'PostgreSQL URL; without it DATABASE_URL, else the embedded instance' -r
+complete -c aiops -n "__fish_aiops_using_subcommand db; and __fish_seen_subcommand_from status" -s o -l output -d 'Output format: tables for people, one JSON document for scripts' -r -f -a "table\t'Human tables and text'
+json\t'Exactly one JSON document'"
+complete -c aiops -n "__fish_aiops_using_subcommand db; and __fish_seen_subcommand_from status" -l color -d 'When to use colour (NO_COLOR is honoured)' -r -f -a "auto\t'Colour when stderr is a terminal and NO_COLOR is unset'
+always\t'Always colour'
+never\t'Never colour'"
+complete -c aiops -n "__fish_aiops_using_subcommand db; and __fish_seen_subcommand_from status" -s q -l quiet -d 'Print only data (ids, tables, JSON); no progress or notes'
+complete -c aiops -n "__fish_aiops_using_subcommand db; and __fish_seen_subcommand_from status" -s v -l verbose -d 'More diagnostics on stderr (repeat for more); AIOPS_LOG or RUST_LOG filter too'
+complete -c aiops -n "__fish_aiops_using_subcommand db; and __fish_seen_subcommand_from status" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c aiops -n "__fish_aiops_using_subcommand db; and __fish_seen_subcommand_from status" -s V -l version -d 'Print version'
+complete -c aiops -n "__fish_aiops_using_subcommand db; and __fish_seen_subcommand_from start" -l database-url -d 'PostgreSQL URL; without it DATABASE_URL, else the embedded instance' -r
+complete -c aiops -n "__fish_aiops_using_subcommand db; and __fish_seen_subcommand_from start" -s o -l output -d 'Output format: tables for people, one JSON document for scripts' -r -f -a "table\t'Human tables and text'
+json\t'Exactly one JSON document'"
+complete -c aiops -n "__fish_aiops_using_subcommand db; and __fish_seen_subcommand_from start" -l color -d 'When to use colour (NO_COLOR is honoured)' -r -f -a "auto\t'Colour when stderr is a terminal and NO_COLOR is unset'
+always\t'Always colour'
+never\t'Never colour'"
+complete -c aiops -n "__fish_aiops_using_subcommand db; and __fish_seen_subcommand_from start" -s q -l quiet -d 'Print only data (ids, tables, JSON); no progress or notes'
+complete -c aiops -n "__fish_aiops_using_subcommand db; and __fish_seen_subcommand_from start" -s v -l verbose -d 'More diagnostics on stderr (repeat for more); AIOPS_LOG or RUST_LOG filter too'
+complete -c aiops -n "__fish_aiops_using_subcommand db; and __fish_seen_subcommand_from start" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c aiops -n "__fish_aiops_using_subcommand db; and __fish_seen_subcommand_from start" -s V -l version -d 'Print version'
+complete -c aiops -n "__fish_aiops_using_subcommand db; and __fish_seen_subcommand_from stop" -l database-url -d 'PostgreSQL URL; without it DATABASE_URL, else the embedded instance' -r
+complete -c aiops -n "__fish_aiops_using_subcommand db; and __fish_seen_subcommand_from stop" -s o -l output -d 'Output format: tables for people, one JSON document for scripts' -r -f -a "table\t'Human tables and text'
+json\t'Exactly one JSON document'"
+complete -c aiops -n "__fish_aiops_using_subcommand db; and __fish_seen_subcommand_from stop" -l color -d 'When to use colour (NO_COLOR is honoured)' -r -f -a "auto\t'Colour when stderr is a terminal and NO_COLOR is unset'
+always\t'Always colour'
+never\t'Never colour'"
+complete -c aiops -n "__fish_aiops_using_subcommand db; and __fish_seen_subcommand_from stop" -s q -l quiet -d 'Print only data (ids, tables, JSON); no progress or notes'
+complete -c aiops -n "__fish_aiops_using_subcommand db; and __fish_seen_subcommand_from stop" -s v -l verbose -d 'More diagnostics on stderr (repeat for more); AIOPS_LOG or RUST_LOG filter too'
+complete -c aiops -n "__fish_aiops_using_subcommand db; and __fish_seen_subcommand_from stop" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c aiops -n "__fish_aiops_using_subcommand db; and __fish_seen_subcommand_from stop" -s V -l version -d 'Print version'
+complete -c aiops -n "__fish_aiops_using_subcommand db; and __fish_seen_subcommand_from url" -l database-url -d 'PostgreSQL URL; without it DATABASE_URL, else the embedded instance' -r
+complete -c aiops -n "__fish_aiops_using_subcommand db; and __fish_seen_subcommand_from url" -s o -l output -d 'Output format: tables for people, one JSON document for scripts' -r -f -a "table\t'Human tables and text'
+json\t'Exactly one JSON document'"
+complete -c aiops -n "__fish_aiops_using_subcommand db; and __fish_seen_subcommand_from url" -l color -d 'When to use colour (NO_COLOR is honoured)' -r -f -a "auto\t'Colour when stderr is a terminal and NO_COLOR is unset'
+always\t'Always colour'
+never\t'Never colour'"
+complete -c aiops -n "__fish_aiops_using_subcommand db; and __fish_seen_subcommand_from url" -s q -l quiet -d 'Print only data (ids, tables, JSON); no progress or notes'
+complete -c aiops -n "__fish_aiops_using_subcommand db; and __fish_seen_subcommand_from url" -s v -l verbose -d 'More diagnostics on stderr (repeat for more); AIOPS_LOG or RUST_LOG filter too'
+complete -c aiops -n "__fish_aiops_using_subcommand db; and __fish_seen_subcommand_from url" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c aiops -n "__fish_aiops_using_subcommand db; and __fish_seen_subcommand_from url" -s V -l version -d 'Print version'
+complete -c aiops -n "__fish_aiops_using_subcommand db; and __fish_seen_subcommand_from help" -f -a "migrate" -d 'Apply pending schema migrations'
+complete -c aiops -n "__fish_aiops_using_subcommand db; and __fish_seen_subcommand_from help" -f -a "status" -d 'Show the schema version and the embedded instance'
+complete -c aiops -n "__fish_aiops_using_subcommand db; and __fish_seen_subcommand_from help" -f -a "start" -d 'Start the embedded instance (initialising it on first use)'
+complete -c aiops -n "__fish_aiops_using_subcommand db; and __fish_seen_subcommand_from help" -f -a "stop" -d 'Stop the embedded instance'
+complete -c aiops -n "__fish_aiops_using_subcommand db; and __fish_seen_subcommand_from help" -f -a "url" -d 'Print the database URL in use'
+complete -c aiops -n "__fish_aiops_using_subcommand db; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c aiops -n "__fish_aiops_using_subcommand completions" -l database-url -d 'PostgreSQL URL; without it DATABASE_URL, else the embedded instance' -r
+complete -c aiops -n "__fish_aiops_using_subcommand completions" -s o -l output -d 'Output format: tables for people, one JSON document for scripts' -r -f -a "table\t'Human tables and text'
+json\t'Exactly one JSON document'"
+complete -c aiops -n "__fish_aiops_using_subcommand completions" -l color -d 'When to use colour (NO_COLOR is honoured)' -r -f -a "auto\t'Colour when stderr is a terminal and NO_COLOR is unset'
+always\t'Always colour'
+never\t'Never colour'"
+complete -c aiops -n "__fish_aiops_using_subcommand completions" -s q -l quiet -d 'Print only data (ids, tables, JSON); no progress or notes'
+complete -c aiops -n "__fish_aiops_using_subcommand completions" -s v -l verbose -d 'More diagnostics on stderr (repeat for more); AIOPS_LOG or RUST_LOG filter too'
+complete -c aiops -n "__fish_aiops_using_subcommand completions" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c aiops -n "__fish_aiops_using_subcommand completions" -s V -l version -d 'Print version'
+complete -c aiops -n "__fish_aiops_using_subcommand man" -l database-url -d 'PostgreSQL URL; without it DATABASE_URL, else the embedded instance' -r
+complete -c aiops -n "__fish_aiops_using_subcommand man" -s o -l output -d 'Output format: tables for people, one JSON document for scripts' -r -f -a "table\t'Human tables and text'
+json\t'Exactly one JSON document'"
+complete -c aiops -n "__fish_aiops_using_subcommand man" -l color -d 'When to use colour (NO_COLOR is honoured)' -r -f -a "auto\t'Colour when stderr is a terminal and NO_COLOR is unset'
+always\t'Always colour'
+never\t'Never colour'"
+complete -c aiops -n "__fish_aiops_using_subcommand man" -s q -l quiet -d 'Print only data (ids, tables, JSON); no progress or notes'
+complete -c aiops -n "__fish_aiops_using_subcommand man" -s v -l verbose -d 'More diagnostics on stderr (repeat for more); AIOPS_LOG or RUST_LOG filter too'
+complete -c aiops -n "__fish_aiops_using_subcommand man" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c aiops -n "__fish_aiops_using_subcommand man" -s V -l version -d 'Print version'
+complete -c aiops -n "__fish_aiops_using_subcommand help; and not __fish_seen_subcommand_from submit status logs cancel retry workers worker problems db completions man help" -f -a "submit" -d 'Create a task (prints its id), or many with --from'
+complete -c aiops -n "__fish_aiops_using_subcommand help; and not __fish_seen_subcommand_from submit status logs cancel retry workers worker problems db completions man help" -f -a "status" -d 'List tasks, or show every field of one'
+complete -c aiops -n "__fish_aiops_using_subcommand help; and not __fish_seen_subcommand_from submit status logs cancel retry workers worker problems db completions man help" -f -a "logs" -d 'Print a task\'s log'
+complete -c aiops -n "__fish_aiops_using_subcommand help; and not __fish_seen_subcommand_from submit status logs cancel retry workers worker problems db completions man help" -f -a "cancel" -d 'Cancel tasks: pending at once, running by stopping their process'
+complete -c aiops -n "__fish_aiops_using_subcommand help; and not __fish_seen_subcommand_from submit status logs cancel retry workers worker problems db completions man help" -f -a "retry" -d 'Re-queue failed, timed-out or cancelled tasks for one more attempt'
+complete -c aiops -n "__fish_aiops_using_subcommand help; and not __fish_seen_subcommand_from submit status logs cancel retry workers worker problems db completions man help" -f -a "workers" -d 'List workers, or show one'
+complete -c aiops -n "__fish_aiops_using_subcommand help; and not __fish_seen_subcommand_from submit status logs cancel retry workers worker problems db completions man help" -f -a "worker" -d 'Run a worker bound to one cluster'
+complete -c aiops -n "__fish_aiops_using_subcommand help; and not __fish_seen_subcommand_from submit status logs cancel retry workers worker problems db completions man help" -f -a "problems" -d 'The problem catalog'
+complete -c aiops -n "__fish_aiops_using_subcommand help; and not __fish_seen_subcommand_from submit status logs cancel retry workers worker problems db completions man help" -f -a "db" -d 'Schema and the embedded PostgreSQL instance'
+complete -c aiops -n "__fish_aiops_using_subcommand help; and not __fish_seen_subcommand_from submit status logs cancel retry workers worker problems db completions man help" -f -a "completions" -d 'Print shell completions'
+complete -c aiops -n "__fish_aiops_using_subcommand help; and not __fish_seen_subcommand_from submit status logs cancel retry workers worker problems db completions man help" -f -a "man" -d 'Write man pages into a directory'
+complete -c aiops -n "__fish_aiops_using_subcommand help; and not __fish_seen_subcommand_from submit status logs cancel retry workers worker problems db completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c aiops -n "__fish_aiops_using_subcommand help; and __fish_seen_subcommand_from worker" -f -a "run" -d 'Claim and run tasks on one cluster until stopped'
+complete -c aiops -n "__fish_aiops_using_subcommand help; and __fish_seen_subcommand_from problems" -f -a "list" -d 'List known problems with task counts'
+complete -c aiops -n "__fish_aiops_using_subcommand help; and __fish_seen_subcommand_from problems" -f -a "import" -d 'Import problem ids from a file (JSON array, JSON Lines or one id per line) or the runner'
+complete -c aiops -n "__fish_aiops_using_subcommand help; and __fish_seen_subcommand_from db" -f -a "migrate" -d 'Apply pending schema migrations'
+complete -c aiops -n "__fish_aiops_using_subcommand help; and __fish_seen_subcommand_from db" -f -a "status" -d 'Show the schema version and the embedded instance'
+complete -c aiops -n "__fish_aiops_using_subcommand help; and __fish_seen_subcommand_from db" -f -a "start" -d 'Start the embedded instance (initialising it on first use)'
+complete -c aiops -n "__fish_aiops_using_subcommand help; and __fish_seen_subcommand_from db" -f -a "stop" -d 'Stop the embedded instance'
+complete -c aiops -n "__fish_aiops_using_subcommand help; and __fish_seen_subcommand_from db" -f -a "url" -d 'Print the database URL in use'

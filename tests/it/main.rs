@@ -1,0 +1,9 @@
+//! The integration suite: one binary that drives the real `aiops` binary and the core library
+//! against a real PostgreSQL (a fresh database per test, under `DATABASE_URL`).
+
+mod support;
+
+mod cli_bad_input;
+mod cli_basics;
+mod core_queue;
+mod generated_files;

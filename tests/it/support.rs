@@ -1,0 +1,254 @@
+//! Test support: a fresh database per test, and a builder that runs the real binary.
+
+use std::collections::HashMap;
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::{Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
+use sqlx::ConnectOptions;
+
+/// A database of its own for one test, with the schema applied.
+pub struct TestDb {
+    pub url: String,
+    pub pool: PgPool,
+    pub name: String,
+}
+
+fn admin_url() -> String {
+    std::env::var("DATABASE_URL").expect(
+        "DATABASE_URL is not set: run the suite with ./scripts/test, which starts a throwaway PostgreSQL",
+    )
+}
+
+impl TestDb {
+    /// Create `aiops_t_<random>` and apply migrations.
+    pub async fn new() -> TestDb {
+        let admin: PgConnectOptions = admin_url().parse().expect("DATABASE_URL parses");
+        let name = format!("aiops_t_{}", uuid::Uuid::now_v7().simple());
+        let mut conn = admin.connect().await.expect("connect to DATABASE_URL");
+        sqlx::query(&format!("CREATE DATABASE {name}"))
+            .execute(&mut conn)
+            .await
+            .expect("create test database");
+        let opts = admin.clone().database(&name);
+        let url = url_for(&admin_url(), &name);
+        let pool = PgPoolOptions::new()
+            .max_connections(10)
+            .connect_with(opts)
+            .await
+            .expect("connect to test database");
+        aiops::db::migrate(&pool).await.expect("migrate");
+        TestDb { url, pool, name }
+    }
+
+    /// Run the real binary against this database.
+    pub fn cmd(&self) -> Cmd {
+        Cmd::new().env("AIOPS_DATABASE_URL", &self.url)
+    }
+
+    /// Count tasks, for "nothing was written" checks.
+    pub async fn task_count(&self) -> i64 {
+        sqlx::query_scalar("SELECT count(*) FROM tasks")
+            .fetch_one(&self.pool)
+            .await
+            .unwrap()
+    }
+}
+
+/// Replace the database name in a URL (keeping query parameters such as `host=`).
+pub fn url_for(base: &str, db: &str) -> String {
+    let (head, query) = match base.split_once('?') {
+        Some((h, q)) => (h, Some(q)),
+        None => (base, None),
+    };
+    let scheme_end = head.find("://").map(|i| i + 3).unwrap_or(0);
+    let head = match head[scheme_end..].find('/') {
+        Some(i) => &head[..scheme_end + i],
+        None => head,
+    };
+    match query {
+        Some(q) => format!("{head}/{db}?{q}"),
+        None => format!("{head}/{db}"),
+    }
+}
+
+/// A run of the `aiops` binary, built up like a shell command line.
+pub struct Cmd {
+    args: Vec<String>,
+    env: HashMap<String, String>,
+    remove_env: Vec<String>,
+    stdin: Option<Vec<u8>>,
+    cwd: Option<PathBuf>,
+}
+
+/// What a run printed and how it ended.
+#[derive(Debug)]
+pub struct Run {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl Run {
+    /// Assert the exit code, showing the output when it differs.
+    #[track_caller]
+    pub fn code(self, expected: i32) -> Run {
+        assert_eq!(
+            self.code, expected,
+            "exit code; stdout:\n{}\nstderr:\n{}",
+            self.stdout, self.stderr
+        );
+        self
+    }
+
+    /// Assert success.
+    #[track_caller]
+    pub fn ok(self) -> Run {
+        self.code(0)
+    }
+
+    /// Assert the error is one line containing every fragment.
+    #[track_caller]
+    pub fn error_line(self, fragments: &[&str]) -> Run {
+        let lines: Vec<&str> = self.stderr.lines().filter(|l| !l.is_empty()).collect();
+        assert_eq!(lines.len(), 1, "one error line expected, got:\n{}", self.stderr);
+        assert!(lines[0].starts_with("error: "), "{}", lines[0]);
+        for f in fragments {
+            assert!(lines[0].contains(f), "{f:?} not in {:?}", lines[0]);
+        }
+        assert!(!self.stderr.contains("panicked"), "{}", self.stderr);
+        self
+    }
+
+    /// stdout parsed as JSON.
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_str(&self.stdout)
+            .unwrap_or_else(|e| panic!("stdout is not JSON ({e}):\n{}", self.stdout))
+    }
+
+    /// stdout trimmed.
+    pub fn out(&self) -> &str {
+        self.stdout.trim()
+    }
+}
+
+impl Cmd {
+    pub fn new() -> Cmd {
+        Cmd {
+            args: Vec::new(),
+            env: HashMap::new(),
+            remove_env: vec![
+                "DATABASE_URL".into(),
+                "AIOPS_DATABASE_URL".into(),
+                "AIOPS_LOG".into(),
+                "RUST_LOG".into(),
+            ],
+            stdin: None,
+            cwd: None,
+        }
+    }
+
+    pub fn args<I, S>(mut self, args: I) -> Cmd
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<str>,
+    {
+        self.args.extend(args.into_iter().map(|s| s.as_ref().to_string()));
+        self
+    }
+
+    pub fn arg(mut self, a: impl AsRef<str>) -> Cmd {
+        self.args.push(a.as_ref().to_string());
+        self
+    }
+
+    pub fn env(mut self, k: &str, v: impl AsRef<str>) -> Cmd {
+        self.remove_env.retain(|r| r != k);
+        self.env.insert(k.to_string(), v.as_ref().to_string());
+        self
+    }
+
+    pub fn stdin(mut self, data: impl Into<Vec<u8>>) -> Cmd {
+        self.stdin = Some(data.into());
+        self
+    }
+
+    pub fn cwd(mut self, dir: impl Into<PathBuf>) -> Cmd {
+        self.cwd = Some(dir.into());
+        self
+    }
+
+    /// The std Command, for tests that manage the child themselves.
+    pub fn command(&self) -> Command {
+        let mut c = Command::new(env!("CARGO_BIN_EXE_aiops"));
+        c.args(&self.args);
+        for k in &self.remove_env {
+            c.env_remove(k);
+        }
+        c.envs(&self.env);
+        if let Some(d) = &self.cwd {
+            c.current_dir(d);
+        }
+        c
+    }
+
+    /// Run to completion (bounded: a hung binary fails the test instead of hanging it).
+    pub fn run(self) -> Run {
+        let mut c = self.command();
+        c.stdin(if self.stdin.is_some() {
+            Stdio::piped()
+        } else {
+            Stdio::null()
+        })
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+        let mut child = c.spawn().expect("spawn aiops");
+        if let Some(data) = self.stdin {
+            let mut sin = child.stdin.take().unwrap();
+            std::thread::spawn(move || {
+                let _ = sin.write_all(&data);
+            });
+        }
+        let out: Output = wait_bounded(child, Duration::from_secs(120));
+        Run {
+            code: out.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        }
+    }
+}
+
+fn wait_bounded(child: std::process::Child, limit: Duration) -> Output {
+    let pid = child.id();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let _ = tx.send(child.wait_with_output());
+    });
+    match rx.recv_timeout(limit) {
+        Ok(out) => out.expect("wait for aiops"),
+        Err(_) => {
+            let _ = Command::new("kill").arg("-9").arg(pid.to_string()).status();
+            panic!("aiops did not finish within {limit:?}");
+        }
+    }
+}
+
+/// Poll `check` until it returns Some, or fail after `limit`.
+pub async fn eventually<T, F, Fut>(limit: Duration, what: &str, mut check: F) -> T
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Option<T>>,
+{
+    let start = Instant::now();
+    loop {
+        if let Some(v) = check().await {
+            return v;
+        }
+        if start.elapsed() > limit {
+            panic!("timed out after {limit:?} waiting for {what}");
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}

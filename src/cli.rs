@@ -24,7 +24,13 @@ pub struct Cli {
 #[derive(Debug, Args, Clone)]
 pub struct GlobalArgs {
     /// PostgreSQL URL; without it DATABASE_URL, else the embedded instance
-    #[arg(long, global = true, env = "AIOPS_DATABASE_URL", value_name = "URL", hide_env_values = true)]
+    #[arg(
+        long,
+        global = true,
+        env = "AIOPS_DATABASE_URL",
+        value_name = "URL",
+        hide_env_values = true
+    )]
     pub database_url: Option<String>,
     /// Output format: tables for people, one JSON document for scripts
     #[arg(short, long, global = true, value_enum, default_value_t = OutputFormat::Table)]
@@ -89,7 +95,9 @@ pub enum Command {
 
 /// `submit`.
 #[derive(Debug, Args)]
-#[command(after_help = "Examples:\n  aiops submit noop_detection_hotel_reservation-1 --agent-config '{\"agent\":\"my_agents:GPTAgent\"}'\n  aiops submit misconfig_app_hotel_res-detection-1 --max-steps 20 --timeout 45m --wait\n  aiops submit --from tasks.jsonl")]
+#[command(
+    after_help = "Examples:\n  aiops submit noop_detection_hotel_reservation-1 --agent-config '{\"agent\":\"my_agents:GPTAgent\"}'\n  aiops submit misconfig_app_hotel_res-detection-1 --max-steps 20 --timeout 45m --wait\n  aiops submit --from tasks.jsonl"
+)]
 pub struct SubmitArgs {
     /// Problem id, e.g. noop_detection_hotel_reservation-1
     #[arg(required_unless_present = "from", conflicts_with = "from")]
@@ -276,7 +284,9 @@ impl Backend {
 
 /// `worker run`.
 #[derive(Debug, Args)]
-#[command(after_help = "Examples:\n  aiops worker run --cluster aiops-1 --create-cluster\n  aiops worker run --cluster local --backend none --exec './run-task.sh' --drain")]
+#[command(
+    after_help = "Examples:\n  aiops worker run --cluster aiops-1 --create-cluster\n  aiops worker run --cluster local --backend none --exec './run-task.sh' --drain"
+)]
 pub struct WorkerRunArgs {
     /// Cluster this worker owns (one live worker per cluster)
     #[arg(long, value_name = "NAME")]
@@ -354,7 +364,10 @@ pub enum ProblemsCommand {
 #[derive(Debug, Args)]
 pub struct ProblemsImportArgs {
     /// File to read (- for stdin)
-    #[arg(required_unless_present = "from_runner", conflicts_with = "from_runner")]
+    #[arg(
+        required_unless_present = "from_runner",
+        conflicts_with = "from_runner"
+    )]
     pub file: Option<PathBuf>,
     /// Ask the AIOpsLab runner for its registry
     #[arg(long)]

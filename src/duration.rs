@@ -4,15 +4,14 @@ use std::time::Duration;
 
 /// Parse a duration such as `30s`, `5m`, `1h30m`, `2d`, `250ms` or `45` (seconds).
 pub fn parse(s: &str) -> Result<Duration, String> {
-    let bad = || {
-        format!("'{s}' is not a duration; write e.g. 30s, 5m, 1h30m, 2d or a number of seconds")
-    };
+    let bad =
+        || format!("'{s}' is not a duration; write e.g. 30s, 5m, 1h30m, 2d or a number of seconds");
     let t = s.trim();
     if t.is_empty() {
         return Err(bad());
     }
     if let Ok(secs) = t.parse::<f64>() {
-        return if secs.is_finite() && secs >= 0.0 && secs < 1e10 {
+        return if (0.0..1e10).contains(&secs) {
             Ok(Duration::from_secs_f64(secs))
         } else {
             Err(bad())

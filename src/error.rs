@@ -91,7 +91,10 @@ pub enum Error {
 }
 
 fn join_ids(ids: &[TaskId]) -> String {
-    ids.iter().map(|i| i.to_string()).collect::<Vec<_>>().join(", ")
+    ids.iter()
+        .map(|i| i.to_string())
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 fn render_fields(context: &str, errors: &[FieldError]) -> String {

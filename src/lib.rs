@@ -25,7 +25,11 @@ pub fn run(args: impl IntoIterator<Item = std::ffi::OsString>) -> u8 {
     let cli = match cli::Cli::try_parse_from(args) {
         Ok(cli) => cli,
         Err(e) => {
-            let code = if e.use_stderr() { error::exit::USAGE } else { 0 };
+            let code = if e.use_stderr() {
+                error::exit::USAGE
+            } else {
+                0
+            };
             let _ = e.print();
             return code;
         }
@@ -39,7 +43,10 @@ pub fn run(args: impl IntoIterator<Item = std::ffi::OsString>) -> u8 {
     {
         Ok(rt) => rt,
         Err(e) => {
-            report(&printer, &Error::Io(format!("cannot start the async runtime: {e}")));
+            report(
+                &printer,
+                &Error::Io(format!("cannot start the async runtime: {e}")),
+            );
             return error::exit::RUNTIME;
         }
     };

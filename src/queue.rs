@@ -175,12 +175,11 @@ pub async fn submit_many(pool: &PgPool, tasks: &[NewTask]) -> Result<Vec<TaskId>
             .iter()
             .filter_map(|t| t.idempotency_key.clone())
             .collect();
-        let held: Vec<(String, Uuid)> = sqlx::query_as(
-            "SELECT idempotency_key, id FROM tasks WHERE idempotency_key = ANY($1)",
-        )
-        .bind(&keys)
-        .fetch_all(&mut *tx)
-        .await?;
+        let held: Vec<(String, Uuid)> =
+            sqlx::query_as("SELECT idempotency_key, id FROM tasks WHERE idempotency_key = ANY($1)")
+                .bind(&keys)
+                .fetch_all(&mut *tx)
+                .await?;
         let held: std::collections::HashMap<String, Uuid> = held.into_iter().collect();
         for t in chunk {
             match t.idempotency_key.as_ref().and_then(|k| held.get(k)) {
@@ -203,7 +202,11 @@ pub async fn get(pool: &PgPool, id: TaskId) -> Result<Task> {
         .bind(id)
         .fetch_optional(pool)
         .await?
-        .ok_or_else(|| Error::NotFound(format!("no task with id {id}; list tasks with 'aiops status'")))
+        .ok_or_else(|| {
+            Error::NotFound(format!(
+                "no task with id {id}; list tasks with 'aiops status'"
+            ))
+        })
 }
 
 /// Turn a full id or a unique prefix (at least 8 hex characters, dashes optional) into an id.
@@ -528,19 +531,29 @@ pub async fn claim(pool: &PgPool, spec: &ClaimSpec, limit: i64) -> Result<Vec<Ta
     Ok(tasks)
 }
 
-/// Seconds until the earliest pending task in these queues becomes due (None: nothing
-/// pending), so an idle worker can sleep exactly until then.
-pub async fn next_due_in(pool: &PgPool, queues: &[String], backend_type: &str) -> Result<Option<f64>> {
-    let row: Option<(Option<f64>,)> = sqlx::query_as(
-        "SELECT extract(epoch FROM min(run_at) - now())::float8 FROM tasks \
-         WHERE status = 'pending' AND queue = ANY($1) \
+/// When the next pending tasks in these queues become due, in seconds from the database's now
+/// (negative: already due), so an idle worker sleeps exactly until then.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct NextDue {
+    /// The earliest pending task of any kind.
+    pub any_in: Option<f64>,
+    /// The earliest one waiting out a retry backoff (`--drain` waits for those).
+    pub retry_in: Option<f64>,
+}
+
+/// Read [`NextDue`] for a worker's queues and backend.
+pub async fn next_due(pool: &PgPool, queues: &[String], backend_type: &str) -> Result<NextDue> {
+    let (any_in, retry_in): (Option<f64>, Option<f64>) = sqlx::query_as(
+        "SELECT extract(epoch FROM min(run_at) - now())::float8, \
+                extract(epoch FROM min(run_at) FILTER (WHERE attempt > 0) - now())::float8 \
+         FROM tasks WHERE status = 'pending' AND queue = ANY($1) \
            AND (backend_type IS NULL OR backend_type = $2)",
     )
     .bind(queues)
     .bind(backend_type)
-    .fetch_optional(pool)
+    .fetch_one(pool)
     .await?;
-    Ok(row.and_then(|(s,)| s))
+    Ok(NextDue { any_in, retry_in })
 }
 
 /// A running task as the heartbeat sees it.
@@ -914,7 +927,11 @@ pub async fn get_worker(pool: &PgPool, id: &str) -> Result<Worker> {
         .bind(id)
         .fetch_optional(pool)
         .await?
-        .ok_or_else(|| Error::NotFound(format!("no worker '{id}'; list workers with 'aiops workers'")))
+        .ok_or_else(|| {
+            Error::NotFound(format!(
+                "no worker '{id}'; list workers with 'aiops workers'"
+            ))
+        })
 }
 
 /// What a worker says about itself when it starts.
@@ -1134,7 +1151,9 @@ pub async fn check_known_problems(pool: &PgPool, ids: &[&str]) -> Result<()> {
     let Some((first,)) = unknown.first() else {
         return Ok(());
     };
-    let known: Vec<(String,)> = sqlx::query_as("SELECT id FROM problems").fetch_all(pool).await?;
+    let known: Vec<(String,)> = sqlx::query_as("SELECT id FROM problems")
+        .fetch_all(pool)
+        .await?;
     let mut scored: Vec<(f64, &str)> = known
         .iter()
         .map(|(k,)| (strsim::normalized_levenshtein(first, k), k.as_str()))

@@ -379,7 +379,7 @@ impl TaskRequest {
                 _ => DEFAULT_TIMEOUT_SECONDS,
             },
         };
-        if timeout_seconds < 1 || timeout_seconds > MAX_TIMEOUT_SECONDS {
+        if !(1..=MAX_TIMEOUT_SECONDS).contains(&timeout_seconds) {
             errors.push(FieldError {
                 field: "timeout_seconds".into(),
                 message: format!(
@@ -465,7 +465,9 @@ fn check_callback_url(url: &str) -> Result<(), String> {
         .ok_or_else(|| format!("'{url}' is not an http:// or https:// URL"))?;
     let host = rest.split(['/', '?', '#']).next().unwrap_or("");
     if host.is_empty() || url.chars().any(|c| c.is_whitespace() || c.is_control()) {
-        return Err(format!("'{url}' is not a valid URL; give a host, e.g. https://example.org/hook"));
+        return Err(format!(
+            "'{url}' is not a valid URL; give a host, e.g. https://example.org/hook"
+        ));
     }
     if url.len() > 2048 {
         return Err("is longer than 2048 bytes".into());
@@ -486,7 +488,9 @@ mod tests {
 
     #[test]
     fn defaults_are_filled() {
-        let t = req("noop_detection_hotel_reservation-1").validate().unwrap();
+        let t = req("noop_detection_hotel_reservation-1")
+            .validate()
+            .unwrap();
         assert_eq!(t.priority, 5);
         assert_eq!(t.max_attempts, 3);
         assert_eq!(t.timeout_seconds, 1800);
@@ -503,7 +507,10 @@ mod tests {
         r.callback_url = Some("ftp://x".into());
         let errs = r.validate().unwrap_err();
         let fields: Vec<_> = errs.iter().map(|e| e.field.as_str()).collect();
-        assert_eq!(fields, ["problem_id", "max_steps", "priority", "callback_url"]);
+        assert_eq!(
+            fields,
+            ["problem_id", "max_steps", "priority", "callback_url"]
+        );
     }
 
     #[test]

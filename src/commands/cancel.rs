@@ -38,7 +38,11 @@ pub async fn run(ctx: &Ctx, a: CancelArgs) -> Result<u8> {
                 if a.ids.len() == 1 {
                     return Err(e);
                 }
-                eprintln!("error: {}: {}", input, crate::error::one_line(&e.to_string()));
+                eprintln!(
+                    "error: {}: {}",
+                    input,
+                    crate::error::one_line(&e.to_string())
+                );
                 first_err.get_or_insert(e);
             }
         }
@@ -66,7 +70,8 @@ async fn all(ctx: &Ctx, a: &CancelArgs) -> Result<u8> {
     let pool = ctx.pool().await?;
     let n = queue::count(&pool, &filter).await?;
     if n == 0 {
-        ctx.printer.note("no pending tasks match; nothing cancelled");
+        ctx.printer
+            .note("no pending tasks match; nothing cancelled");
         if ctx.printer.json() {
             ctx.printer.print_json(&json!({"cancelled": []}))?;
         }
@@ -83,7 +88,8 @@ async fn all(ctx: &Ctx, a: &CancelArgs) -> Result<u8> {
     if ctx.printer.json() {
         ctx.printer.print_json(&json!({"cancelled": ids}))?;
     } else {
-        ctx.printer.note(format!("cancelled {} pending tasks", ids.len()));
+        ctx.printer
+            .note(format!("cancelled {} pending tasks", ids.len()));
     }
     Ok(0)
 }

@@ -34,8 +34,9 @@ pub async fn run(ctx: &Ctx, a: DbArgs) -> Result<u8> {
                 StartOutcome::Initialized => "initialised and started",
             };
             if ctx.printer.json() {
-                ctx.printer
-                    .print_json(&json!({"outcome": what, "url": emb.url(), "data_dir": emb.data_dir()}))?;
+                ctx.printer.print_json(
+                    &json!({"outcome": what, "url": emb.url(), "data_dir": emb.data_dir()}),
+                )?;
             } else {
                 ctx.printer.note(format!(
                     "embedded PostgreSQL {what} ({})",
@@ -88,7 +89,9 @@ async fn status(ctx: &Ctx) -> Result<u8> {
     let state = match schema.applied {
         None => "empty (migrations will be applied on first use)".to_string(),
         Some(v) if v == schema.known => format!("current (version {v})"),
-        Some(v) if v < schema.known => format!("behind: version {v}, this aiops has {}", schema.known),
+        Some(v) if v < schema.known => {
+            format!("behind: version {v}, this aiops has {}", schema.known)
+        }
         Some(v) => format!("newer than this aiops: version {v}, known {}", schema.known),
     };
     if ctx.printer.json() {

@@ -27,7 +27,10 @@ pub fn man(ctx: &Ctx, a: ManArgs) -> Result<u8> {
 
 /// Write the page of `cmd` and, recursively, of its subcommands (`aiops-worker-run.1`, …).
 fn write_pages(cmd: &clap::Command, name: &str, dir: &Path) -> Result<usize> {
-    let cmd = cmd.clone().name(name.to_string()).bin_name(name.replace('-', " "));
+    let cmd = cmd
+        .clone()
+        .name(name.to_string())
+        .bin_name(name.replace('-', " "));
     let mut buf = Vec::new();
     clap_mangen::Man::new(cmd.clone())
         .render(&mut buf)

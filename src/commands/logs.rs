@@ -108,7 +108,8 @@ pub fn format_entry(e: &LogEntry, color: bool) -> String {
     };
     format!(
         "{} {level} {:<6} #{} {}{ctx}",
-        e.timestamp.to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
+        e.timestamp
+            .to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
         e.source.as_str(),
         e.attempt,
         e.message

@@ -45,7 +45,16 @@ async fn list(ctx: &Ctx) -> Result<u8> {
         })
         .collect();
     ctx.printer.table(
-        &["id", "type", "tasks", "pending", "running", "completed", "failed", "cancelled"],
+        &[
+            "id",
+            "type",
+            "tasks",
+            "pending",
+            "running",
+            "completed",
+            "failed",
+            "cancelled",
+        ],
         rows,
     )?;
     Ok(0)
@@ -53,21 +62,25 @@ async fn list(ctx: &Ctx) -> Result<u8> {
 
 async fn import(ctx: &Ctx, a: ProblemsImportArgs) -> Result<u8> {
     let (problems, source) = if a.from_runner {
-        (crate::worker::runner::list_problems(&a.python).await?, "runner")
+        (
+            crate::worker::runner::list_problems(&a.python).await?,
+            "runner",
+        )
     } else {
         let path = a.file.clone().unwrap_or_default();
         let mut text = String::new();
         if path.as_os_str() == "-" {
             std::io::stdin().read_to_string(&mut text)?;
         } else {
-            text = std::fs::read_to_string(&path).map_err(|e| {
-                Error::usage(format!("cannot read {}: {e}", path.display()))
-            })?;
+            text = std::fs::read_to_string(&path)
+                .map_err(|e| Error::usage(format!("cannot read {}: {e}", path.display())))?;
         }
         (parse_catalog(&text)?, "file")
     };
     if problems.is_empty() {
-        return Err(Error::usage("no problem ids found in the input; nothing imported"));
+        return Err(Error::usage(
+            "no problem ids found in the input; nothing imported",
+        ));
     }
     let mut errors = Vec::new();
     for p in &problems {
@@ -105,7 +118,11 @@ pub fn parse_catalog(text: &str) -> Result<Vec<Problem>> {
             },
             other => vec![other],
         };
-        return items.into_iter().enumerate().map(|(i, v)| item(v, i + 1)).collect();
+        return items
+            .into_iter()
+            .enumerate()
+            .map(|(i, v)| item(v, i + 1))
+            .collect();
     }
     let mut out = Vec::new();
     for (i, line) in text.lines().enumerate() {
@@ -115,7 +132,10 @@ pub fn parse_catalog(text: &str) -> Result<Vec<Problem>> {
         }
         let v = if line.starts_with('{') || line.starts_with('"') {
             serde_json::from_str(line).map_err(|e| {
-                Error::usage(format!("line {}: invalid JSON ({e}); nothing imported", i + 1))
+                Error::usage(format!(
+                    "line {}: invalid JSON ({e}); nothing imported",
+                    i + 1
+                ))
             })?
         } else {
             Value::String(line.to_string())

@@ -30,7 +30,11 @@ pub async fn run(ctx: &Ctx, a: RetryArgs) -> Result<u8> {
                 if a.ids.len() == 1 {
                     return Err(e);
                 }
-                eprintln!("error: {}: {}", input, crate::error::one_line(&e.to_string()));
+                eprintln!(
+                    "error: {}: {}",
+                    input,
+                    crate::error::one_line(&e.to_string())
+                );
                 first_err.get_or_insert(e);
             }
         }

@@ -77,7 +77,9 @@ pub async fn run(ctx: &Ctx, a: StatusArgs) -> Result<u8> {
         })
         .collect();
     ctx.printer.table(
-        &["id", "status", "problem", "queue", "pri", "attempt", "worker", "age", "run time"],
+        &[
+            "id", "status", "problem", "queue", "pri", "attempt", "worker", "age", "run time",
+        ],
         rows,
     )?;
     if total > tasks.len() as i64 {
@@ -115,7 +117,10 @@ fn detail(ctx: &Ctx, t: &Task) -> Result<()> {
         ("status", t.status.to_string()),
         ("queue", t.queue.clone()),
         ("priority", t.priority.to_string()),
-        ("backend", t.backend_type.clone().unwrap_or_else(|| "any".into())),
+        (
+            "backend",
+            t.backend_type.clone().unwrap_or_else(|| "any".into()),
+        ),
         ("attempt", format!("{} of {}", t.attempt, t.max_attempts)),
         ("worker", t.worker_id.clone().unwrap_or_else(|| "-".into())),
         ("timeout", crate::duration::human(t.timeout())),

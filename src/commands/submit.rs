@@ -80,9 +80,8 @@ pub async fn run(ctx: &Ctx, a: SubmitArgs) -> Result<u8> {
 fn agent_config(s: &str) -> Result<Value> {
     let (text, origin) = match s.strip_prefix('@') {
         Some(path) => (
-            std::fs::read_to_string(path).map_err(|e| {
-                Error::usage(format!("--agent-config: cannot read {path}: {e}"))
-            })?,
+            std::fs::read_to_string(path)
+                .map_err(|e| Error::usage(format!("--agent-config: cannot read {path}: {e}")))?,
             format!(" in {path}"),
         ),
         None => (s.to_string(), String::new()),
@@ -117,10 +116,14 @@ fn key_values(flag: &str, pairs: &[String]) -> Result<Map<String, Value>> {
     let mut m = Map::new();
     for p in pairs {
         let (k, v) = p.split_once('=').ok_or_else(|| {
-            Error::usage(format!("{flag} '{p}' has no '='; write KEY=VALUE, e.g. {flag} temperature=0.7"))
+            Error::usage(format!(
+                "{flag} '{p}' has no '='; write KEY=VALUE, e.g. {flag} temperature=0.7"
+            ))
         })?;
         if k.is_empty() {
-            return Err(Error::usage(format!("{flag} '{p}' has an empty key; write KEY=VALUE")));
+            return Err(Error::usage(format!(
+                "{flag} '{p}' has an empty key; write KEY=VALUE"
+            )));
         }
         let v = serde_json::from_str(v).unwrap_or_else(|_| Value::String(v.to_string()));
         m.insert(k.to_string(), v);
@@ -153,20 +156,24 @@ fn flag_names(mut e: FieldError) -> FieldError {
 
 /// `submit --from FILE|-`: every line validated first; nothing is written unless all are good.
 async fn bulk(ctx: &Ctx, a: &SubmitArgs, path: &std::path::Path) -> Result<u8> {
-    let reader: Box<dyn Read> = if path.as_os_str() == "-" {
-        Box::new(std::io::stdin())
-    } else {
-        Box::new(std::fs::File::open(path).map_err(|e| {
-            Error::usage(format!("--from: cannot open {}: {e}", path.display()))
-        })?)
-    };
+    let reader: Box<dyn Read> =
+        if path.as_os_str() == "-" {
+            Box::new(std::io::stdin())
+        } else {
+            Box::new(std::fs::File::open(path).map_err(|e| {
+                Error::usage(format!("--from: cannot open {}: {e}", path.display()))
+            })?)
+        };
     let name = if path.as_os_str() == "-" {
         "stdin".to_string()
     } else {
         path.display().to_string()
     };
     let mut tasks: Vec<NewTask> = Vec::new();
-    for (i, line) in BufReader::with_capacity(1 << 20, reader).lines().enumerate() {
+    for (i, line) in BufReader::with_capacity(1 << 20, reader)
+        .lines()
+        .enumerate()
+    {
         let n = i + 1;
         let line = line.map_err(|e| Error::usage(format!("{name} line {n}: cannot read: {e}")))?;
         if line.trim().is_empty() {

@@ -98,15 +98,18 @@ fn bar_for(ctx: &Ctx) -> Option<ProgressBar> {
     }
     let bar = ProgressBar::new_spinner();
     bar.set_style(
-        ProgressStyle::with_template("{spinner} {elapsed_precise} {msg}")
-            .expect("static template"),
+        ProgressStyle::with_template("{spinner} {elapsed_precise} {msg}").expect("static template"),
     );
     bar.enable_steady_tick(Duration::from_millis(120));
     Some(bar)
 }
 
 fn update_bar(bar: &ProgressBar, t: &Task) {
-    let step = t.progress.as_ref().and_then(|p| p.get("step")).and_then(|v| v.as_u64());
+    let step = t
+        .progress
+        .as_ref()
+        .and_then(|p| p.get("step"))
+        .and_then(|v| v.as_u64());
     let max = t
         .progress
         .as_ref()
@@ -128,7 +131,10 @@ fn update_bar(bar: &ProgressBar, t: &Task) {
         }
         _ => {}
     }
-    bar.set_message(format!("{} (attempt {}/{})", t.status, t.attempt, t.max_attempts));
+    bar.set_message(format!(
+        "{} (attempt {}/{})",
+        t.status, t.attempt, t.max_attempts
+    ));
 }
 
 /// Block until the task ends; the exit code says how (0, 10, 11, 12), or 13 when

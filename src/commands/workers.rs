@@ -20,7 +20,10 @@ pub async fn run(ctx: &Ctx, a: WorkersArgs) -> Result<u8> {
             ("status", w.status.clone()),
             ("cluster", w.cluster_name.clone()),
             ("backend", w.backend_type.clone()),
-            ("host", format!("{} (pid {})", w.hostname, w.pid.unwrap_or(0))),
+            (
+                "host",
+                format!("{} (pid {})", w.hostname, w.pid.unwrap_or(0)),
+            ),
             ("version", w.version.clone()),
             ("queues", w.queues.join(", ")),
             ("concurrency", w.concurrency.to_string()),
@@ -33,7 +36,11 @@ pub async fn run(ctx: &Ctx, a: WorkersArgs) -> Result<u8> {
             ("registered", ts(&w.registered_at)),
             (
                 "last heartbeat",
-                format!("{} ({} ago)", ts(&w.last_heartbeat), age(w.heartbeat_age_seconds)),
+                format!(
+                    "{} ({} ago)",
+                    ts(&w.last_heartbeat),
+                    age(w.heartbeat_age_seconds)
+                ),
             ),
             ("completed", w.tasks_completed.to_string()),
             ("failed", w.tasks_failed.to_string()),
@@ -70,7 +77,16 @@ pub async fn run(ctx: &Ctx, a: WorkersArgs) -> Result<u8> {
         })
         .collect();
     ctx.printer.table(
-        &["id", "status", "cluster", "backend", "heartbeat", "current task", "done", "failed"],
+        &[
+            "id",
+            "status",
+            "cluster",
+            "backend",
+            "heartbeat",
+            "current task",
+            "done",
+            "failed",
+        ],
         rows,
     )?;
     Ok(0)

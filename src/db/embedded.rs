@@ -262,9 +262,16 @@ impl Embedded {
         let socket_dir = if socket_file(&data_dir).as_os_str().len() <= MAX_SOCKET_PATH {
             data_dir.clone()
         } else {
-            PathBuf::from(format!("/tmp/aiops-pg-{:016x}", fnv1a(data_dir.as_os_str().as_bytes())))
+            PathBuf::from(format!(
+                "/tmp/aiops-pg-{:016x}",
+                fnv1a(data_dir.as_os_str().as_bytes())
+            ))
         };
-        Ok(Embedded { data_dir, socket_dir, run_as })
+        Ok(Embedded {
+            data_dir,
+            socket_dir,
+            run_as,
+        })
     }
 
     /// The cluster's data directory, for `aiops db status` and error messages.
@@ -393,7 +400,11 @@ impl Embedded {
     }
 
     fn lock_path(&self) -> PathBuf {
-        let mut name = self.data_dir.file_name().unwrap_or(OsStr::new("postgres")).to_owned();
+        let mut name = self
+            .data_dir
+            .file_name()
+            .unwrap_or(OsStr::new("postgres"))
+            .to_owned();
         name.push(".lock");
         self.data_dir.with_file_name(name)
     }
@@ -407,7 +418,11 @@ impl Embedded {
             .truncate(false)
             .write(true)
             .open(&path)
-            .map_err(|err| EmbeddedError::Io { action: "open lock file", path: path.clone(), err })?;
+            .map_err(|err| EmbeddedError::Io {
+                action: "open lock file",
+                path: path.clone(),
+                err,
+            })?;
         Flock::lock(file, FlockArg::LockExclusive).map_err(|(_, errno)| EmbeddedError::Io {
             action: "lock",
             path,
@@ -449,7 +464,9 @@ impl Embedded {
     /// Creates the data directory's missing ancestors. As root they get mode 0755 (explicitly,
     /// whatever the umask) so `postgres` can pass through; otherwise 0700.
     fn create_parent_dirs(&self) -> Result<(), EmbeddedError> {
-        let Some(parent) = self.data_dir.parent() else { return Ok(()) };
+        let Some(parent) = self.data_dir.parent() else {
+            return Ok(());
+        };
         let mode = if self.run_as.is_some() { 0o755 } else { 0o700 };
         let mut missing = Vec::new();
         let mut cur = Some(parent);
@@ -464,7 +481,13 @@ impl Embedded {
             match fs::DirBuilder::new().mode(mode).create(&dir) {
                 Ok(()) => set_mode(&dir, mode)?,
                 Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {}
-                Err(err) => return Err(EmbeddedError::Io { action: "create directory", path: dir, err }),
+                Err(err) => {
+                    return Err(EmbeddedError::Io {
+                        action: "create directory",
+                        path: dir,
+                        err,
+                    })
+                }
             }
         }
         Ok(())
@@ -473,10 +496,12 @@ impl Embedded {
     /// Gives a file or directory we created to the server user (no-op unless root).
     fn chown_to_server(&self, path: &Path) -> Result<(), EmbeddedError> {
         if let Some(u) = &self.run_as {
-            nix::unistd::chown(path, Some(u.uid), Some(u.gid)).map_err(|errno| EmbeddedError::Io {
-                action: "change the owner of",
-                path: path.to_path_buf(),
-                err: io::Error::from(errno),
+            nix::unistd::chown(path, Some(u.uid), Some(u.gid)).map_err(|errno| {
+                EmbeddedError::Io {
+                    action: "change the owner of",
+                    path: path.to_path_buf(),
+                    err: io::Error::from(errno),
+                }
             })?;
         }
         Ok(())
@@ -496,7 +521,9 @@ impl Embedded {
         if let Some(u) = &self.run_as {
             // N.B.: std drops supplementary groups (setgroups(0)) before setuid.
             cmd.uid(u.uid.as_raw()).gid(u.gid.as_raw());
-            cmd.env("HOME", &u.home).env("USER", &u.name).env("LOGNAME", &u.name);
+            cmd.env("HOME", &u.home)
+                .env("USER", &u.name)
+                .env("LOGNAME", &u.name);
         }
         cmd
     }
@@ -505,7 +532,10 @@ impl Embedded {
         self.server_command(program)
             .args(args)
             .output()
-            .map_err(|err| EmbeddedError::Spawn { program: program.to_path_buf(), err })
+            .map_err(|err| EmbeddedError::Spawn {
+                program: program.to_path_buf(),
+                err,
+            })
     }
 
     /// initdb into `<data_dir>.initdb` and rename it into place, so a crash or Ctrl-C half-way
@@ -514,7 +544,9 @@ impl Embedded {
         match fs::read_dir(&self.data_dir) {
             Ok(mut entries) => {
                 if entries.next().is_some() {
-                    return Err(EmbeddedError::NotADataDir { path: self.data_dir.clone() });
+                    return Err(EmbeddedError::NotADataDir {
+                        path: self.data_dir.clone(),
+                    });
                 }
                 fs::remove_dir(&self.data_dir).map_err(|err| EmbeddedError::Io {
                     action: "remove empty directory",
@@ -524,20 +556,35 @@ impl Embedded {
             }
             Err(e) if e.kind() == io::ErrorKind::NotFound => {}
             Err(err) => {
-                return Err(EmbeddedError::Io { action: "read", path: self.data_dir.clone(), err })
+                return Err(EmbeddedError::Io {
+                    action: "read",
+                    path: self.data_dir.clone(),
+                    err,
+                })
             }
         }
-        let mut tmp_name = self.data_dir.file_name().unwrap_or(OsStr::new("postgres")).to_owned();
+        let mut tmp_name = self
+            .data_dir
+            .file_name()
+            .unwrap_or(OsStr::new("postgres"))
+            .to_owned();
         tmp_name.push(".initdb");
         let tmp = self.data_dir.with_file_name(tmp_name);
         if tmp.exists() {
-            fs::remove_dir_all(&tmp)
-                .map_err(|err| EmbeddedError::Io { action: "remove", path: tmp.clone(), err })?;
+            fs::remove_dir_all(&tmp).map_err(|err| EmbeddedError::Io {
+                action: "remove",
+                path: tmp.clone(),
+                err,
+            })?;
         }
         fs::DirBuilder::new()
             .mode(0o700)
             .create(&tmp)
-            .map_err(|err| EmbeddedError::Io { action: "create directory", path: tmp.clone(), err })?;
+            .map_err(|err| EmbeddedError::Io {
+                action: "create directory",
+                path: tmp.clone(),
+                err,
+            })?;
         self.chown_to_server(&tmp)?;
         tracing::info!(data_dir = %self.data_dir.display(), bindir = %bin.dir.display(), "initializing embedded PostgreSQL");
         // N.B.: no --no-sync: this is the user's real data. Locale C: byte-order collation is
@@ -564,14 +611,22 @@ impl Embedded {
             });
         }
         let conf = tmp.join("postgresql.conf");
-        let mut f = OpenOptions::new()
-            .append(true)
-            .open(&conf)
-            .map_err(|err| EmbeddedError::Io { action: "open", path: conf.clone(), err })?;
+        let mut f =
+            OpenOptions::new()
+                .append(true)
+                .open(&conf)
+                .map_err(|err| EmbeddedError::Io {
+                    action: "open",
+                    path: conf.clone(),
+                    err,
+                })?;
         writeln!(f, "\n# Added by aiops: its settings (socket only, no TCP), rewritten at every start.\ninclude_if_exists = '{CONF_FILE}'")
             .map_err(|err| EmbeddedError::Io { action: "write", path: conf.clone(), err })?;
-        fs::rename(&tmp, &self.data_dir)
-            .map_err(|err| EmbeddedError::Io { action: "rename into place", path: tmp.clone(), err })?;
+        fs::rename(&tmp, &self.data_dir).map_err(|err| EmbeddedError::Io {
+            action: "rename into place",
+            path: tmp.clone(),
+            err,
+        })?;
         Ok(())
     }
 
@@ -587,25 +642,41 @@ impl Embedded {
                 let reason = if !meta.is_dir() {
                     Some("not a directory".to_owned())
                 } else if meta.uid() != want_uid.as_raw() {
-                    Some(format!("owned by uid {}, expected {}", meta.uid(), want_uid))
+                    Some(format!(
+                        "owned by uid {}, expected {}",
+                        meta.uid(),
+                        want_uid
+                    ))
                 } else if meta.mode() & 0o077 != 0 {
                     Some(format!("mode {:o}, expected 700", meta.mode() & 0o777))
                 } else {
                     None
                 };
                 match reason {
-                    Some(reason) => Err(EmbeddedError::InsecureSocketDir { path: self.socket_dir.clone(), reason }),
+                    Some(reason) => Err(EmbeddedError::InsecureSocketDir {
+                        path: self.socket_dir.clone(),
+                        reason,
+                    }),
                     None => Ok(()),
                 }
             }
             Err(e) if e.kind() == io::ErrorKind::NotFound => {
-                fs::DirBuilder::new().mode(0o700).create(&self.socket_dir).map_err(|err| {
-                    EmbeddedError::Io { action: "create directory", path: self.socket_dir.clone(), err }
-                })?;
+                fs::DirBuilder::new()
+                    .mode(0o700)
+                    .create(&self.socket_dir)
+                    .map_err(|err| EmbeddedError::Io {
+                        action: "create directory",
+                        path: self.socket_dir.clone(),
+                        err,
+                    })?;
                 set_mode(&self.socket_dir, 0o700)?;
                 self.chown_to_server(&self.socket_dir)
             }
-            Err(err) => Err(EmbeddedError::Io { action: "inspect", path: self.socket_dir.clone(), err }),
+            Err(err) => Err(EmbeddedError::Io {
+                action: "inspect",
+                path: self.socket_dir.clone(),
+                err,
+            }),
         }
     }
 
@@ -624,7 +695,11 @@ impl Embedded {
         if fs::read_to_string(&path).ok().as_deref() == Some(text.as_str()) {
             return Ok(());
         }
-        fs::write(&path, text).map_err(|err| EmbeddedError::Io { action: "write", path: path.clone(), err })?;
+        fs::write(&path, text).map_err(|err| EmbeddedError::Io {
+            action: "write",
+            path: path.clone(),
+            err,
+        })?;
         set_mode(&path, 0o600)?;
         self.chown_to_server(&path)
     }
@@ -633,7 +708,10 @@ impl Embedded {
     /// pg_ctl (running as that user) appends the server's output to it.
     fn open_log(&self) -> Result<File, EmbeddedError> {
         let log = self.log_file();
-        if fs::metadata(&log).map(|m| m.len() > LOG_ROTATE_BYTES).unwrap_or(false) {
+        if fs::metadata(&log)
+            .map(|m| m.len() > LOG_ROTATE_BYTES)
+            .unwrap_or(false)
+        {
             let mut old = log.clone().into_os_string();
             old.push(".1");
             let _ = fs::rename(&log, old);
@@ -642,7 +720,11 @@ impl Embedded {
             .create(true)
             .append(true)
             .open(&log)
-            .map_err(|err| EmbeddedError::Io { action: "open", path: log.clone(), err })?;
+            .map_err(|err| EmbeddedError::Io {
+                action: "open",
+                path: log.clone(),
+                err,
+            })?;
         set_mode(&log, 0o600)?;
         self.chown_to_server(&log)?;
         Ok(file)
@@ -668,11 +750,18 @@ impl Embedded {
             .stdout(Stdio::null())
             .stderr(log)
             .status()
-            .map_err(|err| EmbeddedError::Spawn { program: pg_ctl.clone(), err })?;
+            .map_err(|err| EmbeddedError::Spawn {
+                program: pg_ctl.clone(),
+                err,
+            })?;
         if !status.success() {
             return Err(EmbeddedError::Failed {
                 action: "starting the embedded PostgreSQL server (pg_ctl start)",
-                detail: format!("{}; see {}", file_tail(&self.log_file()), self.log_file().display()),
+                detail: format!(
+                    "{}; see {}",
+                    file_tail(&self.log_file()),
+                    self.log_file().display()
+                ),
             });
         }
         Ok(())
@@ -698,7 +787,9 @@ impl Embedded {
             }
         };
         let rows = conn
-            .simple_query(&format!("SELECT 1 FROM pg_database WHERE datname = '{DB_NAME}'"))
+            .simple_query(&format!(
+                "SELECT 1 FROM pg_database WHERE datname = '{DB_NAME}'"
+            ))
             .map_err(|e| fail(e.to_string()))?;
         if rows == 0 {
             match conn.simple_query(&format!("CREATE DATABASE {DB_NAME}")) {
@@ -729,7 +820,12 @@ impl Binaries {
 /// then `/usr/lib/postgresql/*/bin` newest first; only those holding all three programs.
 fn binary_candidates() -> Vec<PathBuf> {
     let mut dirs = Vec::new();
-    if let Ok(out) = Command::new("pg_config").arg("--bindir").stdin(Stdio::null()).stderr(Stdio::null()).output() {
+    if let Ok(out) = Command::new("pg_config")
+        .arg("--bindir")
+        .stdin(Stdio::null())
+        .stderr(Stdio::null())
+        .output()
+    {
         if out.status.success() {
             let s = String::from_utf8_lossy(&out.stdout).trim().to_owned();
             if !s.is_empty() {
@@ -741,7 +837,10 @@ fn binary_candidates() -> Vec<PathBuf> {
         for dir in std::env::split_paths(&path) {
             let pg_ctl = dir.join("pg_ctl");
             if is_executable(&pg_ctl) {
-                if let Some(real) = fs::canonicalize(&pg_ctl).ok().and_then(|p| p.parent().map(Path::to_path_buf)) {
+                if let Some(real) = fs::canonicalize(&pg_ctl)
+                    .ok()
+                    .and_then(|p| p.parent().map(Path::to_path_buf))
+                {
                     dirs.push(real);
                 }
             }
@@ -753,7 +852,10 @@ fn binary_candidates() -> Vec<PathBuf> {
         .flatten()
         .filter_map(|e| {
             let name = e.file_name().to_string_lossy().into_owned();
-            let key = name.split('.').map(|p| p.parse::<u32>().ok()).collect::<Option<Vec<_>>>()?;
+            let key = name
+                .split('.')
+                .map(|p| p.parse::<u32>().ok())
+                .collect::<Option<Vec<_>>>()?;
             Some((key, e.path().join("bin")))
         })
         .collect();
@@ -761,7 +863,11 @@ fn binary_candidates() -> Vec<PathBuf> {
     dirs.extend(versioned.into_iter().map(|(_, p)| p));
     let mut seen = Vec::new();
     dirs.into_iter()
-        .filter(|d| ["initdb", "pg_ctl", "postgres"].iter().all(|p| is_executable(&d.join(p))))
+        .filter(|d| {
+            ["initdb", "pg_ctl", "postgres"]
+                .iter()
+                .all(|p| is_executable(&d.join(p)))
+        })
         .filter(|d| {
             let key = fs::canonicalize(d).unwrap_or_else(|_| d.clone());
             let new = !seen.contains(&key);
@@ -779,7 +885,9 @@ fn find_binaries(want_major: Option<&str>, data_dir: &Path) -> Result<Binaries, 
         return Err(EmbeddedError::NoBinaries);
     }
     let Some(want) = want_major else {
-        return Ok(Binaries { dir: candidates[0].clone() });
+        return Ok(Binaries {
+            dir: candidates[0].clone(),
+        });
     };
     let mut found = Vec::new();
     for dir in candidates {
@@ -800,10 +908,19 @@ fn find_binaries(want_major: Option<&str>, data_dir: &Path) -> Result<Binaries, 
 /// Major version from `pg_ctl --version` ("pg_ctl (PostgreSQL) 15.14 (Debian …)" → "15";
 /// "9.6.24" → "9.6", matching PG_VERSION's format).
 fn binaries_major(dir: &Path) -> Option<String> {
-    let out = Command::new(dir.join("pg_ctl")).arg("--version").stdin(Stdio::null()).output().ok()?;
+    let out = Command::new(dir.join("pg_ctl"))
+        .arg("--version")
+        .stdin(Stdio::null())
+        .output()
+        .ok()?;
     let text = String::from_utf8_lossy(&out.stdout);
-    let ver = text.split_whitespace().find(|w| w.starts_with(|c: char| c.is_ascii_digit()))?;
-    let parts: Vec<&str> = ver.split(|c: char| !c.is_ascii_digit()).filter(|p| !p.is_empty()).collect();
+    let ver = text
+        .split_whitespace()
+        .find(|w| w.starts_with(|c: char| c.is_ascii_digit()))?;
+    let parts: Vec<&str> = ver
+        .split(|c: char| !c.is_ascii_digit())
+        .filter(|p| !p.is_empty())
+        .collect();
     let first: u32 = parts.first()?.parse().ok()?;
     if first < 10 {
         Some(format!("{}.{}", parts.first()?, parts.get(1)?))
@@ -813,11 +930,16 @@ fn binaries_major(dir: &Path) -> Option<String> {
 }
 
 fn is_executable(path: &Path) -> bool {
-    fs::metadata(path).map(|m| m.is_file() && m.permissions().mode() & 0o111 != 0).unwrap_or(false)
+    fs::metadata(path)
+        .map(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
+        .unwrap_or(false)
 }
 
 fn home_dir() -> Result<PathBuf, EmbeddedError> {
-    if let Some(home) = std::env::var_os("HOME").map(PathBuf::from).filter(|p| p.is_absolute()) {
+    if let Some(home) = std::env::var_os("HOME")
+        .map(PathBuf::from)
+        .filter(|p| p.is_absolute())
+    {
         return Ok(home);
     }
     User::from_uid(Uid::effective())
@@ -865,7 +987,9 @@ fn first_blocked_ancestor(data_dir: &Path, user: &RunAs) -> Option<PathBuf> {
 
 /// FNV-1a: a hash that is stable across Rust versions, so the /tmp socket dir name is too.
 fn fnv1a(bytes: &[u8]) -> u64 {
-    bytes.iter().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| (h ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3))
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
+        (h ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3)
+    })
 }
 
 /// Percent-encodes everything but unreserved characters and `/` (query values are
@@ -884,7 +1008,11 @@ fn percent_encode(bytes: &[u8]) -> String {
 
 /// The last few non-empty lines of a program's stderr (else stdout), joined on one line.
 fn output_tail(out: &Output) -> String {
-    let text = if out.stderr.iter().any(|b| !b.is_ascii_whitespace()) { &out.stderr } else { &out.stdout };
+    let text = if out.stderr.iter().any(|b| !b.is_ascii_whitespace()) {
+        &out.stderr
+    } else {
+        &out.stdout
+    };
     let tail = tail_lines(&String::from_utf8_lossy(text));
     if tail.is_empty() {
         format!("exited with {}", out.status)
@@ -909,10 +1037,17 @@ fn file_tail(path: &Path) -> String {
 }
 
 fn tail_lines(text: &str) -> String {
-    let lines: Vec<&str> = text.lines().map(str::trim).filter(|l| !l.is_empty()).collect();
+    let lines: Vec<&str> = text
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect();
     let mut tail = lines[lines.len().saturating_sub(4)..].join(" | ");
     if tail.len() > 800 {
-        let cut = (0..=tail.len() - 800).rev().find(|&i| tail.is_char_boundary(i)).unwrap_or(0);
+        let cut = (0..=tail.len() - 800)
+            .rev()
+            .find(|&i| tail.is_char_boundary(i))
+            .unwrap_or(0);
         tail = format!("…{}", &tail[cut..]);
     }
     tail
@@ -945,7 +1080,10 @@ mod wire {
         /// starting up" (57P03).
         pub(super) fn is_transient(&self) -> bool {
             match self {
-                Error::Io(e) => matches!(e.kind(), io::ErrorKind::NotFound | io::ErrorKind::ConnectionRefused),
+                Error::Io(e) => matches!(
+                    e.kind(),
+                    io::ErrorKind::NotFound | io::ErrorKind::ConnectionRefused
+                ),
                 Error::Server { code, .. } => code == "57P03",
                 Error::Protocol(_) => false,
             }
@@ -969,7 +1107,11 @@ mod wire {
             stream.set_write_timeout(Some(Duration::from_secs(60)))?;
             let mut conn = Conn { stream };
             let mut body = 196_608_u32.to_be_bytes().to_vec(); // protocol 3.0
-            for (k, v) in [("user", user), ("database", database), ("client_encoding", "UTF8")] {
+            for (k, v) in [
+                ("user", user),
+                ("database", database),
+                ("client_encoding", "UTF8"),
+            ] {
                 body.extend_from_slice(k.as_bytes());
                 body.push(0);
                 body.extend_from_slice(v.as_bytes());
@@ -983,7 +1125,9 @@ mod wire {
                 let (tag, body) = conn.read_message()?;
                 match tag {
                     b'R' => {
-                        let code = body.get(..4).map(|b| u32::from_be_bytes([b[0], b[1], b[2], b[3]]));
+                        let code = body
+                            .get(..4)
+                            .map(|b| u32::from_be_bytes([b[0], b[1], b[2], b[3]]));
                         if code != Some(0) {
                             return Err(Error::Protocol(format!(
                                 "the server asks for a password (auth method {}), but the embedded server should trust local connections; check pg_hba.conf in the data directory",
@@ -1027,7 +1171,9 @@ mod wire {
             self.stream.read_exact(&mut head)?;
             let len = u32::from_be_bytes([head[1], head[2], head[3], head[4]]) as usize;
             if !(4..=1 << 24).contains(&len) {
-                return Err(Error::Protocol(format!("unexpected message length {len} from the server")));
+                return Err(Error::Protocol(format!(
+                    "unexpected message length {len} from the server"
+                )));
             }
             let mut body = vec![0u8; len - 4];
             self.stream.read_exact(&mut body)?;
@@ -1072,8 +1218,15 @@ mod tests {
 
     fn pg_ctl_status(e: &Embedded) -> Output {
         let bin = find_binaries(None, e.data_dir()).expect("binaries");
-        e.run_output(&bin.pg_ctl(), &[OsStr::new("status"), OsStr::new("-D"), e.data_dir().as_os_str()])
-            .expect("pg_ctl status")
+        e.run_output(
+            &bin.pg_ctl(),
+            &[
+                OsStr::new("status"),
+                OsStr::new("-D"),
+                e.data_dir().as_os_str(),
+            ],
+        )
+        .expect("pg_ctl status")
     }
 
     #[test]
@@ -1083,7 +1236,10 @@ mod tests {
             socket_dir: "/tmp/a b+c%".into(),
             run_as: None,
         };
-        assert_eq!(e.url(), "postgres://aiops@localhost/aiops?host=/tmp/a%20b%2Bc%25");
+        assert_eq!(
+            e.url(),
+            "postgres://aiops@localhost/aiops?host=/tmp/a%20b%2Bc%25"
+        );
     }
 
     #[test]
@@ -1093,7 +1249,11 @@ mod tests {
         let e = Embedded::at(&long).expect("at");
         assert_ne!(e.socket_dir(), e.data_dir());
         assert!(e.socket_path().as_os_str().len() <= MAX_SOCKET_PATH);
-        assert_eq!(Embedded::at(&long).unwrap().socket_dir(), e.socket_dir(), "stable name");
+        assert_eq!(
+            Embedded::at(&long).unwrap().socket_dir(),
+            e.socket_dir(),
+            "stable name"
+        );
     }
 
     #[test]
@@ -1139,14 +1299,23 @@ mod tests {
         assert_eq!(e.start().unwrap(), StartOutcome::Initialized);
         assert!(e.socket_path().exists(), "socket file exists");
         let out = pg_ctl_status(&e);
-        assert!(out.status.success(), "pg_ctl status: {}", String::from_utf8_lossy(&out.stdout));
+        assert!(
+            out.status.success(),
+            "pg_ctl status: {}",
+            String::from_utf8_lossy(&out.stdout)
+        );
         assert!(String::from_utf8_lossy(&out.stdout).contains("server is running"));
         let s = e.status().unwrap();
         assert!(s.initialized && s.running && s.pid.is_some() && s.version.is_some());
 
         // Database aiops exists and we can talk to it; no TCP listener was configured.
-        let mut conn = wire::Conn::connect(&e.socket_path(), DB_USER, DB_NAME).expect("connect to aiops");
-        assert_eq!(conn.simple_query("SELECT 1 WHERE current_setting('listen_addresses') = ''").unwrap(), 1);
+        let mut conn =
+            wire::Conn::connect(&e.socket_path(), DB_USER, DB_NAME).expect("connect to aiops");
+        assert_eq!(
+            conn.simple_query("SELECT 1 WHERE current_setting('listen_addresses') = ''")
+                .unwrap(),
+            1
+        );
         conn.terminate();
 
         assert_eq!(e.start().unwrap(), StartOutcome::AlreadyRunning);
@@ -1177,7 +1346,14 @@ mod tests {
             let handles: Vec<_> = (0..4).map(|_| s.spawn(|| e.start().unwrap())).collect();
             handles.into_iter().map(|h| h.join().unwrap()).collect()
         });
-        assert_eq!(outcomes.iter().filter(|o| **o == StartOutcome::Initialized).count(), 1, "{outcomes:?}");
+        assert_eq!(
+            outcomes
+                .iter()
+                .filter(|o| **o == StartOutcome::Initialized)
+                .count(),
+            1,
+            "{outcomes:?}"
+        );
         assert!(e.socket_path().exists());
         let conn = wire::Conn::connect(&e.socket_path(), DB_USER, DB_NAME).expect("connect");
         conn.terminate();
@@ -1197,7 +1373,11 @@ mod tests {
         e.start().unwrap();
         e.stop().unwrap();
         // Break the configuration: the server refuses to start.
-        fs::write(e.data_dir().join("postgresql.auto.conf"), "shared_buffers = 'lots'\n").unwrap();
+        fs::write(
+            e.data_dir().join("postgresql.auto.conf"),
+            "shared_buffers = 'lots'\n",
+        )
+        .unwrap();
         let err = e.start().unwrap_err();
         let msg = err.to_string();
         assert!(matches!(err, EmbeddedError::Failed { .. }), "{msg}");

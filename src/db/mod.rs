@@ -137,10 +137,9 @@ impl SchemaStatus {
 
 /// Read the applied schema version without changing anything.
 pub async fn schema_status(pool: &PgPool) -> Result<SchemaStatus> {
-    let exists: bool =
-        sqlx::query_scalar("SELECT to_regclass('_sqlx_migrations') IS NOT NULL")
-            .fetch_one(pool)
-            .await?;
+    let exists: bool = sqlx::query_scalar("SELECT to_regclass('_sqlx_migrations') IS NOT NULL")
+        .fetch_one(pool)
+        .await?;
     let applied = if exists {
         sqlx::query_scalar("SELECT max(version) FROM _sqlx_migrations WHERE success")
             .fetch_one(pool)

@@ -1,17 +1,570 @@
-//! `aiops worker run`: claim tasks, run them on this worker's cluster, record what happened.
+//! `aiops worker run`: a worker bound to one cluster. It claims tasks (woken by NOTIFY, with a
+//! polling backstop), runs each as an [`attempt`], heartbeats for itself and its tasks, rescues
+//! other workers' expired leases, and shuts down gracefully on signals.
 
+pub mod attempt;
+pub mod cluster;
+pub mod executor;
 pub mod runner;
 
-use crate::cli::{WorkerArgs, WorkerCommand};
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use sqlx::postgres::PgListener;
+use sqlx::PgPool;
+use tokio::sync::{mpsc, watch, Notify};
+use tokio::task::JoinSet;
+
+use crate::cli::{Backend, WorkerArgs, WorkerCommand, WorkerRunArgs};
 use crate::commands::Ctx;
-use crate::error::Result;
+use crate::db::PoolConfig;
+use crate::error::{Error, Result};
+use crate::queue::{self, ClaimSpec, WorkerRegistration, WorkerState};
+use crate::task::TaskId;
+use cluster::Cluster;
+use executor::StopReason;
 
 /// Entry point of `aiops worker …`.
 pub async fn command(ctx: &Ctx, a: WorkerArgs) -> Result<u8> {
     match a.command {
-        WorkerCommand::Run(_) => {
-            let _ = ctx;
-            Err(crate::error::Error::Other("worker: not yet".into()))
+        WorkerCommand::Run(args) => run(ctx, args).await,
+    }
+}
+
+/// A worker's settings after validation.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// Worker id (default: the cluster name).
+    pub id: String,
+    /// The cluster it owns.
+    pub cluster: String,
+    /// Its backend.
+    pub backend: Backend,
+    /// Queues served.
+    pub queues: Vec<String>,
+    /// Tasks at once.
+    pub concurrency: usize,
+    /// `sh -c` command, or None for the AIOpsLab runner.
+    pub exec: Option<String>,
+    /// Python for the runner.
+    pub python: String,
+    /// Heartbeat interval.
+    pub heartbeat: Duration,
+    /// Polling backstop.
+    pub poll: Duration,
+    /// SIGTERM → SIGKILL grace for executors.
+    pub kill_grace: Duration,
+}
+
+impl Config {
+    /// A lease lasts three heartbeats.
+    pub fn lease(&self) -> Duration {
+        self.heartbeat * 3
+    }
+}
+
+struct Running {
+    attempt: i32,
+    stop: watch::Sender<Option<StopReason>>,
+}
+
+/// State shared by the claim loop, the heartbeat, the listener and the attempts.
+pub struct Shared {
+    pool: PgPool,
+    cfg: Config,
+    cluster: Cluster,
+    state_dir: PathBuf,
+    running: Mutex<HashMap<TaskId, Running>>,
+    wake: Notify,
+    hostname: String,
+    pid: i32,
+    /// When the database last answered a heartbeat (a local duration, not a shared clock).
+    last_contact: Mutex<Instant>,
+}
+
+impl Shared {
+    /// Ask a running attempt to stop (no-op if it is not ours or already stopping).
+    pub fn stop(&self, task: TaskId, why: StopReason) {
+        if let Some(r) = self.running.lock().unwrap().get(&task) {
+            r.stop.send_if_modified(|cur| {
+                if cur.is_none() {
+                    *cur = Some(why);
+                    true
+                } else {
+                    false
+                }
+            });
+        }
+    }
+
+    fn stop_all(&self, why: StopReason) {
+        let ids: Vec<TaskId> = self.running.lock().unwrap().keys().copied().collect();
+        for id in ids {
+            self.stop(id, why);
+        }
+    }
+
+    /// False once heartbeats have failed for longer than a heartbeat interval.
+    pub fn db_reachable(&self) -> bool {
+        self.last_contact.lock().unwrap().elapsed() < self.cfg.heartbeat * 2
+    }
+
+    fn held(&self) -> Vec<(TaskId, i32)> {
+        self.running
+            .lock()
+            .unwrap()
+            .iter()
+            .map(|(id, r)| (*id, r.attempt))
+            .collect()
+    }
+
+    fn claim_spec(&self) -> ClaimSpec {
+        ClaimSpec {
+            worker_id: self.cfg.id.clone(),
+            queues: self.cfg.queues.clone(),
+            backend_type: self.cfg.backend.as_str().to_string(),
+            lease: self.cfg.lease(),
+        }
+    }
+}
+
+fn validate(a: &WorkerRunArgs) -> Result<Config> {
+    let id = a.id.clone().unwrap_or_else(|| a.cluster.clone());
+    for (what, v) in [("--cluster", &a.cluster), ("--id", &id)] {
+        if v.is_empty() || v.len() > 255 || v.chars().any(|c| c.is_control() || c == '/') {
+            return Err(Error::usage(format!(
+                "{what} '{v}' must be 1-255 printable characters without '/'"
+            )));
+        }
+    }
+    if a.concurrency == 0 || a.concurrency > 256 {
+        return Err(Error::usage("--concurrency must be from 1 to 256"));
+    }
+    if a.heartbeat < Duration::from_millis(100) || a.heartbeat > Duration::from_secs(3600) {
+        return Err(Error::usage("--heartbeat must be from 100ms to 1h"));
+    }
+    if a.poll < Duration::from_millis(10) {
+        return Err(Error::usage("--poll must be at least 10ms"));
+    }
+    if a.backend != Backend::Kind
+        && (a.create_cluster
+            || a.recreate_cluster
+            || a.delete_cluster_on_exit
+            || a.kind_config.is_some())
+    {
+        return Err(Error::usage(
+            "--create-cluster, --recreate-cluster, --delete-cluster-on-exit and --kind-config need --backend kind",
+        ));
+    }
+    if a.backend != Backend::Existing && a.kubeconfig.is_some() {
+        return Err(Error::usage("--kubeconfig is for --backend existing"));
+    }
+    let queues = if a.queues.is_empty() {
+        vec![crate::task::DEFAULT_QUEUE.to_string()]
+    } else {
+        a.queues.clone()
+    };
+    Ok(Config {
+        id,
+        cluster: a.cluster.clone(),
+        backend: a.backend,
+        queues,
+        concurrency: a.concurrency as usize,
+        exec: a.exec.clone(),
+        python: a.python.clone(),
+        heartbeat: a.heartbeat,
+        poll: a.poll,
+        kill_grace: a.kill_grace,
+    })
+}
+
+fn local_hostname() -> String {
+    nix::unistd::gethostname()
+        .ok()
+        .and_then(|h| h.into_string().ok())
+        .unwrap_or_else(|| "unknown".into())
+}
+
+fn pid_alive(pid: i32) -> bool {
+    pid > 0
+        && !matches!(
+            nix::sys::signal::kill(nix::unistd::Pid::from_raw(pid), None),
+            Err(nix::errno::Errno::ESRCH)
+        )
+}
+
+fn state_dir(id: &str) -> Result<PathBuf> {
+    let dir = std::env::temp_dir().join(format!("aiops-worker-{id}"));
+    std::fs::create_dir_all(&dir)
+        .map_err(|e| Error::Io(format!("cannot create {}: {e}", dir.display())))?;
+    use std::os::unix::fs::PermissionsExt;
+    let _ = std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o700));
+    Ok(dir)
+}
+
+async fn register(pool: &PgPool, reg: &WorkerRegistration, hostname: &str) -> Result<()> {
+    match queue::register_worker(pool, reg, false).await {
+        Err(Error::ClusterHeld {
+            holder,
+            hostname: h,
+            pid,
+            ..
+        }) if h == hostname && !pid_alive(pid) => {
+            tracing::warn!(
+                "taking over cluster {} from worker {holder} (pid {pid} on this host is gone)",
+                reg.cluster_name
+            );
+            queue::register_worker(pool, reg, true).await
+        }
+        other => other,
+    }
+}
+
+async fn run(ctx: &Ctx, a: WorkerRunArgs) -> Result<u8> {
+    let cfg = validate(&a)?;
+    if cfg.exec.is_none() {
+        let info = runner::check(&cfg.python).await?;
+        tracing::info!("AIOpsLab runner ready: {info}");
+    }
+    let pool = ctx
+        .pool_with(&PoolConfig {
+            max_connections: cfg.concurrency as u32 * 2 + 4,
+            connect_timeout: Duration::from_secs(5),
+        })
+        .await?;
+    let hostname = local_hostname();
+    let pid = std::process::id() as i32;
+    let reg = WorkerRegistration {
+        id: cfg.id.clone(),
+        cluster_name: cfg.cluster.clone(),
+        backend_type: cfg.backend.as_str().to_string(),
+        hostname: hostname.clone(),
+        pid,
+        version: env!("CARGO_PKG_VERSION").to_string(),
+        queues: cfg.queues.clone(),
+        concurrency: cfg.concurrency as i32,
+        capabilities: serde_json::json!({
+            "executor": if cfg.exec.is_some() { "exec" } else { "aiopslab" },
+        }),
+        metadata: serde_json::json!({}),
+        lease: cfg.lease(),
+    };
+    // Claim the cluster first, so a second worker fails before touching it.
+    register(&pool, &reg, &hostname).await?;
+    let state_dir = state_dir(&cfg.id)?;
+    let cluster = match Cluster::prepare(&a, &state_dir).await {
+        Ok(c) => c,
+        Err(e) => {
+            let _ = queue::worker_offline(&pool, &cfg.id, pid).await;
+            return Err(e);
+        }
+    };
+    ctx.printer.note(format!(
+        "worker {} serving queue(s) {} on cluster {} ({}), concurrency {}",
+        cfg.id,
+        cfg.queues.join(","),
+        cfg.cluster,
+        cfg.backend.as_str(),
+        cfg.concurrency
+    ));
+    let shared = Arc::new(Shared {
+        pool: pool.clone(),
+        cfg,
+        cluster,
+        state_dir,
+        running: Mutex::new(HashMap::new()),
+        wake: Notify::new(),
+        hostname,
+        pid,
+        last_contact: Mutex::new(Instant::now()),
+    });
+    let stopping = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let background = [
+        tokio::spawn(heartbeat_loop(shared.clone(), stopping.clone())),
+        tokio::spawn(listen_loop(shared.clone())),
+    ];
+    let result = claim_loop(&shared, &a, &stopping).await;
+    for b in background {
+        b.abort();
+    }
+    let _ = queue::worker_offline(&shared.pool, &shared.cfg.id, shared.pid).await;
+    shared.cluster.on_exit().await;
+    result.map(|_| 0)
+}
+
+/// Signals as a stream of counts: 1 on the first SIGINT/SIGTERM, 2 on the second.
+fn signals() -> Result<mpsc::UnboundedReceiver<u32>> {
+    use tokio::signal::unix::{signal, SignalKind};
+    let mut int = signal(SignalKind::interrupt())?;
+    let mut term = signal(SignalKind::terminate())?;
+    let (tx, rx) = mpsc::unbounded_channel();
+    tokio::spawn(async move {
+        let mut n = 0;
+        loop {
+            tokio::select! {
+                _ = int.recv() => {}
+                _ = term.recv() => {}
+            }
+            n += 1;
+            if tx.send(n).is_err() {
+                return;
+            }
+        }
+    });
+    Ok(rx)
+}
+
+async fn claim_loop(
+    shared: &Arc<Shared>,
+    a: &WorkerRunArgs,
+    stopping: &std::sync::atomic::AtomicBool,
+) -> Result<()> {
+    let mut sigs = signals()?;
+    let mut set: JoinSet<()> = JoinSet::new();
+    let spec = shared.claim_spec();
+    let mut claimed_total: u64 = 0;
+    let mut db_backoff = Duration::from_millis(100);
+    loop {
+        while set.try_join_next().is_some() {}
+        if a.once && claimed_total >= 1 {
+            break;
+        }
+        let free = shared.cfg.concurrency - set.len();
+        let mut nap = shared.cfg.poll;
+        if free > 0 {
+            let limit = if a.once { 1 } else { free as i64 };
+            match queue::claim(&shared.pool, &spec, limit).await {
+                Ok(tasks) => {
+                    db_backoff = Duration::from_millis(100);
+                    let n = tasks.len();
+                    for t in tasks {
+                        claimed_total += 1;
+                        let (tx, rx) = watch::channel(None);
+                        shared.running.lock().unwrap().insert(
+                            t.id,
+                            Running {
+                                attempt: t.attempt,
+                                stop: tx,
+                            },
+                        );
+                        tracing::info!(task = %t.id, problem = %t.problem_id, attempt = t.attempt, "claimed");
+                        let s = shared.clone();
+                        set.spawn(async move {
+                            let id = t.id;
+                            attempt::run(s.clone(), t, rx).await;
+                            s.running.lock().unwrap().remove(&id);
+                            s.wake.notify_one();
+                        });
+                    }
+                    if n as i64 == limit && !a.once {
+                        continue;
+                    }
+                    if n == 0 {
+                        match queue::next_due(&shared.pool, &spec.queues, &spec.backend_type).await
+                        {
+                            Ok(due) => {
+                                if a.drain
+                                    && set.is_empty()
+                                    && due.retry_in.is_none()
+                                    && due.any_in.map_or(true, |s| s > 0.0)
+                                {
+                                    break;
+                                }
+                                if let Some(s) = due.any_in {
+                                    nap = nap.min(Duration::from_secs_f64(s.clamp(0.001, 3600.0)));
+                                }
+                            }
+                            Err(e) => tracing::warn!("reading the queue failed: {e}"),
+                        }
+                    }
+                }
+                Err(e) => {
+                    tracing::warn!("claiming failed (retrying in {db_backoff:?}): {e}");
+                    nap = db_backoff;
+                    db_backoff = (db_backoff * 2).min(shared.cfg.poll.max(Duration::from_secs(1)));
+                }
+            }
+        }
+        tokio::select! {
+            _ = shared.wake.notified() => {}
+            Some(_) = set.join_next(), if !set.is_empty() => {}
+            _ = tokio::time::sleep(nap) => {}
+            Some(n) = sigs.recv() => {
+                tracing::info!("signal {n}: stop claiming");
+                break;
+            }
+        }
+    }
+    // Shutdown: no more claims; let running tasks finish (up to --shutdown-grace), and stop them
+    // on a second signal. Stopped tasks are re-queued without spending an attempt.
+    stopping.store(true, std::sync::atomic::Ordering::SeqCst);
+    if !set.is_empty() {
+        tracing::info!(
+            "waiting for {} running task(s); signal again to stop them and re-queue",
+            set.len()
+        );
+        let grace = a.shutdown_grace.map(|g| tokio::time::Instant::now() + g);
+        let mut stopped = false;
+        while !set.is_empty() {
+            tokio::select! {
+                _ = set.join_next() => {}
+                Some(_) = sigs.recv(), if !stopped => {
+                    tracing::warn!("second signal: stopping running tasks and re-queueing them");
+                    shared.stop_all(StopReason::Shutdown);
+                    stopped = true;
+                }
+                _ = async { tokio::time::sleep_until(grace.unwrap()).await }, if grace.is_some() && !stopped => {
+                    tracing::warn!("shutdown grace over: stopping running tasks and re-queueing them");
+                    shared.stop_all(StopReason::Shutdown);
+                    stopped = true;
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Run a database call, giving up after `limit` (a call on a dead connection can hang longer).
+async fn bounded<T>(limit: Duration, f: impl std::future::Future<Output = Result<T>>) -> Result<T> {
+    match tokio::time::timeout(limit, f).await {
+        Ok(r) => r,
+        Err(_) => Err(Error::Database(format!("no answer within {limit:?}"))),
+    }
+}
+
+async fn heartbeat_loop(shared: Arc<Shared>, stopping: Arc<std::sync::atomic::AtomicBool>) {
+    let hb = shared.cfg.heartbeat;
+    let lease = shared.cfg.lease();
+    let mut tick = tokio::time::interval(hb);
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tick.tick().await;
+        // Cut off for longer than the lease: the tasks are being rescued elsewhere.
+        let silent = shared.last_contact.lock().unwrap().elapsed();
+        if silent > lease {
+            let held = shared.held();
+            if !held.is_empty() {
+                tracing::error!(
+                    "no contact with the database for {silent:?} (lease {lease:?}): stopping {} executor(s)",
+                    held.len()
+                );
+                shared.stop_all(StopReason::LeaseLost);
+            }
+        }
+        let held = shared.held();
+        let state = if stopping.load(std::sync::atomic::Ordering::SeqCst) {
+            WorkerState::Stopping
+        } else if held.is_empty() {
+            WorkerState::Idle
+        } else {
+            WorkerState::Busy
+        };
+        let current = held.first().map(|(id, _)| *id);
+        match bounded(
+            hb,
+            queue::heartbeat_worker(
+                &shared.pool,
+                &shared.cfg.id,
+                shared.pid,
+                &shared.hostname,
+                state,
+                current,
+                lease,
+            ),
+        )
+        .await
+        {
+            Ok(true) => {}
+            Ok(false) => tracing::warn!(
+                "this worker's row was taken over or removed; another process may serve cluster {}",
+                shared.cfg.cluster
+            ),
+            Err(e) => {
+                tracing::warn!("heartbeat failed: {e}");
+                continue;
+            }
+        }
+        match bounded(
+            hb,
+            queue::heartbeat_tasks(&shared.pool, &shared.cfg.id, &held, lease),
+        )
+        .await
+        {
+            Ok(still) => {
+                *shared.last_contact.lock().unwrap() = Instant::now();
+                for (id, _) in &held {
+                    match still.iter().find(|h| h.task_id == *id) {
+                        None => {
+                            tracing::warn!(task = %id, "lease lost: the task was rescued or finished elsewhere; stopping it here");
+                            shared.stop(*id, StopReason::LeaseLost);
+                        }
+                        Some(h) if h.cancel_requested => shared.stop(*id, StopReason::Cancelled),
+                        Some(_) => {}
+                    }
+                }
+            }
+            Err(e) => {
+                tracing::warn!("task heartbeat failed: {e}");
+                continue;
+            }
+        }
+        match bounded(hb, queue::rescue_expired(&shared.pool)).await {
+            Ok(r) if !r.is_empty() => {
+                tracing::warn!("rescued {} task(s) from lost workers", r.len());
+                shared.wake.notify_one();
+            }
+            Ok(_) => {}
+            Err(e) => tracing::debug!("rescue failed: {e}"),
+        }
+    }
+}
+
+/// Wake the claim loop on submits to our queues; stop attempts whose cancel was requested.
+async fn listen_loop(shared: Arc<Shared>) {
+    let mut backoff = Duration::from_millis(100);
+    loop {
+        let mut listener = match PgListener::connect_with(&shared.pool).await {
+            Ok(l) => l,
+            Err(e) => {
+                tracing::debug!("LISTEN connection failed: {e}");
+                tokio::time::sleep(backoff).await;
+                backoff = (backoff * 2).min(Duration::from_secs(5));
+                continue;
+            }
+        };
+        if let Err(e) = listener.listen_all(["aiops_submit", "aiops_cancel"]).await {
+            tracing::debug!("LISTEN failed: {e}");
+            tokio::time::sleep(backoff).await;
+            continue;
+        }
+        backoff = Duration::from_millis(100);
+        // Anything submitted while we were not listening: look now.
+        shared.wake.notify_one();
+        loop {
+            match listener.try_recv().await {
+                Ok(Some(n)) => match n.channel() {
+                    "aiops_submit" if shared.cfg.queues.iter().any(|q| q == n.payload()) => {
+                        shared.wake.notify_one();
+                    }
+                    "aiops_cancel" => {
+                        if let Ok(u) = uuid::Uuid::parse_str(n.payload()) {
+                            shared.stop(TaskId(u), StopReason::Cancelled);
+                        }
+                    }
+                    _ => {}
+                },
+                Ok(None) => {
+                    tracing::warn!("notification connection lost; reconnecting");
+                    shared.wake.notify_one();
+                    break;
+                }
+                Err(e) => {
+                    tracing::warn!("notification connection failed: {e}");
+                    break;
+                }
+            }
         }
     }
 }

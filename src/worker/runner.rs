@@ -49,10 +49,16 @@ fn last_stderr_line(out: &std::process::Output) -> String {
 pub async fn check(python: &str) -> Result<serde_json::Value> {
     let out = run_mode(python, "check", Duration::from_secs(60)).await?;
     if !out.status.success() {
-        return Err(Error::usage(crate::error::one_line(&last_stderr_line(&out))));
+        return Err(Error::usage(crate::error::one_line(&last_stderr_line(
+            &out,
+        ))));
     }
     let text = String::from_utf8_lossy(&out.stdout);
-    let last = text.lines().rev().find(|l| !l.trim().is_empty()).unwrap_or("{}");
+    let last = text
+        .lines()
+        .rev()
+        .find(|l| !l.trim().is_empty())
+        .unwrap_or("{}");
     Ok(serde_json::from_str(last).unwrap_or(serde_json::Value::Null))
 }
 
@@ -60,14 +66,20 @@ pub async fn check(python: &str) -> Result<serde_json::Value> {
 pub async fn list_problems(python: &str) -> Result<Vec<Problem>> {
     let out = run_mode(python, "list-problems", Duration::from_secs(120)).await?;
     if !out.status.success() {
-        return Err(Error::usage(crate::error::one_line(&last_stderr_line(&out))));
+        return Err(Error::usage(crate::error::one_line(&last_stderr_line(
+            &out,
+        ))));
     }
     #[derive(serde::Deserialize)]
     struct Listing {
         problems: Vec<Problem>,
     }
     let text = String::from_utf8_lossy(&out.stdout);
-    let last = text.lines().rev().find(|l| !l.trim().is_empty()).unwrap_or("");
+    let last = text
+        .lines()
+        .rev()
+        .find(|l| !l.trim().is_empty())
+        .unwrap_or("");
     let listing: Listing = serde_json::from_str(last).map_err(|e| {
         Error::Other(format!(
             "the AIOpsLab runner printed an unexpected problem list ({e})"

@@ -42,7 +42,12 @@ async fn submit_then_status_shows_every_field() {
         .out()
         .to_string();
     assert_eq!(id.len(), 36, "the id alone on stdout: {id}");
-    let t = db.cmd().args(["status", &id, "-o", "json"]).run().ok().json();
+    let t = db
+        .cmd()
+        .args(["status", &id, "-o", "json"])
+        .run()
+        .ok()
+        .json();
     assert_eq!(t["id"], id.as_str());
     assert_eq!(t["status"], "pending");
     assert_eq!(t["priority"], 7);
@@ -57,7 +62,21 @@ async fn submit_then_status_shows_every_field() {
     assert_eq!(t["parameters"]["agent_config"]["agent"], "m:A");
     assert_eq!(t["metadata"]["owner"], "alice");
     assert_eq!(t["callback_url"], "https://example.org/hook");
-    for field in ["created_at", "updated_at", "run_at", "progress", "result", "error_details", "exit_code", "cancel_requested", "started_at", "completed_at", "heartbeat_at", "worker_id", "idempotency_key"] {
+    for field in [
+        "created_at",
+        "updated_at",
+        "run_at",
+        "progress",
+        "result",
+        "error_details",
+        "exit_code",
+        "cancel_requested",
+        "started_at",
+        "completed_at",
+        "heartbeat_at",
+        "worker_id",
+        "idempotency_key",
+    ] {
         assert!(t.get(field).is_some(), "field {field} missing");
     }
 
@@ -67,21 +86,44 @@ async fn submit_then_status_shows_every_field() {
     assert!(detail.contains("45m00s"), "{detail}");
     let list = db.cmd().args(["status"]).run().ok().stdout;
     assert!(list.contains(&id), "full ids in tables: {list}");
-    let filtered = db.cmd().args(["status", "--status", "failed,timeout"]).run().ok();
+    let filtered = db
+        .cmd()
+        .args(["status", "--status", "failed,timeout"])
+        .run()
+        .ok();
     assert!(!filtered.stdout.contains(&id));
-    let by_queue = db.cmd().args(["status", "--queue", "q1", "-o", "json"]).run().ok().json();
+    let by_queue = db
+        .cmd()
+        .args(["status", "--queue", "q1", "-o", "json"])
+        .run()
+        .ok()
+        .json();
     assert_eq!(by_queue["total"], 1);
 }
 
 #[tokio::test]
 async fn delay_and_run_at_schedule_the_task() {
     let db = TestDb::new().await;
-    let id = db.cmd().args(["submit", "p", "--delay", "1h"]).run().ok().out().to_string();
-    let t = db.cmd().args(["status", &id, "-o", "json"]).run().ok().json();
+    let id = db
+        .cmd()
+        .args(["submit", "p", "--delay", "1h"])
+        .run()
+        .ok()
+        .out()
+        .to_string();
+    let t = db
+        .cmd()
+        .args(["status", &id, "-o", "json"])
+        .run()
+        .ok()
+        .json();
     let created = chrono::DateTime::parse_from_rfc3339(t["created_at"].as_str().unwrap()).unwrap();
     let run_at = chrono::DateTime::parse_from_rfc3339(t["run_at"].as_str().unwrap()).unwrap();
     let gap = (run_at - created).num_seconds();
-    assert!((3595..=3605).contains(&gap), "run_at about an hour later: {gap}");
+    assert!(
+        (3595..=3605).contains(&gap),
+        "run_at about an hour later: {gap}"
+    );
     let id2 = db
         .cmd()
         .args(["submit", "p", "--run-at", "2030-01-02T03:04:05Z"])
@@ -89,7 +131,12 @@ async fn delay_and_run_at_schedule_the_task() {
         .ok()
         .out()
         .to_string();
-    let t = db.cmd().args(["status", &id2, "-o", "json"]).run().ok().json();
+    let t = db
+        .cmd()
+        .args(["status", &id2, "-o", "json"])
+        .run()
+        .ok()
+        .json();
     assert_eq!(t["run_at"], "2030-01-02T03:04:05Z");
 }
 
@@ -98,9 +145,17 @@ async fn bulk_submit_is_all_or_nothing() {
     let db = TestDb::new().await;
     let mut good = String::new();
     for i in 0..2000 {
-        good.push_str(&format!("{{\"problem_id\":\"p-{i}\",\"priority\":{}}}\n", i % 11));
+        good.push_str(&format!(
+            "{{\"problem_id\":\"p-{i}\",\"priority\":{}}}\n",
+            i % 11
+        ));
     }
-    let out = db.cmd().args(["submit", "--from", "-"]).stdin(good.clone()).run().ok();
+    let out = db
+        .cmd()
+        .args(["submit", "--from", "-"])
+        .stdin(good.clone())
+        .run()
+        .ok();
     assert_eq!(out.stdout.lines().count(), 2000);
     assert_eq!(db.task_count().await, 2000);
 
@@ -121,14 +176,22 @@ async fn bulk_submit_is_all_or_nothing() {
         .run()
         .code(2)
         .error_line(&["line 1", "prioriti"]);
-    assert_eq!(db.task_count().await, 2000, "nothing written by the bad files");
+    assert_eq!(
+        db.task_count().await,
+        2000,
+        "nothing written by the bad files"
+    );
 }
 
 #[tokio::test]
 async fn cancel_and_retry_through_the_cli() {
     let db = TestDb::new().await;
     let id = db.cmd().args(["submit", "p"]).run().ok().out().to_string();
-    let out = db.cmd().args(["cancel", &id, "--reason", "not needed"]).run().ok();
+    let out = db
+        .cmd()
+        .args(["cancel", &id, "--reason", "not needed"])
+        .run()
+        .ok();
     assert!(out.stdout.contains("cancelled"));
     let again = db.cmd().args(["cancel", &id]).run().ok();
     assert!(again.stdout.contains("already cancelled"));
@@ -156,7 +219,9 @@ async fn cancel_and_retry_through_the_cli() {
     )
     .await
     .unwrap();
-    queue::complete(&db.pool, &Fence::of(&claimed[0]), None, Some(0)).await.unwrap();
+    queue::complete(&db.pool, &Fence::of(&claimed[0]), None, Some(0))
+        .await
+        .unwrap();
     db.cmd()
         .args(["cancel", &id])
         .run()
@@ -179,7 +244,9 @@ async fn cancel_and_retry_through_the_cli() {
         .error_line(&["only cancels pending"]);
     let out = db
         .cmd()
-        .args(["cancel", "--all", "--status", "pending", "--queue", "b", "-y", "-o", "json"])
+        .args([
+            "cancel", "--all", "--status", "pending", "--queue", "b", "-y", "-o", "json",
+        ])
         .run()
         .ok()
         .json();
@@ -206,7 +273,11 @@ async fn logs_filters_tail_level_and_attempt() {
     let lines: Vec<_> = (0..10)
         .map(|i| aiops::log::NewLogLine {
             timestamp: chrono::Utc::now(),
-            level: if i % 3 == 0 { aiops::log::LogLevel::Error } else { aiops::log::LogLevel::Info },
+            level: if i % 3 == 0 {
+                aiops::log::LogLevel::Error
+            } else {
+                aiops::log::LogLevel::Info
+            },
             source: aiops::log::LogSource::Stdout,
             message: format!("line {i}"),
             context: None,
@@ -215,12 +286,30 @@ async fn logs_filters_tail_level_and_attempt() {
     queue::append_logs(&db.pool, &fence, &lines).await.unwrap();
     let all = db.cmd().args(["logs", &id]).run().ok().stdout;
     assert_eq!(all.lines().count(), 10);
-    let tail = db.cmd().args(["logs", &id, "--tail", "2"]).run().ok().stdout;
+    let tail = db
+        .cmd()
+        .args(["logs", &id, "--tail", "2"])
+        .run()
+        .ok()
+        .stdout;
     let tail: Vec<_> = tail.lines().collect();
-    assert!(tail[0].ends_with("line 8") && tail[1].ends_with("line 9"), "{tail:?}");
-    let errors = db.cmd().args(["logs", &id, "--level", "error", "-o", "json"]).run().ok().json();
+    assert!(
+        tail[0].ends_with("line 8") && tail[1].ends_with("line 9"),
+        "{tail:?}"
+    );
+    let errors = db
+        .cmd()
+        .args(["logs", &id, "--level", "error", "-o", "json"])
+        .run()
+        .ok()
+        .json();
     assert_eq!(errors.as_array().unwrap().len(), 4);
-    let none = db.cmd().args(["logs", &id, "--attempt", "2", "-o", "json"]).run().ok().json();
+    let none = db
+        .cmd()
+        .args(["logs", &id, "--attempt", "2", "-o", "json"])
+        .run()
+        .ok()
+        .json();
     assert_eq!(none.as_array().unwrap().len(), 0);
     db.cmd()
         .args(["logs", &id, "--level", "loud"])
@@ -238,19 +327,38 @@ async fn problem_catalog_guards_submit() {
         "noop_detection_hotel_reservation-1\nk8s_target_port-misconfig-detection-1\n{\"id\":\"container_kill-detection\",\"task_type\":\"detection\"}\n",
     )
     .unwrap();
-    db.cmd().args(["problems", "import", f.to_str().unwrap()]).run().ok();
+    db.cmd()
+        .args(["problems", "import", f.to_str().unwrap()])
+        .run()
+        .ok();
     db.cmd()
         .args(["submit", "noop_detection_hotel_reservation-2"])
         .run()
         .code(2)
-        .error_line(&["unknown problem id", "noop_detection_hotel_reservation-1", "--allow-unknown"]);
+        .error_line(&[
+            "unknown problem id",
+            "noop_detection_hotel_reservation-1",
+            "--allow-unknown",
+        ]);
     assert_eq!(db.task_count().await, 0);
     db.cmd()
-        .args(["submit", "noop_detection_hotel_reservation-2", "--allow-unknown"])
+        .args([
+            "submit",
+            "noop_detection_hotel_reservation-2",
+            "--allow-unknown",
+        ])
         .run()
         .ok();
-    db.cmd().args(["submit", "container_kill-detection"]).run().ok();
-    let list = db.cmd().args(["problems", "list", "-o", "json"]).run().ok().json();
+    db.cmd()
+        .args(["submit", "container_kill-detection"])
+        .run()
+        .ok();
+    let list = db
+        .cmd()
+        .args(["problems", "list", "-o", "json"])
+        .run()
+        .ok()
+        .json();
     let ck = list
         .as_array()
         .unwrap()
@@ -286,12 +394,29 @@ async fn workers_and_db_commands() {
     .await
     .unwrap();
     let table = db.cmd().args(["workers"]).run().ok().stdout;
-    assert!(table.contains("w1") && table.contains("kind-a") && table.contains("idle"), "{table}");
-    let one = db.cmd().args(["workers", "w1", "-o", "json"]).run().ok().json();
+    assert!(
+        table.contains("w1") && table.contains("kind-a") && table.contains("idle"),
+        "{table}"
+    );
+    let one = db
+        .cmd()
+        .args(["workers", "w1", "-o", "json"])
+        .run()
+        .ok()
+        .json();
     assert_eq!(one["cluster_name"], "kind-a");
-    db.cmd().args(["workers", "nope"]).run().code(3).error_line(&["no worker 'nope'"]);
+    db.cmd()
+        .args(["workers", "nope"])
+        .run()
+        .code(3)
+        .error_line(&["no worker 'nope'"]);
 
-    let st = db.cmd().args(["db", "status", "-o", "json"]).run().ok().json();
+    let st = db
+        .cmd()
+        .args(["db", "status", "-o", "json"])
+        .run()
+        .ok()
+        .json();
     assert_eq!(st["current"], true);
     db.cmd().args(["db", "migrate"]).run().ok();
     let url = db.cmd().args(["db", "url"]).run().ok();

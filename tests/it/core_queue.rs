@@ -67,16 +67,50 @@ async fn concurrent_claims_never_share_a_task() {
 #[tokio::test]
 async fn claim_order_and_routing() {
     let db = TestDb::new().await;
-    let low = submit(&db, TaskRequest { priority: Some(1), ..req("low") }).await;
-    let high = submit(&db, TaskRequest { priority: Some(9), ..req("high") }).await;
-    let other_queue = submit(&db, TaskRequest { queue: Some("gpu".into()), ..req("q") }).await;
-    let kind_only = submit(&db, TaskRequest { backend_type: Some("kind".into()), ..req("k") }).await;
+    let low = submit(
+        &db,
+        TaskRequest {
+            priority: Some(1),
+            ..req("low")
+        },
+    )
+    .await;
+    let high = submit(
+        &db,
+        TaskRequest {
+            priority: Some(9),
+            ..req("high")
+        },
+    )
+    .await;
+    let other_queue = submit(
+        &db,
+        TaskRequest {
+            queue: Some("gpu".into()),
+            ..req("q")
+        },
+    )
+    .await;
+    let kind_only = submit(
+        &db,
+        TaskRequest {
+            backend_type: Some("kind".into()),
+            ..req("k")
+        },
+    )
+    .await;
     let got = queue::claim(&db.pool, &spec("w", Duration::from_secs(60)), 10)
         .await
         .unwrap();
     let ids: Vec<_> = got.iter().map(|t| t.id).collect();
-    assert_eq!(ids, vec![high.id, low.id], "priority first; other queue and backend left");
-    assert!(got.iter().all(|t| t.attempt == 1 && t.status == TaskStatus::Running));
+    assert_eq!(
+        ids,
+        vec![high.id, low.id],
+        "priority first; other queue and backend left"
+    );
+    assert!(got
+        .iter()
+        .all(|t| t.attempt == 1 && t.status == TaskStatus::Running));
     let left: Vec<TaskStatus> = vec![
         queue::get(&db.pool, other_queue.id).await.unwrap().status,
         queue::get(&db.pool, kind_only.id).await.unwrap().status,
@@ -108,16 +142,27 @@ async fn a_worker_that_lost_its_lease_cannot_write() {
         .await
         .unwrap();
     assert_eq!(fresh[0].attempt, 2);
-    let late = queue::complete(&db.pool, &stale, Some(&serde_json::json!({"late": true})), Some(0)).await;
+    let late = queue::complete(
+        &db.pool,
+        &stale,
+        Some(&serde_json::json!({"late": true})),
+        Some(0),
+    )
+    .await;
     assert!(matches!(late, Err(aiops::Error::Fenced { .. })), "{late:?}");
     let late_log = queue::append_logs(&db.pool, &stale, &[line("late")]).await;
     assert!(matches!(late_log, Err(aiops::Error::Fenced { .. })));
     let late_fail = queue::fail(&db.pool, &stale, Failure::Failed, "late", Some(1)).await;
     assert!(matches!(late_fail, Err(aiops::Error::Fenced { .. })));
 
-    queue::complete(&db.pool, &Fence::of(&fresh[0]), Some(&serde_json::json!({"ok": 1})), Some(0))
-        .await
-        .unwrap();
+    queue::complete(
+        &db.pool,
+        &Fence::of(&fresh[0]),
+        Some(&serde_json::json!({"ok": 1})),
+        Some(0),
+    )
+    .await
+    .unwrap();
     let done = queue::get(&db.pool, t.id).await.unwrap();
     assert_eq!(done.status, TaskStatus::Completed);
     assert_eq!(done.result, Some(serde_json::json!({"ok": 1})));
@@ -137,12 +182,25 @@ fn line(msg: &str) -> aiops::log::NewLogLine {
 #[tokio::test]
 async fn failures_back_off_then_fail_for_good() {
     let db = TestDb::new().await;
-    let t = submit(&db, TaskRequest { max_attempts: Some(2), ..req("p") }).await;
+    let t = submit(
+        &db,
+        TaskRequest {
+            max_attempts: Some(2),
+            ..req("p")
+        },
+    )
+    .await;
     let s = spec("w", Duration::from_secs(60));
     let c = queue::claim(&db.pool, &s, 1).await.unwrap();
-    let st = queue::fail(&db.pool, &Fence::of(&c[0]), Failure::Failed, "boom", Some(3))
-        .await
-        .unwrap();
+    let st = queue::fail(
+        &db.pool,
+        &Fence::of(&c[0]),
+        Failure::Failed,
+        "boom",
+        Some(3),
+    )
+    .await
+    .unwrap();
     assert_eq!(st, TaskStatus::Pending);
     let (delay,): (f64,) = sqlx::query_as(
         "SELECT extract(epoch FROM run_at - updated_at)::float8 FROM tasks WHERE id = $1",
@@ -151,18 +209,34 @@ async fn failures_back_off_then_fail_for_good() {
     .fetch_one(&db.pool)
     .await
     .unwrap();
-    assert!((0.7..=1.3).contains(&delay), "first backoff ~1s with jitter, got {delay}");
-    assert!(queue::claim(&db.pool, &s, 1).await.unwrap().is_empty(), "not due yet");
+    assert!(
+        (0.7..=1.3).contains(&delay),
+        "first backoff ~1s with jitter, got {delay}"
+    );
+    assert!(
+        queue::claim(&db.pool, &s, 1).await.unwrap().is_empty(),
+        "not due yet"
+    );
     let c2 = crate::support::eventually(Duration::from_secs(5), "due again", || async {
         let c = queue::claim(&db.pool, &s, 1).await.unwrap();
         (!c.is_empty()).then_some(c)
     })
     .await;
     assert_eq!(c2[0].attempt, 2);
-    let st = queue::fail(&db.pool, &Fence::of(&c2[0]), Failure::Timeout, "too slow", None)
-        .await
-        .unwrap();
-    assert_eq!(st, TaskStatus::Timeout, "no attempts left: the last failure kind stays");
+    let st = queue::fail(
+        &db.pool,
+        &Fence::of(&c2[0]),
+        Failure::Timeout,
+        "too slow",
+        None,
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        st,
+        TaskStatus::Timeout,
+        "no attempts left: the last failure kind stays"
+    );
     let end = queue::get(&db.pool, t.id).await.unwrap();
     assert_eq!(end.error_details.as_deref(), Some("too slow"));
     assert!(end.completed_at.is_some());
@@ -172,28 +246,49 @@ async fn failures_back_off_then_fail_for_good() {
 async fn cancel_pending_is_immediate_and_running_is_a_request() {
     let db = TestDb::new().await;
     let a = submit(&db, req("a")).await;
-    assert_eq!(queue::cancel(&db.pool, a.id, Some("no")).await.unwrap(), CancelOutcome::Cancelled);
+    assert_eq!(
+        queue::cancel(&db.pool, a.id, Some("no")).await.unwrap(),
+        CancelOutcome::Cancelled
+    );
     assert_eq!(
         queue::cancel(&db.pool, a.id, None).await.unwrap(),
         CancelOutcome::AlreadyCancelled
     );
     let b = submit(&db, req("b")).await;
-    let c = queue::claim(&db.pool, &spec("w", Duration::from_secs(60)), 1).await.unwrap();
+    let c = queue::claim(&db.pool, &spec("w", Duration::from_secs(60)), 1)
+        .await
+        .unwrap();
     assert_eq!(c[0].id, b.id);
-    assert_eq!(queue::cancel(&db.pool, b.id, None).await.unwrap(), CancelOutcome::Requested);
+    assert_eq!(
+        queue::cancel(&db.pool, b.id, None).await.unwrap(),
+        CancelOutcome::Requested
+    );
     let held = queue::heartbeat_tasks(&db.pool, "w", &[(b.id, 1)], Duration::from_secs(60))
         .await
         .unwrap();
-    assert!(held[0].cancel_requested, "the worker learns of the request by heartbeat too");
-    queue::fail(&db.pool, &Fence::of(&c[0]), Failure::Cancelled, "cancelled", None)
-        .await
-        .unwrap();
+    assert!(
+        held[0].cancel_requested,
+        "the worker learns of the request by heartbeat too"
+    );
+    queue::fail(
+        &db.pool,
+        &Fence::of(&c[0]),
+        Failure::Cancelled,
+        "cancelled",
+        None,
+    )
+    .await
+    .unwrap();
     let end = queue::get(&db.pool, b.id).await.unwrap();
     assert_eq!(end.status, TaskStatus::Cancelled);
     // A finished task cannot be cancelled.
     let d = submit(&db, req("d")).await;
-    let c = queue::claim(&db.pool, &spec("w", Duration::from_secs(60)), 1).await.unwrap();
-    queue::complete(&db.pool, &Fence::of(&c[0]), None, Some(0)).await.unwrap();
+    let c = queue::claim(&db.pool, &spec("w", Duration::from_secs(60)), 1)
+        .await
+        .unwrap();
+    queue::complete(&db.pool, &Fence::of(&c[0]), None, Some(0))
+        .await
+        .unwrap();
     assert!(matches!(
         queue::cancel(&db.pool, d.id, None).await,
         Err(aiops::Error::Conflict(_))
@@ -204,11 +299,19 @@ async fn cancel_pending_is_immediate_and_running_is_a_request() {
 async fn a_failed_attempt_with_a_cancel_request_is_not_retried() {
     let db = TestDb::new().await;
     let t = submit(&db, req("p")).await;
-    let c = queue::claim(&db.pool, &spec("w", Duration::from_secs(60)), 1).await.unwrap();
-    queue::cancel(&db.pool, t.id, None).await.unwrap();
-    let st = queue::fail(&db.pool, &Fence::of(&c[0]), Failure::Failed, "died", Some(1))
+    let c = queue::claim(&db.pool, &spec("w", Duration::from_secs(60)), 1)
         .await
         .unwrap();
+    queue::cancel(&db.pool, t.id, None).await.unwrap();
+    let st = queue::fail(
+        &db.pool,
+        &Fence::of(&c[0]),
+        Failure::Failed,
+        "died",
+        Some(1),
+    )
+    .await
+    .unwrap();
     assert_eq!(st, TaskStatus::Failed);
 }
 
@@ -219,15 +322,22 @@ async fn idempotency_key_returns_the_same_task() {
         idempotency_key: Some("k-1".into()),
         ..req("p")
     };
-    let first = queue::submit(&db.pool, &r.clone().validate().unwrap()).await.unwrap();
-    let second = queue::submit(&db.pool, &r.clone().validate().unwrap()).await.unwrap();
+    let first = queue::submit(&db.pool, &r.clone().validate().unwrap())
+        .await
+        .unwrap();
+    let second = queue::submit(&db.pool, &r.clone().validate().unwrap())
+        .await
+        .unwrap();
     assert!(matches!(first, Submitted::Created(_)));
     assert!(matches!(second, Submitted::Existing(_)));
     assert_eq!(first.task().id, second.task().id);
     // Bulk with the same key maps to the same id.
-    let ids = queue::submit_many(&db.pool, &[r.clone().validate().unwrap(), req("x").validate().unwrap()])
-        .await
-        .unwrap();
+    let ids = queue::submit_many(
+        &db.pool,
+        &[r.clone().validate().unwrap(), req("x").validate().unwrap()],
+    )
+    .await
+    .unwrap();
     assert_eq!(ids[0], first.task().id);
     assert_eq!(db.task_count().await, 2);
 }
@@ -235,16 +345,33 @@ async fn idempotency_key_returns_the_same_task() {
 #[tokio::test]
 async fn retry_gives_one_more_attempt_and_release_gives_the_attempt_back() {
     let db = TestDb::new().await;
-    let t = submit(&db, TaskRequest { max_attempts: Some(1), ..req("p") }).await;
+    let t = submit(
+        &db,
+        TaskRequest {
+            max_attempts: Some(1),
+            ..req("p")
+        },
+    )
+    .await;
     let s = spec("w", Duration::from_secs(60));
     let c = queue::claim(&db.pool, &s, 1).await.unwrap();
-    queue::fail(&db.pool, &Fence::of(&c[0]), Failure::Failed, "x", Some(1)).await.unwrap();
+    queue::fail(&db.pool, &Fence::of(&c[0]), Failure::Failed, "x", Some(1))
+        .await
+        .unwrap();
     let r = queue::retry(&db.pool, t.id).await.unwrap();
-    assert_eq!((r.status, r.attempt, r.max_attempts), (TaskStatus::Pending, 1, 2));
-    assert!(matches!(queue::retry(&db.pool, t.id).await, Err(aiops::Error::Conflict(_))));
+    assert_eq!(
+        (r.status, r.attempt, r.max_attempts),
+        (TaskStatus::Pending, 1, 2)
+    );
+    assert!(matches!(
+        queue::retry(&db.pool, t.id).await,
+        Err(aiops::Error::Conflict(_))
+    ));
     let c = queue::claim(&db.pool, &s, 1).await.unwrap();
     assert_eq!(c[0].attempt, 2);
-    queue::release(&db.pool, &Fence::of(&c[0]), "worker shutting down").await.unwrap();
+    queue::release(&db.pool, &Fence::of(&c[0]), "worker shutting down")
+        .await
+        .unwrap();
     let back = queue::get(&db.pool, t.id).await.unwrap();
     assert_eq!((back.status, back.attempt), (TaskStatus::Pending, 1));
 }
@@ -265,12 +392,21 @@ async fn the_exclusive_cluster_is_refused_while_its_worker_lives() {
         metadata: serde_json::json!({}),
         lease: Duration::from_millis(300),
     };
-    queue::register_worker(&db.pool, &reg("a"), false).await.unwrap();
-    let err = queue::register_worker(&db.pool, &reg("b"), false).await.unwrap_err();
-    assert!(err.to_string().contains("already served by worker 'a'"), "{err}");
+    queue::register_worker(&db.pool, &reg("a"), false)
+        .await
+        .unwrap();
+    let err = queue::register_worker(&db.pool, &reg("b"), false)
+        .await
+        .unwrap_err();
+    assert!(
+        err.to_string().contains("already served by worker 'a'"),
+        "{err}"
+    );
     // Once the holder's lease runs out, the cluster is free.
     crate::support::eventually(Duration::from_secs(5), "lease end", || async {
-        queue::register_worker(&db.pool, &reg("b"), false).await.ok()
+        queue::register_worker(&db.pool, &reg("b"), false)
+            .await
+            .ok()
     })
     .await;
 }

@@ -29,14 +29,20 @@ fn completions_and_man_pages_are_current() {
         }
     }
     let tmp = tempfile::tempdir().unwrap();
-    Cmd::new().args(["man", tmp.path().to_str().unwrap()]).run().ok();
+    Cmd::new()
+        .args(["man", tmp.path().to_str().unwrap()])
+        .run()
+        .ok();
     let man_dir = root.join("man");
     let mut fresh_pages: Vec<_> = std::fs::read_dir(tmp.path())
         .unwrap()
         .map(|e| e.unwrap().file_name().into_string().unwrap())
         .collect();
     fresh_pages.sort();
-    assert!(fresh_pages.contains(&"aiops-worker-run.1".to_string()), "{fresh_pages:?}");
+    assert!(
+        fresh_pages.contains(&"aiops-worker-run.1".to_string()),
+        "{fresh_pages:?}"
+    );
     if bless {
         let _ = std::fs::remove_dir_all(&man_dir);
         std::fs::create_dir_all(&man_dir).unwrap();
@@ -52,7 +58,10 @@ fn completions_and_man_pages_are_current() {
     }
     if !bless {
         let mut checked_in: Vec<_> = std::fs::read_dir(&man_dir)
-            .map(|d| d.map(|e| e.unwrap().file_name().into_string().unwrap()).collect())
+            .map(|d| {
+                d.map(|e| e.unwrap().file_name().into_string().unwrap())
+                    .collect()
+            })
             .unwrap_or_default();
         checked_in.sort();
         for extra in checked_in.iter().filter(|p| !fresh_pages.contains(p)) {

@@ -7,3 +7,4 @@ mod cli_bad_input;
 mod cli_basics;
 mod core_queue;
 mod generated_files;
+mod worker;

@@ -13,7 +13,6 @@ use sqlx::ConnectOptions;
 pub struct TestDb {
     pub url: String,
     pub pool: PgPool,
-    pub name: String,
 }
 
 fn admin_url() -> String {
@@ -40,7 +39,7 @@ impl TestDb {
             .await
             .expect("connect to test database");
         aiops::db::migrate(&pool).await.expect("migrate");
-        TestDb { url, pool, name }
+        TestDb { url, pool }
     }
 
     /// Run the real binary against this database.
@@ -80,7 +79,6 @@ pub struct Cmd {
     env: HashMap<String, String>,
     remove_env: Vec<String>,
     stdin: Option<Vec<u8>>,
-    cwd: Option<PathBuf>,
 }
 
 /// What a run printed and how it ended.
@@ -113,7 +111,12 @@ impl Run {
     #[track_caller]
     pub fn error_line(self, fragments: &[&str]) -> Run {
         let lines: Vec<&str> = self.stderr.lines().filter(|l| !l.is_empty()).collect();
-        assert_eq!(lines.len(), 1, "one error line expected, got:\n{}", self.stderr);
+        assert_eq!(
+            lines.len(),
+            1,
+            "one error line expected, got:\n{}",
+            self.stderr
+        );
         assert!(lines[0].starts_with("error: "), "{}", lines[0]);
         for f in fragments {
             assert!(lines[0].contains(f), "{f:?} not in {:?}", lines[0]);
@@ -146,7 +149,6 @@ impl Cmd {
                 "RUST_LOG".into(),
             ],
             stdin: None,
-            cwd: None,
         }
     }
 
@@ -155,7 +157,8 @@ impl Cmd {
         I: IntoIterator<Item = S>,
         S: AsRef<str>,
     {
-        self.args.extend(args.into_iter().map(|s| s.as_ref().to_string()));
+        self.args
+            .extend(args.into_iter().map(|s| s.as_ref().to_string()));
         self
     }
 
@@ -175,11 +178,6 @@ impl Cmd {
         self
     }
 
-    pub fn cwd(mut self, dir: impl Into<PathBuf>) -> Cmd {
-        self.cwd = Some(dir.into());
-        self
-    }
-
     /// The std Command, for tests that manage the child themselves.
     pub fn command(&self) -> Command {
         let mut c = Command::new(env!("CARGO_BIN_EXE_aiops"));
@@ -188,9 +186,6 @@ impl Cmd {
             c.env_remove(k);
         }
         c.envs(&self.env);
-        if let Some(d) = &self.cwd {
-            c.current_dir(d);
-        }
         c
     }
 
@@ -251,4 +246,97 @@ where
         }
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
+}
+
+/// A background `aiops` process (a worker or a server), killed when dropped.
+pub struct Proc {
+    pub child: std::process::Child,
+    pub log: PathBuf,
+    _dir: tempfile::TempDir,
+}
+
+impl Cmd {
+    /// Start in the background with output going to a file (read it with [`Proc::output`]).
+    pub fn spawn(self) -> Proc {
+        let dir = tempfile::tempdir().unwrap();
+        let log = dir.path().join("out.log");
+        let f = std::fs::File::create(&log).unwrap();
+        let mut c = self.command();
+        c.stdin(Stdio::null())
+            .stdout(f.try_clone().unwrap())
+            .stderr(f);
+        Proc {
+            child: c.spawn().expect("spawn aiops"),
+            log,
+            _dir: dir,
+        }
+    }
+}
+
+impl Proc {
+    pub fn pid(&self) -> i32 {
+        self.child.id() as i32
+    }
+
+    /// Send a signal by name (TERM, INT, KILL).
+    pub fn signal(&self, sig: &str) {
+        let s = Command::new("kill")
+            .args([&format!("-{sig}"), &self.pid().to_string()])
+            .status()
+            .unwrap();
+        assert!(s.success());
+    }
+
+    /// What it printed so far.
+    pub fn output(&self) -> String {
+        std::fs::read_to_string(&self.log).unwrap_or_default()
+    }
+
+    /// Wait for exit (bounded); returns the exit code.
+    pub async fn wait(&mut self, limit: Duration) -> i32 {
+        let start = Instant::now();
+        loop {
+            if let Some(st) = self.child.try_wait().unwrap() {
+                return st.code().unwrap_or(-1);
+            }
+            if start.elapsed() > limit {
+                let _ = self.child.kill();
+                panic!(
+                    "process did not exit within {limit:?}; output:\n{}",
+                    self.output()
+                );
+            }
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    }
+}
+
+impl Drop for Proc {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// True while a process with this pid exists and is not a zombie.
+pub fn pid_alive(pid: i32) -> bool {
+    match std::fs::read_to_string(format!("/proc/{pid}/stat")) {
+        Ok(stat) => {
+            let state = stat
+                .rsplit(')')
+                .next()
+                .unwrap_or("")
+                .split_whitespace()
+                .next();
+            state != Some("Z")
+        }
+        Err(_) => false,
+    }
+}
+
+/// Path of a test fixture.
+pub fn fixture(rel: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(rel)
 }

@@ -1,0 +1,362 @@
+//! One attempt of one task on this worker: check the cluster, run the executor, stream its
+//! lines into the log in batches, and record how it ended — every write fenced.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use serde_json::Value;
+use tokio::sync::{mpsc, watch};
+
+use crate::error::Error;
+use crate::log::{LogLevel, LogSource, NewLogLine};
+use crate::queue::{self, Failure, Fence};
+use crate::task::Task;
+use crate::worker::executor::{self, ExecEvent, ExecOutcome, ExecSpec, StopReason};
+use crate::worker::Shared;
+
+/// Lines are written at least this often while an attempt runs.
+const FLUSH_EVERY: Duration = Duration::from_millis(100);
+/// …or as soon as this many are waiting.
+const FLUSH_LINES: usize = 500;
+/// Lines kept in memory while the database is unreachable; older ones are dropped and counted.
+const MAX_BUFFERED_LINES: usize = 20_000;
+
+fn worker_line(level: LogLevel, message: impl Into<String>, context: Option<Value>) -> NewLogLine {
+    NewLogLine {
+        timestamp: chrono::Utc::now(),
+        level,
+        source: LogSource::Worker,
+        message: message.into(),
+        context,
+    }
+}
+
+/// Run one claimed task to its end and record the outcome.
+pub async fn run(shared: Arc<Shared>, task: Task, stop: watch::Receiver<Option<StopReason>>) {
+    let fence = Fence::of(&task);
+    let started = Instant::now();
+    let (tx, rx) = mpsc::channel::<ExecEvent>(4096);
+    let pump = tokio::spawn(pump(shared.clone(), fence.clone(), rx));
+    let _ = tx
+        .send(ExecEvent::Log(worker_line(
+            LogLevel::Info,
+            format!(
+                "attempt {} of {} started on worker {} (cluster {})",
+                task.attempt, task.max_attempts, shared.cfg.id, shared.cfg.cluster
+            ),
+            None,
+        )))
+        .await;
+
+    let outcome = match shared.cluster.before_task().await {
+        Err(e) => ExecOutcome::SpawnFailed(e),
+        Ok(()) => match prepare(&shared, &task) {
+            Err(e) => ExecOutcome::SpawnFailed(e),
+            Ok(spec) => {
+                let workdir = spec.workdir.clone();
+                let out = executor::run(spec, tx.clone(), stop).await;
+                if let Err(e) = std::fs::remove_dir_all(&workdir) {
+                    tracing::debug!("removing {}: {e}", workdir.display());
+                }
+                out
+            }
+        },
+    };
+    let took = started.elapsed();
+    let (summary, level) = describe(&outcome, &task, took);
+    let _ = tx
+        .send(ExecEvent::Log(worker_line(level, summary.clone(), None)))
+        .await;
+    drop(tx);
+    let _ = pump.await;
+    tracing::info!(task = %task.id, attempt = task.attempt, "{summary}");
+    finish(&shared, &fence, outcome, &summary).await;
+}
+
+/// The attempt's work directory, program, environment and stdin.
+fn prepare(shared: &Shared, task: &Task) -> Result<ExecSpec, String> {
+    let workdir: PathBuf = shared
+        .state_dir
+        .join("work")
+        .join(format!("{}-{}", task.id, task.attempt));
+    let _ = std::fs::remove_dir_all(&workdir);
+    std::fs::create_dir_all(&workdir)
+        .map_err(|e| format!("cannot create work directory {}: {e}", workdir.display()))?;
+    let result_file = workdir.join("result.json");
+    let (program, args) = match &shared.cfg.exec {
+        Some(cmd) => ("sh".to_string(), vec!["-c".to_string(), cmd.clone()]),
+        None => {
+            let script = workdir.join("aiops_runner.py");
+            std::fs::write(&script, crate::worker::runner::SCRIPT)
+                .map_err(|e| format!("cannot write {}: {e}", script.display()))?;
+            (
+                shared.cfg.python.clone(),
+                vec![script.to_string_lossy().into_owned(), "run".to_string()],
+            )
+        }
+    };
+    let mut env = vec![
+        ("AIOPS_TASK_ID".to_string(), task.id.to_string()),
+        ("AIOPS_PROBLEM_ID".into(), task.problem_id.clone()),
+        ("AIOPS_ATTEMPT".into(), task.attempt.to_string()),
+        ("AIOPS_PARAMETERS".into(), task.parameters.to_string()),
+        ("AIOPS_AGENT_CONFIG".into(), task.agent_config().to_string()),
+        ("AIOPS_MAX_STEPS".into(), task.max_steps().to_string()),
+        (
+            "AIOPS_TIMEOUT_SECONDS".into(),
+            task.timeout_seconds.to_string(),
+        ),
+        ("AIOPS_WORKER_ID".into(), shared.cfg.id.clone()),
+        ("AIOPS_CLUSTER".into(), shared.cfg.cluster.clone()),
+        ("AIOPSLAB_CLUSTER".into(), shared.cfg.cluster.clone()),
+        (
+            "AIOPS_RESULT_FILE".into(),
+            result_file.to_string_lossy().into_owned(),
+        ),
+        (
+            "AIOPS_WORKDIR".into(),
+            workdir.to_string_lossy().into_owned(),
+        ),
+    ];
+    if let Some(k) = shared.cluster.kubeconfig() {
+        env.push(("KUBECONFIG".into(), k.to_string_lossy().into_owned()));
+    }
+    Ok(ExecSpec {
+        program,
+        args,
+        workdir,
+        env,
+        stdin: serde_json::to_vec(task).unwrap_or_default(),
+        result_file,
+        timeout: task.timeout(),
+        kill_grace: shared.cfg.kill_grace,
+        max_line_bytes: executor::DEFAULT_MAX_LINE_BYTES,
+        max_log_bytes: executor::DEFAULT_MAX_LOG_BYTES,
+    })
+}
+
+fn tail(lines: &[String]) -> String {
+    if lines.is_empty() {
+        "no stderr output".into()
+    } else {
+        format!("last stderr lines:\n{}", lines.join("\n"))
+    }
+}
+
+/// One sentence for the log and `error_details`.
+fn describe(outcome: &ExecOutcome, task: &Task, took: Duration) -> (String, LogLevel) {
+    let took = crate::duration::human(took);
+    match outcome {
+        ExecOutcome::Exited { code: 0, result: Ok(_), .. } => {
+            (format!("attempt {} completed in {took}", task.attempt), LogLevel::Info)
+        }
+        ExecOutcome::Exited { code: 0, result: Err(e), .. } => (
+            format!("attempt {} exited 0 after {took} but its result was refused: {e}", task.attempt),
+            LogLevel::Error,
+        ),
+        ExecOutcome::Exited { code, stderr_tail, .. } => (
+            format!("attempt {} failed after {took}: exit code {code}; {}", task.attempt, tail(stderr_tail)),
+            LogLevel::Error,
+        ),
+        ExecOutcome::Signalled { signal, stderr_tail } => (
+            format!(
+                "attempt {} failed after {took}: killed by signal {signal}; {}",
+                task.attempt,
+                tail(stderr_tail)
+            ),
+            LogLevel::Error,
+        ),
+        ExecOutcome::TimedOut => (
+            format!(
+                "attempt {} timed out after {}; its process group was stopped",
+                task.attempt,
+                crate::duration::human(task.timeout())
+            ),
+            LogLevel::Error,
+        ),
+        ExecOutcome::Stopped(StopReason::Cancelled) => (
+            format!("attempt {} cancelled after {took}; its process group was stopped", task.attempt),
+            LogLevel::Warning,
+        ),
+        ExecOutcome::Stopped(StopReason::Shutdown) => (
+            format!(
+                "attempt {} stopped after {took} because the worker is shutting down; re-queued without spending an attempt",
+                task.attempt
+            ),
+            LogLevel::Warning,
+        ),
+        ExecOutcome::Stopped(StopReason::LeaseLost) => (
+            format!(
+                "attempt {} stopped after {took}: this worker lost the task's lease (cut off from the database); another worker may run it",
+                task.attempt
+            ),
+            LogLevel::Warning,
+        ),
+        ExecOutcome::SpawnFailed(e) => (
+            format!("attempt {} could not start: {e}", task.attempt),
+            LogLevel::Error,
+        ),
+    }
+}
+
+/// Record the outcome, retrying while the database is away (but not past the lease: then the
+/// task is being rescued elsewhere and the fence would refuse the write anyway).
+async fn finish(shared: &Shared, fence: &Fence, outcome: ExecOutcome, summary: &str) {
+    let deadline = Instant::now() + shared.cfg.lease();
+    let mut backoff = Duration::from_millis(100);
+    loop {
+        let r = match &outcome {
+            ExecOutcome::Exited {
+                code: 0,
+                result: Ok(result),
+                ..
+            } => queue::complete(&shared.pool, fence, result.as_ref(), Some(0)).await,
+            ExecOutcome::Exited { code, .. } => {
+                queue::fail(&shared.pool, fence, Failure::Failed, summary, Some(*code))
+                    .await
+                    .map(|_| ())
+            }
+            ExecOutcome::Signalled { signal, .. } => queue::fail(
+                &shared.pool,
+                fence,
+                Failure::Failed,
+                summary,
+                Some(128 + signal),
+            )
+            .await
+            .map(|_| ()),
+            ExecOutcome::SpawnFailed(_) => {
+                queue::fail(&shared.pool, fence, Failure::Failed, summary, None)
+                    .await
+                    .map(|_| ())
+            }
+            ExecOutcome::TimedOut => {
+                queue::fail(&shared.pool, fence, Failure::Timeout, summary, None)
+                    .await
+                    .map(|_| ())
+            }
+            ExecOutcome::Stopped(StopReason::Cancelled) => {
+                queue::fail(&shared.pool, fence, Failure::Cancelled, summary, None)
+                    .await
+                    .map(|_| ())
+            }
+            ExecOutcome::Stopped(StopReason::Shutdown) => {
+                queue::release(&shared.pool, fence, summary).await
+            }
+            ExecOutcome::Stopped(StopReason::LeaseLost) => return,
+        };
+        match r {
+            Ok(()) => return,
+            Err(Error::Fenced { .. }) => {
+                tracing::warn!(task = %fence.task_id, "the outcome was refused: this worker no longer holds the task");
+                return;
+            }
+            Err(e) if Instant::now() < deadline => {
+                tracing::warn!(task = %fence.task_id, "recording the outcome failed, retrying: {e}");
+                tokio::time::sleep(backoff).await;
+                backoff = (backoff * 2).min(Duration::from_secs(2));
+            }
+            Err(e) => {
+                tracing::error!(task = %fence.task_id, "gave up recording the outcome (the lease has passed; the task will be rescued): {e}");
+                return;
+            }
+        }
+    }
+}
+
+/// Move executor events into the database in batches: lines in one INSERT, progress as its
+/// latest value. While the database is away lines wait in memory (bounded); a fenced write means
+/// the lease is gone, so the attempt is stopped.
+async fn pump(shared: Arc<Shared>, fence: Fence, mut rx: mpsc::Receiver<ExecEvent>) {
+    let mut lines: Vec<NewLogLine> = Vec::new();
+    let mut progress: Option<Value> = None;
+    let mut dropped: u64 = 0;
+    let mut open = true;
+    let mut tick = tokio::time::interval(FLUSH_EVERY);
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    let mut fenced = false;
+    while open || !lines.is_empty() || progress.is_some() {
+        if open {
+            tokio::select! {
+                ev = rx.recv() => match ev {
+                    Some(ExecEvent::Log(l)) => {
+                        lines.push(l);
+                        if lines.len() < FLUSH_LINES {
+                            continue;
+                        }
+                    }
+                    Some(ExecEvent::Progress(p)) => {
+                        progress = Some(p);
+                        continue;
+                    }
+                    None => open = false,
+                },
+                _ = tick.tick() => {}
+            }
+        }
+        if fenced {
+            lines.clear();
+            progress = None;
+            continue;
+        }
+        if lines.len() > MAX_BUFFERED_LINES {
+            let extra = lines.len() - MAX_BUFFERED_LINES;
+            lines.drain(..extra);
+            dropped += extra as u64;
+        }
+        if dropped > 0 {
+            lines.insert(
+                0,
+                worker_line(
+                    LogLevel::Warning,
+                    format!("{dropped} log lines were dropped while the database was unreachable"),
+                    None,
+                ),
+            );
+            dropped = 0;
+        }
+        let mut ok = true;
+        if !lines.is_empty() {
+            match queue::append_logs(&shared.pool, &fence, &lines).await {
+                Ok(()) => lines.clear(),
+                Err(Error::Fenced { .. }) => {
+                    fenced = true;
+                    shared.stop(fence.task_id, StopReason::LeaseLost);
+                }
+                Err(e) => {
+                    ok = false;
+                    tracing::warn!(task = %fence.task_id, "writing log lines failed, will retry: {e}");
+                }
+            }
+        }
+        if ok && !fenced {
+            if let Some(p) = &progress {
+                match queue::set_progress(&shared.pool, &fence, p).await {
+                    Ok(()) => progress = None,
+                    Err(Error::Fenced { .. }) => {
+                        fenced = true;
+                        shared.stop(fence.task_id, StopReason::LeaseLost);
+                    }
+                    Err(e) => {
+                        ok = false;
+                        tracing::warn!(task = %fence.task_id, "writing progress failed, will retry: {e}");
+                    }
+                }
+            }
+        }
+        if !ok {
+            if !open {
+                // The executor is done; give the database a moment, but do not hold the outcome
+                // hostage to lines: finish() has its own retry loop.
+                tokio::time::sleep(Duration::from_millis(200)).await;
+                if !shared.db_reachable() {
+                    tracing::warn!(task = %fence.task_id, "{} log lines lost: the database is unreachable", lines.len());
+                    return;
+                }
+            } else {
+                tokio::time::sleep(Duration::from_millis(200)).await;
+            }
+        }
+    }
+}

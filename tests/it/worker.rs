@@ -1,0 +1,498 @@
+//! The worker driven as a user runs it: real `aiops worker run` processes, real child
+//! processes, real signals, against a real database.
+
+use std::time::Duration;
+
+use aiops::task::TaskStatus;
+
+use crate::support::{eventually, fixture, pid_alive, Proc, TestDb};
+
+/// A worker with no cluster running `sh -c CMD`, fast heartbeats so leases are short.
+fn worker(db: &TestDb, cluster: &str, exec: &str, extra: &[&str]) -> Proc {
+    db.cmd()
+        .args([
+            "worker",
+            "run",
+            "--cluster",
+            cluster,
+            "--backend",
+            "none",
+            "--exec",
+            exec,
+            "--heartbeat",
+            "200ms",
+            "--poll",
+            "500ms",
+            "--kill-grace",
+            "300ms",
+        ])
+        .args(extra)
+        .spawn()
+}
+
+async fn status_of(db: &TestDb, id: &str) -> serde_json::Value {
+    db.cmd()
+        .args(["status", id, "-o", "json"])
+        .run()
+        .ok()
+        .json()
+}
+
+async fn wait_status(db: &TestDb, id: &str, want: &str, limit: Duration) -> serde_json::Value {
+    eventually(limit, &format!("task {id} to be {want}"), || async {
+        let t = status_of(db, id).await;
+        (t["status"] == want).then_some(t)
+    })
+    .await
+}
+
+const STEPS: &str = r#"
+echo "plain line one"
+echo '{"message":"structured","level":"warning","context":{"k":1}}'
+echo '{"progress":{"step":1,"max_steps":2},"message":"step 1/2"}'
+echo '{"progress":{"step":2,"max_steps":2}}'
+echo "to stderr" >&2
+test "$AIOPS_PROBLEM_ID" = "demo-problem" || exit 9
+test -n "$AIOPS_RESULT_FILE" && test "$AIOPS_ATTEMPT" = 1 && test "$AIOPS_MAX_STEPS" = 7 || exit 8
+test -z "$AIOPS_DATABASE_URL$DATABASE_URL" || exit 7
+cat > "$AIOPS_RESULT_FILE" <<JSON
+{"results":{"Detection Accuracy":"Correct"},"task":$(cat)}
+JSON
+"#;
+
+#[tokio::test]
+async fn a_task_completes_with_result_logs_and_progress() {
+    let db = TestDb::new().await;
+    let id = db
+        .cmd()
+        .args(["submit", "demo-problem", "--max-steps", "7"])
+        .run()
+        .ok()
+        .out()
+        .to_string();
+    let mut w = worker(&db, "c-complete", STEPS, &["--drain"]);
+    assert_eq!(w.wait(Duration::from_secs(30)).await, 0, "{}", w.output());
+    let t = status_of(&db, &id).await;
+    assert_eq!(t["status"], "completed", "{t}");
+    assert_eq!(t["exit_code"], 0);
+    assert_eq!(t["attempt"], 1);
+    assert_eq!(t["worker_id"], "c-complete");
+    assert_eq!(t["result"]["results"]["Detection Accuracy"], "Correct");
+    assert_eq!(
+        t["result"]["task"]["id"],
+        id.as_str(),
+        "the task JSON came on stdin"
+    );
+    assert_eq!(t["progress"]["step"], 2);
+    let logs = db.cmd().args(["logs", &id, "-o", "json"]).run().ok().json();
+    let logs = logs.as_array().unwrap();
+    let find = |m: &str| logs.iter().find(|l| l["message"] == m).cloned();
+    assert_eq!(find("plain line one").unwrap()["source"], "stdout");
+    let s = find("structured").unwrap();
+    assert_eq!(
+        (s["level"].as_str(), s["context"]["k"].as_i64()),
+        (Some("warning"), Some(1))
+    );
+    assert_eq!(find("to stderr").unwrap()["source"], "stderr");
+    assert!(find("step 1/2").is_some());
+    assert!(logs
+        .iter()
+        .any(|l| l["source"] == "worker" && l["message"].as_str().unwrap().contains("completed")));
+    let w = db
+        .cmd()
+        .args(["workers", "c-complete", "-o", "json"])
+        .run()
+        .ok()
+        .json();
+    assert_eq!(w["status"], "offline", "a worker that exits says so");
+    assert_eq!(w["tasks_completed"], 1);
+}
+
+#[tokio::test]
+async fn a_failing_executor_is_retried_then_fails_with_its_exit_code() {
+    let db = TestDb::new().await;
+    let id = db
+        .cmd()
+        .args(["submit", "p", "--max-attempts", "2"])
+        .run()
+        .ok()
+        .out()
+        .to_string();
+    let mut w = worker(
+        &db,
+        "c-fail",
+        "echo attempt $AIOPS_ATTEMPT; echo 'bad thing' >&2; exit 3",
+        &["--drain"],
+    );
+    assert_eq!(w.wait(Duration::from_secs(30)).await, 0, "{}", w.output());
+    let t = status_of(&db, &id).await;
+    assert_eq!(t["status"], "failed", "{t}");
+    assert_eq!(t["attempt"], 2);
+    assert_eq!(t["exit_code"], 3);
+    let err = t["error_details"].as_str().unwrap();
+    assert!(
+        err.contains("exit code 3") && err.contains("bad thing"),
+        "{err}"
+    );
+    let second = db
+        .cmd()
+        .args(["logs", &id, "--attempt", "2", "-o", "json"])
+        .run()
+        .ok()
+        .json();
+    assert!(second
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|l| l["message"] == "attempt 2"));
+}
+
+#[tokio::test]
+async fn a_timeout_kills_the_whole_process_group() {
+    let db = TestDb::new().await;
+    let dir = tempfile::tempdir().unwrap();
+    let pidfile = dir.path().join("pid");
+    let cmd = format!(
+        "trap '' TERM; sleep 1000 & echo $! > {}; wait",
+        pidfile.display()
+    );
+    let id = db
+        .cmd()
+        .args(["submit", "p", "--timeout", "1s", "--max-attempts", "1"])
+        .run()
+        .ok()
+        .out()
+        .to_string();
+    let mut w = worker(&db, "c-timeout", &cmd, &["--drain"]);
+    let t = wait_status(&db, &id, "timeout", Duration::from_secs(20)).await;
+    assert!(
+        t["error_details"].as_str().unwrap().contains("timed out"),
+        "{t}"
+    );
+    let child: i32 = std::fs::read_to_string(&pidfile)
+        .unwrap()
+        .trim()
+        .parse()
+        .unwrap();
+    assert!(!pid_alive(child), "the background child {child} is gone");
+    assert_eq!(w.wait(Duration::from_secs(10)).await, 0);
+}
+
+#[tokio::test]
+async fn cancelling_a_running_task_stops_it_within_a_second() {
+    let db = TestDb::new().await;
+    let dir = tempfile::tempdir().unwrap();
+    let pidfile = dir.path().join("pid");
+    let cmd = format!(
+        "sleep 1000 & echo $! > {}; echo started; wait",
+        pidfile.display()
+    );
+    let id = db.cmd().args(["submit", "p"]).run().ok().out().to_string();
+    let _w = worker(&db, "c-cancel", &cmd, &[]);
+    wait_status(&db, &id, "running", Duration::from_secs(20)).await;
+    eventually(Duration::from_secs(10), "the child to start", || async {
+        std::fs::read_to_string(&pidfile)
+            .ok()
+            .filter(|s| s.ends_with('\n'))
+    })
+    .await;
+    let child: i32 = std::fs::read_to_string(&pidfile)
+        .unwrap()
+        .trim()
+        .parse()
+        .unwrap();
+    let asked = std::time::Instant::now();
+    let out = db.cmd().args(["cancel", &id]).run().ok();
+    assert!(out.stdout.contains("cancel requested"), "{}", out.stdout);
+    eventually(Duration::from_secs(5), "the child to die", || async {
+        (!pid_alive(child)).then_some(())
+    })
+    .await;
+    let took = asked.elapsed();
+    assert!(took < Duration::from_millis(1500), "stopped in {took:?}");
+    let t = wait_status(&db, &id, "cancelled", Duration::from_secs(5)).await;
+    assert!(t["error_details"].as_str().unwrap().contains("cancelled"));
+}
+
+#[tokio::test]
+async fn a_killed_worker_s_task_is_rerun_elsewhere_and_completes_once() {
+    let db = TestDb::new().await;
+    let dir = tempfile::tempdir().unwrap();
+    let runs = dir.path().join("runs");
+    // The first attempt blocks forever; the second finishes.
+    let cmd = format!(
+        "echo $AIOPS_WORKER_ID >> {}; if [ $AIOPS_ATTEMPT = 1 ]; then exec sleep 60; fi; echo '{{\"by\":\"'$AIOPS_WORKER_ID'\"}}' > $AIOPS_RESULT_FILE",
+        runs.display()
+    );
+    let id = db.cmd().args(["submit", "p"]).run().ok().out().to_string();
+    let mut first = worker(&db, "c-victim", &cmd, &[]);
+    wait_status(&db, &id, "running", Duration::from_secs(20)).await;
+    first.signal("KILL");
+    first.wait(Duration::from_secs(5)).await;
+    // N.B.: not --drain: the task is not claimable until its lease runs out and it is rescued.
+    let mut second = worker(&db, "c-rescuer", &cmd, &[]);
+    let t = wait_status(&db, &id, "completed", Duration::from_secs(30)).await;
+    assert_eq!(t["attempt"], 2);
+    assert_eq!(t["result"]["by"], "c-rescuer");
+    second.signal("TERM");
+    assert_eq!(second.wait(Duration::from_secs(10)).await, 0);
+    let logs = db.cmd().args(["logs", &id]).run().ok().stdout;
+    assert!(logs.contains("worker lost: c-victim"), "{logs}");
+    let who = std::fs::read_to_string(&runs).unwrap();
+    assert_eq!(
+        who.lines().collect::<Vec<_>>(),
+        vec!["c-victim", "c-rescuer"]
+    );
+}
+
+#[tokio::test]
+async fn two_workers_on_one_cluster_are_refused() {
+    let db = TestDb::new().await;
+    let _first = worker(&db, "shared-cluster", "true", &[]);
+    eventually(
+        Duration::from_secs(20),
+        "first worker registered",
+        || async {
+            let w = db
+                .cmd()
+                .args(["workers", "shared-cluster", "-o", "json"])
+                .run();
+            (w.code == 0 && w.json()["status"] == "idle").then_some(())
+        },
+    )
+    .await;
+    let run = db
+        .cmd()
+        .args([
+            "worker",
+            "run",
+            "--cluster",
+            "shared-cluster",
+            "--id",
+            "intruder",
+            "--backend",
+            "none",
+            "--exec",
+            "true",
+        ])
+        .run()
+        .code(4);
+    run.error_line(&[
+        "cluster 'shared-cluster' is already served by worker 'shared-cluster'",
+        "pid",
+    ]);
+}
+
+#[tokio::test]
+async fn four_workers_drain_two_thousand_tasks_exactly_once() {
+    let db = TestDb::new().await;
+    let lines: String = (0..2000)
+        .map(|i| format!("{{\"problem_id\":\"p{i}\",\"max_attempts\":1}}\n"))
+        .collect();
+    db.cmd()
+        .args(["submit", "--from", "-"])
+        .stdin(lines)
+        .run()
+        .ok();
+    let mut ws: Vec<Proc> = (0..4)
+        .map(|i| {
+            worker(
+                &db,
+                &format!("drain-{i}"),
+                "echo \"{\\\"by\\\":\\\"$AIOPS_WORKER_ID\\\"}\" > $AIOPS_RESULT_FILE",
+                &["--drain", "--concurrency", "4"],
+            )
+        })
+        .collect();
+    for w in &mut ws {
+        assert_eq!(w.wait(Duration::from_secs(240)).await, 0, "{}", w.output());
+    }
+    let rows: Vec<(TaskStatus, i32, i64)> = sqlx::query_as(
+        "SELECT t.status, t.attempt, (SELECT count(*) FROM task_logs l WHERE l.task_id = t.id \
+           AND l.source = 'worker' AND l.message LIKE '%completed%') FROM tasks t",
+    )
+    .fetch_all(&db.pool)
+    .await
+    .unwrap();
+    assert_eq!(rows.len(), 2000);
+    assert!(rows
+        .iter()
+        .all(|(s, a, n)| *s == TaskStatus::Completed && *a == 1 && *n == 1));
+    let per_worker: Vec<(String, i64)> =
+        sqlx::query_as("SELECT id, tasks_completed FROM workers ORDER BY id")
+            .fetch_all(&db.pool)
+            .await
+            .unwrap();
+    assert_eq!(
+        per_worker.iter().map(|(_, n)| n).sum::<i64>(),
+        2000,
+        "{per_worker:?}"
+    );
+}
+
+#[tokio::test]
+async fn submit_wait_returns_each_exit_code() {
+    let db = TestDb::new().await;
+    let cmd = r#"case "$AIOPS_PROBLEM_ID" in
+        ok) echo '{"progress":{"step":1,"max_steps":1}}' ;;
+        fail) exit 5 ;;
+        slow) sleep 30 ;;
+        hang) sleep 1000 ;;
+    esac"#;
+    let _w = worker(&db, "c-wait", cmd, &["--concurrency", "4"]);
+    let ok = db.cmd().args(["submit", "ok", "--wait"]).run().code(0);
+    assert_eq!(ok.out().len(), 36, "the id on stdout: {}", ok.stdout);
+    assert!(ok.stderr.contains("completed"), "{}", ok.stderr);
+    db.cmd()
+        .args(["submit", "fail", "--wait", "--max-attempts", "1"])
+        .run()
+        .code(10);
+    db.cmd()
+        .args([
+            "submit",
+            "slow",
+            "--wait",
+            "--timeout",
+            "1s",
+            "--max-attempts",
+            "1",
+        ])
+        .run()
+        .code(11);
+    let hang = db
+        .cmd()
+        .args(["submit", "hang", "--wait", "--wait-timeout", "1s"])
+        .run()
+        .code(13);
+    assert!(hang.stderr.contains("gave up waiting"), "{}", hang.stderr);
+    // Cancel while another process waits: 12.
+    let first_hang = hang.out().to_string();
+    let mut waiter = db
+        .cmd()
+        .args(["submit", "hang", "--wait", "-o", "json"])
+        .spawn();
+    let id = eventually(
+        Duration::from_secs(20),
+        "the second hang task running",
+        || async {
+            let out = db
+                .cmd()
+                .args([
+                    "status",
+                    "--status",
+                    "running",
+                    "--problem",
+                    "hang",
+                    "-o",
+                    "json",
+                ])
+                .run();
+            out.json()["tasks"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(|t| t["id"].as_str())
+                .find(|id| *id != first_hang)
+                .map(str::to_string)
+        },
+    )
+    .await;
+    db.cmd().args(["cancel", &id]).run().ok();
+    assert_eq!(
+        waiter.wait(Duration::from_secs(20)).await,
+        12,
+        "{}",
+        waiter.output()
+    );
+    let doc: serde_json::Value = serde_json::from_str(&waiter.output()).unwrap();
+    assert_eq!(doc["status"], "cancelled");
+}
+
+#[tokio::test]
+async fn logs_follow_streams_until_the_task_ends() {
+    let db = TestDb::new().await;
+    let id = db.cmd().args(["submit", "p"]).run().ok().out().to_string();
+    let mut follower = db.cmd().args(["logs", &id, "-f"]).spawn();
+    let _w = worker(
+        &db,
+        "c-follow",
+        "for i in 1 2 3; do echo line $i; sleep 0.2; done",
+        &[],
+    );
+    assert_eq!(follower.wait(Duration::from_secs(30)).await, 0);
+    let out = follower.output();
+    for i in 1..=3 {
+        assert!(out.contains(&format!("line {i}")), "{out}");
+    }
+}
+
+#[tokio::test]
+async fn the_aiopslab_runner_calls_the_orchestrator_in_order() {
+    let db = TestDb::new().await;
+    let dir = tempfile::tempdir().unwrap();
+    let calls = dir.path().join("calls");
+    let id = db
+        .cmd()
+        .args([
+            "submit",
+            "noop_detection_hotel_reservation-1",
+            "--agent-config",
+            r#"{"agent":"stub_agents:DummyAgent","kwargs":{"steps":2}}"#,
+            "--max-steps",
+            "5",
+        ])
+        .run()
+        .ok()
+        .out()
+        .to_string();
+    let stub = fixture("aiopslab_stub");
+    let mut w = db
+        .cmd()
+        .args([
+            "worker",
+            "run",
+            "--cluster",
+            "lab",
+            "--backend",
+            "none",
+            "--drain",
+            "--heartbeat",
+            "200ms",
+        ])
+        .env("PYTHONPATH", stub.to_str().unwrap())
+        .env("AIOPSLAB_STUB_CALLS", calls.to_str().unwrap())
+        .spawn();
+    assert_eq!(w.wait(Duration::from_secs(60)).await, 0, "{}", w.output());
+    let t = status_of(&db, &id).await;
+    assert_eq!(t["status"], "completed", "{t}");
+    let r = &t["result"];
+    assert_eq!(r["results"]["Detection Accuracy"], "Correct");
+    assert!(r["history"].as_array().unwrap().len() >= 2, "{r}");
+    assert!(t["progress"]["step"].as_i64().unwrap() >= 2);
+    let order: Vec<String> = std::fs::read_to_string(&calls)
+        .unwrap()
+        .lines()
+        .map(|l| l.split_whitespace().next().unwrap_or("").to_string())
+        .collect();
+    let pos = |name: &str| {
+        order
+            .iter()
+            .position(|l| l.contains(name))
+            .unwrap_or_else(|| panic!("{name} not called: {order:?}"))
+    };
+    assert!(pos("__init__") < pos("register_agent"), "{order:?}");
+    assert!(pos("register_agent") < pos("init_problem"), "{order:?}");
+    assert!(pos("init_problem") < pos("init_context"), "{order:?}");
+    assert!(pos("init_context") < pos("start_problem"), "{order:?}");
+}
+
+#[tokio::test]
+async fn the_runner_check_refuses_to_start_without_aiopslab() {
+    let db = TestDb::new().await;
+    db.cmd()
+        .args(["worker", "run", "--cluster", "x", "--backend", "none"])
+        .env("PYTHONPATH", "/nonexistent")
+        .run()
+        .code(2)
+        .error_line(&["aiopslab", "--python"]);
+}

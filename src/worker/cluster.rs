@@ -119,6 +119,13 @@ impl Cluster {
                 Ok(Cluster::Existing { kubeconfig })
             }
             Backend::Kind => {
+                if a.recreate_cluster && a.concurrency > 1 {
+                    // Recreating before each task would delete the cluster under the other
+                    // tasks still running on it.
+                    return Err(Error::usage(
+                        "--recreate-cluster needs --concurrency 1: recreating the cluster before a task would delete it under the tasks still running on it",
+                    ));
+                }
                 for tool in ["kind", "kubectl"] {
                     if !on_path(tool) {
                         return Err(Error::usage(format!(

@@ -7,4 +7,5 @@ mod cli_bad_input;
 mod cli_basics;
 mod core_queue;
 mod generated_files;
+mod resilience;
 mod worker;

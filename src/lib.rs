@@ -34,7 +34,9 @@ pub fn run(args: impl IntoIterator<Item = std::ffi::OsString>) -> u8 {
             return code;
         }
     };
-    init_tracing(cli.global.verbose);
+    // A worker is a service: its own progress (claims, outcomes) is worth seeing by default.
+    let service = matches!(cli.command, cli::Command::Worker(_)) && !cli.global.quiet;
+    init_tracing(cli.global.verbose, service);
     let printer = output::Printer::new(&cli.global);
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -71,9 +73,10 @@ fn report(printer: &output::Printer, e: &Error) {
     }
 }
 
-fn init_tracing(verbose: u8) {
+fn init_tracing(verbose: u8, service: bool) {
     use tracing_subscriber::EnvFilter;
     let default = match verbose {
+        0 if service => "info,sqlx=warn",
         0 => "warn",
         1 => "info,sqlx=warn",
         2 => "debug,sqlx=info",

@@ -5,6 +5,7 @@ mod support;
 
 mod cli_bad_input;
 mod cli_basics;
+mod cluster;
 mod core_queue;
 mod generated_files;
 mod resilience;

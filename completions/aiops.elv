@@ -38,6 +38,11 @@ set edit:completion:arg-completer[aiops] = {|@words|
             cand workers 'List workers, or show one'
             cand worker 'Run a worker bound to one cluster'
             cand problems 'The problem catalog'
+            cand serve 'Run the HTTP API'
+            cand stats 'Counts, success rate and wait/run times, overall and per problem and worker'
+            cand export 'Finished tasks as JSON Lines: a dataset for training'
+            cand prune 'Delete finished tasks and their logs older than a given age'
+            cand bench 'Measure queue throughput and pickup latency with a no-op executor'
             cand db 'Schema and the embedded PostgreSQL instance'
             cand completions 'Print shell completions'
             cand man 'Write man pages into a directory'
@@ -278,6 +283,93 @@ set edit:completion:arg-completer[aiops] = {|@words|
         }
         &'aiops;problems;help;help'= {
         }
+        &'aiops;serve'= {
+            cand --bind 'Address to listen on; anything but loopback needs --token'
+            cand --token 'Bearer token every route but /healthz and /readyz requires'
+            cand --max-body-bytes 'Largest accepted request body'
+            cand --database-url 'PostgreSQL URL; without it DATABASE_URL, else the embedded instance'
+            cand -o 'Output format: tables for people, one JSON document for scripts'
+            cand --output 'Output format: tables for people, one JSON document for scripts'
+            cand --color 'When to use colour (NO_COLOR is honoured)'
+            cand --allow-unauthenticated 'Allow a non-loopback bind without a token'
+            cand -q 'Print only data (ids, tables, JSON); no progress or notes'
+            cand --quiet 'Print only data (ids, tables, JSON); no progress or notes'
+            cand -v 'More diagnostics on stderr (repeat for more); AIOPS_LOG or RUST_LOG filter too'
+            cand --verbose 'More diagnostics on stderr (repeat for more); AIOPS_LOG or RUST_LOG filter too'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'aiops;stats'= {
+            cand --since 'Only tasks created within this long, e.g. 24h'
+            cand --database-url 'PostgreSQL URL; without it DATABASE_URL, else the embedded instance'
+            cand -o 'Output format: tables for people, one JSON document for scripts'
+            cand --output 'Output format: tables for people, one JSON document for scripts'
+            cand --color 'When to use colour (NO_COLOR is honoured)'
+            cand -q 'Print only data (ids, tables, JSON); no progress or notes'
+            cand --quiet 'Print only data (ids, tables, JSON); no progress or notes'
+            cand -v 'More diagnostics on stderr (repeat for more); AIOPS_LOG or RUST_LOG filter too'
+            cand --verbose 'More diagnostics on stderr (repeat for more); AIOPS_LOG or RUST_LOG filter too'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'aiops;export'= {
+            cand --status 'Only these statuses, comma separated [default: every finished status]'
+            cand --problem 'Only this problem id'
+            cand --since 'Only tasks created within this long'
+            cand --output-file 'Write here instead of stdout'
+            cand --database-url 'PostgreSQL URL; without it DATABASE_URL, else the embedded instance'
+            cand -o 'Output format: tables for people, one JSON document for scripts'
+            cand --output 'Output format: tables for people, one JSON document for scripts'
+            cand --color 'When to use colour (NO_COLOR is honoured)'
+            cand -q 'Print only data (ids, tables, JSON); no progress or notes'
+            cand --quiet 'Print only data (ids, tables, JSON); no progress or notes'
+            cand -v 'More diagnostics on stderr (repeat for more); AIOPS_LOG or RUST_LOG filter too'
+            cand --verbose 'More diagnostics on stderr (repeat for more); AIOPS_LOG or RUST_LOG filter too'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'aiops;prune'= {
+            cand --older-than 'Delete finished tasks that ended longer ago than this, e.g. 30d'
+            cand --status 'Only these finished statuses, comma separated'
+            cand --database-url 'PostgreSQL URL; without it DATABASE_URL, else the embedded instance'
+            cand -o 'Output format: tables for people, one JSON document for scripts'
+            cand --output 'Output format: tables for people, one JSON document for scripts'
+            cand --color 'When to use colour (NO_COLOR is honoured)'
+            cand --dry-run 'Show what would be deleted, delete nothing'
+            cand -y 'Do not ask for confirmation'
+            cand --yes 'Do not ask for confirmation'
+            cand -q 'Print only data (ids, tables, JSON); no progress or notes'
+            cand --quiet 'Print only data (ids, tables, JSON); no progress or notes'
+            cand -v 'More diagnostics on stderr (repeat for more); AIOPS_LOG or RUST_LOG filter too'
+            cand --verbose 'More diagnostics on stderr (repeat for more); AIOPS_LOG or RUST_LOG filter too'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'aiops;bench'= {
+            cand --tasks 'Tasks to enqueue and drain'
+            cand --workers 'Workers draining at once'
+            cand --concurrency 'Tasks each worker holds at once'
+            cand --database-url 'PostgreSQL URL; without it DATABASE_URL, else the embedded instance'
+            cand -o 'Output format: tables for people, one JSON document for scripts'
+            cand --output 'Output format: tables for people, one JSON document for scripts'
+            cand --color 'When to use colour (NO_COLOR is honoured)'
+            cand -q 'Print only data (ids, tables, JSON); no progress or notes'
+            cand --quiet 'Print only data (ids, tables, JSON); no progress or notes'
+            cand -v 'More diagnostics on stderr (repeat for more); AIOPS_LOG or RUST_LOG filter too'
+            cand --verbose 'More diagnostics on stderr (repeat for more); AIOPS_LOG or RUST_LOG filter too'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'aiops;db'= {
             cand --database-url 'PostgreSQL URL; without it DATABASE_URL, else the embedded instance'
             cand -o 'Output format: tables for people, one JSON document for scripts'
@@ -425,6 +517,11 @@ set edit:completion:arg-completer[aiops] = {|@words|
             cand workers 'List workers, or show one'
             cand worker 'Run a worker bound to one cluster'
             cand problems 'The problem catalog'
+            cand serve 'Run the HTTP API'
+            cand stats 'Counts, success rate and wait/run times, overall and per problem and worker'
+            cand export 'Finished tasks as JSON Lines: a dataset for training'
+            cand prune 'Delete finished tasks and their logs older than a given age'
+            cand bench 'Measure queue throughput and pickup latency with a no-op executor'
             cand db 'Schema and the embedded PostgreSQL instance'
             cand completions 'Print shell completions'
             cand man 'Write man pages into a directory'
@@ -454,6 +551,16 @@ set edit:completion:arg-completer[aiops] = {|@words|
         &'aiops;help;problems;list'= {
         }
         &'aiops;help;problems;import'= {
+        }
+        &'aiops;help;serve'= {
+        }
+        &'aiops;help;stats'= {
+        }
+        &'aiops;help;export'= {
+        }
+        &'aiops;help;prune'= {
+        }
+        &'aiops;help;bench'= {
         }
         &'aiops;help;db'= {
             cand migrate 'Apply pending schema migrations'

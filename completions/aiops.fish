@@ -42,6 +42,11 @@ complete -c aiops -n "__fish_aiops_needs_command" -f -a "retry" -d 'Re-queue fai
 complete -c aiops -n "__fish_aiops_needs_command" -f -a "workers" -d 'List workers, or show one'
 complete -c aiops -n "__fish_aiops_needs_command" -f -a "worker" -d 'Run a worker bound to one cluster'
 complete -c aiops -n "__fish_aiops_needs_command" -f -a "problems" -d 'The problem catalog'
+complete -c aiops -n "__fish_aiops_needs_command" -f -a "serve" -d 'Run the HTTP API'
+complete -c aiops -n "__fish_aiops_needs_command" -f -a "stats" -d 'Counts, success rate and wait/run times, overall and per problem and worker'
+complete -c aiops -n "__fish_aiops_needs_command" -f -a "export" -d 'Finished tasks as JSON Lines: a dataset for training'
+complete -c aiops -n "__fish_aiops_needs_command" -f -a "prune" -d 'Delete finished tasks and their logs older than a given age'
+complete -c aiops -n "__fish_aiops_needs_command" -f -a "bench" -d 'Measure queue throughput and pickup latency with a no-op executor'
 complete -c aiops -n "__fish_aiops_needs_command" -f -a "db" -d 'Schema and the embedded PostgreSQL instance'
 complete -c aiops -n "__fish_aiops_needs_command" -f -a "completions" -d 'Print shell completions'
 complete -c aiops -n "__fish_aiops_needs_command" -f -a "man" -d 'Write man pages into a directory'
@@ -225,6 +230,72 @@ complete -c aiops -n "__fish_aiops_using_subcommand problems; and __fish_seen_su
 complete -c aiops -n "__fish_aiops_using_subcommand problems; and __fish_seen_subcommand_from help" -f -a "list" -d 'List known problems with task counts'
 complete -c aiops -n "__fish_aiops_using_subcommand problems; and __fish_seen_subcommand_from help" -f -a "import" -d 'Import problem ids from a file (JSON array, JSON Lines or one id per line) or the runner'
 complete -c aiops -n "__fish_aiops_using_subcommand problems; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c aiops -n "__fish_aiops_using_subcommand serve" -l bind -d 'Address to listen on; anything but loopback needs --token' -r
+complete -c aiops -n "__fish_aiops_using_subcommand serve" -l token -d 'Bearer token every route but /healthz and /readyz requires' -r
+complete -c aiops -n "__fish_aiops_using_subcommand serve" -l max-body-bytes -d 'Largest accepted request body' -r
+complete -c aiops -n "__fish_aiops_using_subcommand serve" -l database-url -d 'PostgreSQL URL; without it DATABASE_URL, else the embedded instance' -r
+complete -c aiops -n "__fish_aiops_using_subcommand serve" -s o -l output -d 'Output format: tables for people, one JSON document for scripts' -r -f -a "table\t'Human tables and text'
+json\t'Exactly one JSON document'"
+complete -c aiops -n "__fish_aiops_using_subcommand serve" -l color -d 'When to use colour (NO_COLOR is honoured)' -r -f -a "auto\t'Colour when stderr is a terminal and NO_COLOR is unset'
+always\t'Always colour'
+never\t'Never colour'"
+complete -c aiops -n "__fish_aiops_using_subcommand serve" -l allow-unauthenticated -d 'Allow a non-loopback bind without a token'
+complete -c aiops -n "__fish_aiops_using_subcommand serve" -s q -l quiet -d 'Print only data (ids, tables, JSON); no progress or notes'
+complete -c aiops -n "__fish_aiops_using_subcommand serve" -s v -l verbose -d 'More diagnostics on stderr (repeat for more); AIOPS_LOG or RUST_LOG filter too'
+complete -c aiops -n "__fish_aiops_using_subcommand serve" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c aiops -n "__fish_aiops_using_subcommand serve" -s V -l version -d 'Print version'
+complete -c aiops -n "__fish_aiops_using_subcommand stats" -l since -d 'Only tasks created within this long, e.g. 24h' -r
+complete -c aiops -n "__fish_aiops_using_subcommand stats" -l database-url -d 'PostgreSQL URL; without it DATABASE_URL, else the embedded instance' -r
+complete -c aiops -n "__fish_aiops_using_subcommand stats" -s o -l output -d 'Output format: tables for people, one JSON document for scripts' -r -f -a "table\t'Human tables and text'
+json\t'Exactly one JSON document'"
+complete -c aiops -n "__fish_aiops_using_subcommand stats" -l color -d 'When to use colour (NO_COLOR is honoured)' -r -f -a "auto\t'Colour when stderr is a terminal and NO_COLOR is unset'
+always\t'Always colour'
+never\t'Never colour'"
+complete -c aiops -n "__fish_aiops_using_subcommand stats" -s q -l quiet -d 'Print only data (ids, tables, JSON); no progress or notes'
+complete -c aiops -n "__fish_aiops_using_subcommand stats" -s v -l verbose -d 'More diagnostics on stderr (repeat for more); AIOPS_LOG or RUST_LOG filter too'
+complete -c aiops -n "__fish_aiops_using_subcommand stats" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c aiops -n "__fish_aiops_using_subcommand stats" -s V -l version -d 'Print version'
+complete -c aiops -n "__fish_aiops_using_subcommand export" -l status -d 'Only these statuses, comma separated [default: every finished status]' -r
+complete -c aiops -n "__fish_aiops_using_subcommand export" -l problem -d 'Only this problem id' -r
+complete -c aiops -n "__fish_aiops_using_subcommand export" -l since -d 'Only tasks created within this long' -r
+complete -c aiops -n "__fish_aiops_using_subcommand export" -l output-file -d 'Write here instead of stdout' -r -F
+complete -c aiops -n "__fish_aiops_using_subcommand export" -l database-url -d 'PostgreSQL URL; without it DATABASE_URL, else the embedded instance' -r
+complete -c aiops -n "__fish_aiops_using_subcommand export" -s o -l output -d 'Output format: tables for people, one JSON document for scripts' -r -f -a "table\t'Human tables and text'
+json\t'Exactly one JSON document'"
+complete -c aiops -n "__fish_aiops_using_subcommand export" -l color -d 'When to use colour (NO_COLOR is honoured)' -r -f -a "auto\t'Colour when stderr is a terminal and NO_COLOR is unset'
+always\t'Always colour'
+never\t'Never colour'"
+complete -c aiops -n "__fish_aiops_using_subcommand export" -s q -l quiet -d 'Print only data (ids, tables, JSON); no progress or notes'
+complete -c aiops -n "__fish_aiops_using_subcommand export" -s v -l verbose -d 'More diagnostics on stderr (repeat for more); AIOPS_LOG or RUST_LOG filter too'
+complete -c aiops -n "__fish_aiops_using_subcommand export" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c aiops -n "__fish_aiops_using_subcommand export" -s V -l version -d 'Print version'
+complete -c aiops -n "__fish_aiops_using_subcommand prune" -l older-than -d 'Delete finished tasks that ended longer ago than this, e.g. 30d' -r
+complete -c aiops -n "__fish_aiops_using_subcommand prune" -l status -d 'Only these finished statuses, comma separated' -r
+complete -c aiops -n "__fish_aiops_using_subcommand prune" -l database-url -d 'PostgreSQL URL; without it DATABASE_URL, else the embedded instance' -r
+complete -c aiops -n "__fish_aiops_using_subcommand prune" -s o -l output -d 'Output format: tables for people, one JSON document for scripts' -r -f -a "table\t'Human tables and text'
+json\t'Exactly one JSON document'"
+complete -c aiops -n "__fish_aiops_using_subcommand prune" -l color -d 'When to use colour (NO_COLOR is honoured)' -r -f -a "auto\t'Colour when stderr is a terminal and NO_COLOR is unset'
+always\t'Always colour'
+never\t'Never colour'"
+complete -c aiops -n "__fish_aiops_using_subcommand prune" -l dry-run -d 'Show what would be deleted, delete nothing'
+complete -c aiops -n "__fish_aiops_using_subcommand prune" -s y -l yes -d 'Do not ask for confirmation'
+complete -c aiops -n "__fish_aiops_using_subcommand prune" -s q -l quiet -d 'Print only data (ids, tables, JSON); no progress or notes'
+complete -c aiops -n "__fish_aiops_using_subcommand prune" -s v -l verbose -d 'More diagnostics on stderr (repeat for more); AIOPS_LOG or RUST_LOG filter too'
+complete -c aiops -n "__fish_aiops_using_subcommand prune" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c aiops -n "__fish_aiops_using_subcommand prune" -s V -l version -d 'Print version'
+complete -c aiops -n "__fish_aiops_using_subcommand bench" -l tasks -d 'Tasks to enqueue and drain' -r
+complete -c aiops -n "__fish_aiops_using_subcommand bench" -l workers -d 'Workers draining at once' -r
+complete -c aiops -n "__fish_aiops_using_subcommand bench" -l concurrency -d 'Tasks each worker holds at once' -r
+complete -c aiops -n "__fish_aiops_using_subcommand bench" -l database-url -d 'PostgreSQL URL; without it DATABASE_URL, else the embedded instance' -r
+complete -c aiops -n "__fish_aiops_using_subcommand bench" -s o -l output -d 'Output format: tables for people, one JSON document for scripts' -r -f -a "table\t'Human tables and text'
+json\t'Exactly one JSON document'"
+complete -c aiops -n "__fish_aiops_using_subcommand bench" -l color -d 'When to use colour (NO_COLOR is honoured)' -r -f -a "auto\t'Colour when stderr is a terminal and NO_COLOR is unset'
+always\t'Always colour'
+never\t'Never colour'"
+complete -c aiops -n "__fish_aiops_using_subcommand bench" -s q -l quiet -d 'Print only data (ids, tables, JSON); no progress or notes'
+complete -c aiops -n "__fish_aiops_using_subcommand bench" -s v -l verbose -d 'More diagnostics on stderr (repeat for more); AIOPS_LOG or RUST_LOG filter too'
+complete -c aiops -n "__fish_aiops_using_subcommand bench" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c aiops -n "__fish_aiops_using_subcommand bench" -s V -l version -d 'Print version'
 complete -c aiops -n "__fish_aiops_using_subcommand db; and not __fish_seen_subcommand_from migrate status start stop url help" -l database-url -d 'PostgreSQL URL; without it DATABASE_URL, else the embedded instance' -r
 complete -c aiops -n "__fish_aiops_using_subcommand db; and not __fish_seen_subcommand_from migrate status start stop url help" -s o -l output -d 'Output format: tables for people, one JSON document for scripts' -r -f -a "table\t'Human tables and text'
 json\t'Exactly one JSON document'"
@@ -317,18 +388,23 @@ complete -c aiops -n "__fish_aiops_using_subcommand man" -s q -l quiet -d 'Print
 complete -c aiops -n "__fish_aiops_using_subcommand man" -s v -l verbose -d 'More diagnostics on stderr (repeat for more); AIOPS_LOG or RUST_LOG filter too'
 complete -c aiops -n "__fish_aiops_using_subcommand man" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c aiops -n "__fish_aiops_using_subcommand man" -s V -l version -d 'Print version'
-complete -c aiops -n "__fish_aiops_using_subcommand help; and not __fish_seen_subcommand_from submit status logs cancel retry workers worker problems db completions man help" -f -a "submit" -d 'Create a task (prints its id), or many with --from'
-complete -c aiops -n "__fish_aiops_using_subcommand help; and not __fish_seen_subcommand_from submit status logs cancel retry workers worker problems db completions man help" -f -a "status" -d 'List tasks, or show every field of one'
-complete -c aiops -n "__fish_aiops_using_subcommand help; and not __fish_seen_subcommand_from submit status logs cancel retry workers worker problems db completions man help" -f -a "logs" -d 'Print a task\'s log'
-complete -c aiops -n "__fish_aiops_using_subcommand help; and not __fish_seen_subcommand_from submit status logs cancel retry workers worker problems db completions man help" -f -a "cancel" -d 'Cancel tasks: pending at once, running by stopping their process'
-complete -c aiops -n "__fish_aiops_using_subcommand help; and not __fish_seen_subcommand_from submit status logs cancel retry workers worker problems db completions man help" -f -a "retry" -d 'Re-queue failed, timed-out or cancelled tasks for one more attempt'
-complete -c aiops -n "__fish_aiops_using_subcommand help; and not __fish_seen_subcommand_from submit status logs cancel retry workers worker problems db completions man help" -f -a "workers" -d 'List workers, or show one'
-complete -c aiops -n "__fish_aiops_using_subcommand help; and not __fish_seen_subcommand_from submit status logs cancel retry workers worker problems db completions man help" -f -a "worker" -d 'Run a worker bound to one cluster'
-complete -c aiops -n "__fish_aiops_using_subcommand help; and not __fish_seen_subcommand_from submit status logs cancel retry workers worker problems db completions man help" -f -a "problems" -d 'The problem catalog'
-complete -c aiops -n "__fish_aiops_using_subcommand help; and not __fish_seen_subcommand_from submit status logs cancel retry workers worker problems db completions man help" -f -a "db" -d 'Schema and the embedded PostgreSQL instance'
-complete -c aiops -n "__fish_aiops_using_subcommand help; and not __fish_seen_subcommand_from submit status logs cancel retry workers worker problems db completions man help" -f -a "completions" -d 'Print shell completions'
-complete -c aiops -n "__fish_aiops_using_subcommand help; and not __fish_seen_subcommand_from submit status logs cancel retry workers worker problems db completions man help" -f -a "man" -d 'Write man pages into a directory'
-complete -c aiops -n "__fish_aiops_using_subcommand help; and not __fish_seen_subcommand_from submit status logs cancel retry workers worker problems db completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c aiops -n "__fish_aiops_using_subcommand help; and not __fish_seen_subcommand_from submit status logs cancel retry workers worker problems serve stats export prune bench db completions man help" -f -a "submit" -d 'Create a task (prints its id), or many with --from'
+complete -c aiops -n "__fish_aiops_using_subcommand help; and not __fish_seen_subcommand_from submit status logs cancel retry workers worker problems serve stats export prune bench db completions man help" -f -a "status" -d 'List tasks, or show every field of one'
+complete -c aiops -n "__fish_aiops_using_subcommand help; and not __fish_seen_subcommand_from submit status logs cancel retry workers worker problems serve stats export prune bench db completions man help" -f -a "logs" -d 'Print a task\'s log'
+complete -c aiops -n "__fish_aiops_using_subcommand help; and not __fish_seen_subcommand_from submit status logs cancel retry workers worker problems serve stats export prune bench db completions man help" -f -a "cancel" -d 'Cancel tasks: pending at once, running by stopping their process'
+complete -c aiops -n "__fish_aiops_using_subcommand help; and not __fish_seen_subcommand_from submit status logs cancel retry workers worker problems serve stats export prune bench db completions man help" -f -a "retry" -d 'Re-queue failed, timed-out or cancelled tasks for one more attempt'
+complete -c aiops -n "__fish_aiops_using_subcommand help; and not __fish_seen_subcommand_from submit status logs cancel retry workers worker problems serve stats export prune bench db completions man help" -f -a "workers" -d 'List workers, or show one'
+complete -c aiops -n "__fish_aiops_using_subcommand help; and not __fish_seen_subcommand_from submit status logs cancel retry workers worker problems serve stats export prune bench db completions man help" -f -a "worker" -d 'Run a worker bound to one cluster'
+complete -c aiops -n "__fish_aiops_using_subcommand help; and not __fish_seen_subcommand_from submit status logs cancel retry workers worker problems serve stats export prune bench db completions man help" -f -a "problems" -d 'The problem catalog'
+complete -c aiops -n "__fish_aiops_using_subcommand help; and not __fish_seen_subcommand_from submit status logs cancel retry workers worker problems serve stats export prune bench db completions man help" -f -a "serve" -d 'Run the HTTP API'
+complete -c aiops -n "__fish_aiops_using_subcommand help; and not __fish_seen_subcommand_from submit status logs cancel retry workers worker problems serve stats export prune bench db completions man help" -f -a "stats" -d 'Counts, success rate and wait/run times, overall and per problem and worker'
+complete -c aiops -n "__fish_aiops_using_subcommand help; and not __fish_seen_subcommand_from submit status logs cancel retry workers worker problems serve stats export prune bench db completions man help" -f -a "export" -d 'Finished tasks as JSON Lines: a dataset for training'
+complete -c aiops -n "__fish_aiops_using_subcommand help; and not __fish_seen_subcommand_from submit status logs cancel retry workers worker problems serve stats export prune bench db completions man help" -f -a "prune" -d 'Delete finished tasks and their logs older than a given age'
+complete -c aiops -n "__fish_aiops_using_subcommand help; and not __fish_seen_subcommand_from submit status logs cancel retry workers worker problems serve stats export prune bench db completions man help" -f -a "bench" -d 'Measure queue throughput and pickup latency with a no-op executor'
+complete -c aiops -n "__fish_aiops_using_subcommand help; and not __fish_seen_subcommand_from submit status logs cancel retry workers worker problems serve stats export prune bench db completions man help" -f -a "db" -d 'Schema and the embedded PostgreSQL instance'
+complete -c aiops -n "__fish_aiops_using_subcommand help; and not __fish_seen_subcommand_from submit status logs cancel retry workers worker problems serve stats export prune bench db completions man help" -f -a "completions" -d 'Print shell completions'
+complete -c aiops -n "__fish_aiops_using_subcommand help; and not __fish_seen_subcommand_from submit status logs cancel retry workers worker problems serve stats export prune bench db completions man help" -f -a "man" -d 'Write man pages into a directory'
+complete -c aiops -n "__fish_aiops_using_subcommand help; and not __fish_seen_subcommand_from submit status logs cancel retry workers worker problems serve stats export prune bench db completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c aiops -n "__fish_aiops_using_subcommand help; and __fish_seen_subcommand_from worker" -f -a "run" -d 'Claim and run tasks on one cluster until stopped'
 complete -c aiops -n "__fish_aiops_using_subcommand help; and __fish_seen_subcommand_from problems" -f -a "list" -d 'List known problems with task counts'
 complete -c aiops -n "__fish_aiops_using_subcommand help; and __fish_seen_subcommand_from problems" -f -a "import" -d 'Import problem ids from a file (JSON array, JSON Lines or one id per line) or the runner'

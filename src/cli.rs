@@ -85,6 +85,16 @@ pub enum Command {
     Worker(WorkerArgs),
     /// The problem catalog
     Problems(ProblemsArgs),
+    /// Run the HTTP API
+    Serve(ServeArgs),
+    /// Counts, success rate and wait/run times, overall and per problem and worker
+    Stats(StatsArgs),
+    /// Finished tasks as JSON Lines: a dataset for training
+    Export(ExportArgs),
+    /// Delete finished tasks and their logs older than a given age
+    Prune(PruneArgs),
+    /// Measure queue throughput and pickup latency with a no-op executor
+    Bench(BenchArgs),
     /// Schema and the embedded PostgreSQL instance
     Db(DbArgs),
     /// Print shell completions
@@ -342,6 +352,79 @@ pub struct WorkerRunArgs {
     /// Time between SIGTERM and SIGKILL when stopping a task's processes
     #[arg(long, value_name = "DUR", value_parser = duration, default_value = "10s")]
     pub kill_grace: Duration,
+}
+
+/// `serve`.
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Address to listen on; anything but loopback needs --token
+    #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:8080")]
+    pub bind: String,
+    /// Bearer token every route but /healthz and /readyz requires
+    #[arg(long, env = "AIOPS_API_TOKEN", value_name = "T", hide_env_values = true)]
+    pub token: Option<String>,
+    /// Allow a non-loopback bind without a token
+    #[arg(long)]
+    pub allow_unauthenticated: bool,
+    /// Largest accepted request body
+    #[arg(long, value_name = "BYTES", default_value_t = 1024 * 1024)]
+    pub max_body_bytes: usize,
+}
+
+/// `stats`.
+#[derive(Debug, Args)]
+pub struct StatsArgs {
+    /// Only tasks created within this long, e.g. 24h
+    #[arg(long, value_name = "DUR", value_parser = duration)]
+    pub since: Option<Duration>,
+}
+
+/// `export`.
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    /// Only these statuses, comma separated [default: every finished status]
+    #[arg(long, value_name = "S,...")]
+    pub status: Option<String>,
+    /// Only this problem id
+    #[arg(long, value_name = "P")]
+    pub problem: Option<String>,
+    /// Only tasks created within this long
+    #[arg(long, value_name = "DUR", value_parser = duration)]
+    pub since: Option<Duration>,
+    /// Write here instead of stdout
+    #[arg(long, value_name = "F")]
+    pub output_file: Option<PathBuf>,
+}
+
+/// `prune`.
+#[derive(Debug, Args)]
+pub struct PruneArgs {
+    /// Delete finished tasks that ended longer ago than this, e.g. 30d
+    #[arg(long, value_name = "DUR", value_parser = duration)]
+    pub older_than: Duration,
+    /// Only these finished statuses, comma separated
+    #[arg(long, value_name = "S,...")]
+    pub status: Option<String>,
+    /// Show what would be deleted, delete nothing
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Do not ask for confirmation
+    #[arg(short = 'y', long)]
+    pub yes: bool,
+}
+
+/// `bench`.
+#[derive(Debug, Args)]
+pub struct BenchArgs {
+    /// Tasks to enqueue and drain
+    #[arg(long, value_name = "N", default_value_t = 20_000)]
+    pub tasks: u64,
+    /// Workers draining at once
+    #[arg(long, value_name = "N", default_value_t = 4)]
+    pub workers: u32,
+    /// Tasks each worker holds at once
+    #[arg(long, value_name = "N", default_value_t = 16)]
+    pub concurrency: u32,
 }
 
 /// `problems`.

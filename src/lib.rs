@@ -4,6 +4,8 @@
 //! and migrating the database). The CLI in [`commands`], the worker in [`worker`] and the HTTP
 //! server all call the same core.
 
+pub mod api;
+pub mod bench;
 pub mod cli;
 pub mod commands;
 pub mod db;

@@ -3,10 +3,13 @@
 
 mod cancel;
 mod db;
+mod export;
 mod generate;
 mod logs;
 mod problems;
+mod prune;
 mod retry;
+mod stats;
 mod status;
 mod submit;
 pub mod wait;
@@ -61,6 +64,11 @@ pub async fn dispatch(cli: Cli, printer: Printer) -> Result<u8> {
         Command::Worker(a) => crate::worker::command(&ctx, a).await,
         Command::Problems(a) => problems::run(&ctx, a).await,
         Command::Db(a) => db::run(&ctx, a).await,
+        Command::Serve(a) => crate::api::command(&ctx, a).await,
+        Command::Stats(a) => stats::run(&ctx, a).await,
+        Command::Export(a) => export::run(&ctx, a).await,
+        Command::Prune(a) => prune::run(&ctx, a).await,
+        Command::Bench(a) => crate::bench::run(&ctx, a).await,
         Command::Completions(a) => generate::completions(&ctx, a),
         Command::Man(a) => generate::man(&ctx, a),
     }

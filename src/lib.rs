@@ -6,6 +6,7 @@
 
 pub mod api;
 pub mod bench;
+pub mod callbacks;
 pub mod cli;
 pub mod commands;
 pub mod db;
@@ -14,6 +15,7 @@ pub mod error;
 pub mod log;
 pub mod output;
 pub mod queue;
+pub mod stats;
 pub mod task;
 pub mod worker;
 

@@ -4,7 +4,7 @@
 use std::time::{Duration, Instant};
 
 use indicatif::{ProgressBar, ProgressStyle};
-use sqlx::postgres::PgListener;
+use sqlx::postgres::{PgListener, PgPoolOptions};
 use sqlx::PgPool;
 
 use crate::commands::logs::print_entries;
@@ -26,7 +26,12 @@ pub struct Follower {
 impl Follower {
     /// Start listening before the first read, so no change between read and listen is missed.
     pub async fn new(pool: &PgPool, id: TaskId) -> Follower {
-        let listener = match PgListener::connect_with(pool).await {
+        // N.B.: a listener holds its connection for good, so it gets its own, leaving the
+        // command's (single-connection) pool free for queries.
+        let own = PgPoolOptions::new()
+            .max_connections(1)
+            .connect_lazy_with((*pool.connect_options()).clone());
+        let listener = match PgListener::connect_with(&own).await {
             Ok(mut l) => match l.listen_all(CHANNELS).await {
                 Ok(()) => Some(l),
                 Err(e) => {

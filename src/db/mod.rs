@@ -68,8 +68,10 @@ pub struct PoolConfig {
 
 impl Default for PoolConfig {
     fn default() -> Self {
+        // N.B.: one connection for a CLI command. sqlx returns a released connection to the pool
+        // from a spawned task, so with more allowed the next query often opens a second one.
         PoolConfig {
-            max_connections: 4,
+            max_connections: 1,
             connect_timeout: Duration::from_secs(5),
         }
     }
@@ -137,16 +139,16 @@ impl SchemaStatus {
 
 /// Read the applied schema version without changing anything.
 pub async fn schema_status(pool: &PgPool) -> Result<SchemaStatus> {
-    let exists: bool = sqlx::query_scalar("SELECT to_regclass('_sqlx_migrations') IS NOT NULL")
-        .fetch_one(pool)
-        .await?;
-    let applied = if exists {
-        sqlx::query_scalar("SELECT max(version) FROM _sqlx_migrations WHERE success")
+    // One round trip in the common case; a fresh database has no migrations table yet.
+    let applied =
+        match sqlx::query_scalar("SELECT max(version) FROM _sqlx_migrations WHERE success")
             .fetch_one(pool)
-            .await?
-    } else {
-        None
-    };
+            .await
+        {
+            Ok(v) => v,
+            Err(sqlx::Error::Database(e)) if e.code().as_deref() == Some("42P01") => None,
+            Err(e) => return Err(e.into()),
+        };
     Ok(SchemaStatus {
         applied,
         known: known_version(),

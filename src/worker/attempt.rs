@@ -71,6 +71,9 @@ pub async fn run(shared: Arc<Shared>, task: Task, stop: watch::Receiver<Option<S
     drop(tx);
     let _ = pump.await;
     tracing::info!(task = %task.id, attempt = task.attempt, "{summary}");
+    // N.B.: leave the heartbeat's set before the final write, so a heartbeat racing with it
+    // does not mistake the finished task for a lost lease.
+    shared.running.lock().unwrap().remove(&task.id);
     finish(&shared, &fence, outcome, &summary).await;
 }
 

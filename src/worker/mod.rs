@@ -496,6 +496,8 @@ async fn heartbeat_loop(shared: Arc<Shared>, stopping: Arc<std::sync::atomic::At
                 *shared.last_contact.lock().unwrap() = Instant::now();
                 for (id, _) in &held {
                     match still.iter().find(|h| h.task_id == *id) {
+                        // Finished meanwhile: attempts leave the set before their final write.
+                        None if !shared.running.lock().unwrap().contains_key(id) => {}
                         None => {
                             tracing::warn!(task = %id, "lease lost: the task was rescued or finished elsewhere; stopping it here");
                             shared.stop(*id, StopReason::LeaseLost);

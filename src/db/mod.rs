@@ -6,7 +6,7 @@ pub mod embedded;
 use std::time::Duration;
 
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
-use sqlx::ConnectOptions;
+use sqlx::{ConnectOptions, Connection};
 
 use crate::error::{Error, Result};
 
@@ -103,16 +103,45 @@ pub async fn connect_no_migrate(url: &str, cfg: &PoolConfig) -> Result<PgPool> {
         .application_name("aiops")
         .log_statements(tracing::log::LevelFilter::Trace)
         .log_slow_statements(tracing::log::LevelFilter::Debug, Duration::from_secs(1));
+    let unreachable = |reason: String| Error::Unreachable {
+        url: mask_url(url),
+        reason: crate::error::one_line(&reason),
+    };
     let pool = PgPoolOptions::new()
         .max_connections(cfg.max_connections)
         .min_connections(0)
         .acquire_timeout(cfg.connect_timeout)
-        .connect_with(opts)
-        .await
-        .map_err(|e| Error::Unreachable {
-            url: mask_url(url),
-            reason: crate::error::one_line(&e.to_string()),
-        })?;
+        .connect_lazy_with(opts.clone());
+    // The pool retries a refused connection until its timeout and then only says it timed
+    // out. If the first connection is slow, one direct attempt tells a dead server (fail at
+    // once, with the real reason) from a slow one (keep waiting).
+    let first = pool.acquire();
+    tokio::pin!(first);
+    let conn = tokio::select! {
+        r = &mut first => r,
+        _ = tokio::time::sleep(Duration::from_millis(250)) => {
+            match tokio::time::timeout(cfg.connect_timeout, opts.connect()).await {
+                Err(_) => return Err(unreachable(format!(
+                    "no answer within {}s", cfg.connect_timeout.as_secs()
+                ))),
+                Ok(Err(e)) => return Err(unreachable(e.to_string())),
+                Ok(Ok(probe)) => {
+                    let _ = probe.close().await;
+                    first.await
+                }
+            }
+        }
+    };
+    match conn {
+        Ok(c) => drop(c),
+        Err(sqlx::Error::PoolTimedOut) => {
+            return Err(unreachable(format!(
+                "no connection within {}s",
+                cfg.connect_timeout.as_secs()
+            )))
+        }
+        Err(e) => return Err(unreachable(e.to_string())),
+    }
     Ok(pool)
 }
 

@@ -224,6 +224,8 @@ async fn register(pool: &PgPool, reg: &WorkerRegistration, hostname: &str) -> Re
 
 async fn run(ctx: &Ctx, a: WorkerRunArgs) -> Result<u8> {
     let cfg = validate(&a)?;
+    // First, so a signal during start-up is a request to stop, not a kill.
+    let sigs = signals()?;
     if cfg.exec.is_none() {
         let info = runner::check(&cfg.python).await?;
         tracing::info!("AIOpsLab runner ready: {info}");
@@ -285,7 +287,7 @@ async fn run(ctx: &Ctx, a: WorkerRunArgs) -> Result<u8> {
         tokio::spawn(heartbeat_loop(shared.clone(), stopping.clone())),
         tokio::spawn(listen_loop(shared.clone())),
     ];
-    let result = claim_loop(&shared, &a, &stopping).await;
+    let result = claim_loop(&shared, &a, &stopping, sigs).await;
     for b in background {
         b.abort();
     }
@@ -320,8 +322,12 @@ async fn claim_loop(
     shared: &Arc<Shared>,
     a: &WorkerRunArgs,
     stopping: &std::sync::atomic::AtomicBool,
+    mut sigs: mpsc::UnboundedReceiver<u32>,
 ) -> Result<()> {
-    let mut sigs = signals()?;
+    if sigs.try_recv().is_ok() {
+        tracing::info!("signal during start-up: stopping before claiming anything");
+        return Ok(());
+    }
     let mut set: JoinSet<()> = JoinSet::new();
     let spec = shared.claim_spec();
     let mut claimed_total: u64 = 0;

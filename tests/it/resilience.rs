@@ -5,69 +5,9 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
-use aiops::db::embedded::Embedded;
 use aiops::task::TaskStatus;
 
-use crate::support::{eventually, pid_alive, Cmd, Proc};
-
-/// A PostgreSQL of this test's own, which the test may stop and start.
-struct PrivatePg {
-    emb: Embedded,
-    dir: PathBuf,
-}
-
-impl PrivatePg {
-    async fn start() -> PrivatePg {
-        let dir = PathBuf::from(format!("/tmp/aiops-it-{}", uuid::Uuid::now_v7().simple()));
-        std::fs::create_dir_all(&dir).unwrap();
-        use std::os::unix::fs::PermissionsExt;
-        std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o755)).unwrap();
-        let emb = Embedded::at(dir.join("pg")).unwrap();
-        let e = emb.clone();
-        tokio::task::spawn_blocking(move || e.ensure_running())
-            .await
-            .unwrap()
-            .unwrap();
-        PrivatePg { emb, dir }
-    }
-
-    fn url(&self) -> String {
-        self.emb.url()
-    }
-
-    fn cmd(&self) -> Cmd {
-        Cmd::new().env("AIOPS_DATABASE_URL", self.url())
-    }
-
-    async fn stop(&self) {
-        let e = self.emb.clone();
-        tokio::task::spawn_blocking(move || e.stop())
-            .await
-            .unwrap()
-            .unwrap();
-    }
-
-    async fn restart(&self) {
-        let e = self.emb.clone();
-        tokio::task::spawn_blocking(move || e.start())
-            .await
-            .unwrap()
-            .unwrap();
-    }
-
-    async fn pool(&self) -> sqlx::PgPool {
-        aiops::db::connect(&self.url(), &aiops::db::PoolConfig::default())
-            .await
-            .unwrap()
-    }
-}
-
-impl Drop for PrivatePg {
-    fn drop(&mut self) {
-        let _ = self.emb.stop();
-        let _ = std::fs::remove_dir_all(&self.dir);
-    }
-}
+use crate::support::{eventually, pid_alive, Cmd, PrivatePg, Proc};
 
 fn worker(pg: &PrivatePg, cluster: &str, exec: &str, extra: &[&str]) -> Proc {
     pg.cmd()

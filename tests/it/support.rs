@@ -340,3 +340,89 @@ pub fn fixture(rel: &str) -> PathBuf {
         .join("tests/fixtures")
         .join(rel)
 }
+
+/// A PostgreSQL of this test's own, which the test may stop and start.
+pub struct PrivatePg {
+    emb: aiops::db::embedded::Embedded,
+    dir: PathBuf,
+}
+
+impl PrivatePg {
+    pub async fn start() -> PrivatePg {
+        let dir = PathBuf::from(format!("/tmp/aiops-it-{}", uuid::Uuid::now_v7().simple()));
+        std::fs::create_dir_all(&dir).unwrap();
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o755)).unwrap();
+        let emb = aiops::db::embedded::Embedded::at(dir.join("pg")).unwrap();
+        let e = emb.clone();
+        tokio::task::spawn_blocking(move || e.ensure_running())
+            .await
+            .unwrap()
+            .unwrap();
+        PrivatePg { emb, dir }
+    }
+
+    pub fn url(&self) -> String {
+        self.emb.url()
+    }
+
+    pub fn cmd(&self) -> Cmd {
+        Cmd::new().env("AIOPS_DATABASE_URL", self.url())
+    }
+
+    pub async fn stop(&self) {
+        let e = self.emb.clone();
+        tokio::task::spawn_blocking(move || e.stop())
+            .await
+            .unwrap()
+            .unwrap();
+    }
+
+    pub async fn restart(&self) {
+        let e = self.emb.clone();
+        tokio::task::spawn_blocking(move || e.start())
+            .await
+            .unwrap()
+            .unwrap();
+    }
+
+    pub async fn pool(&self) -> sqlx::PgPool {
+        aiops::db::connect(&self.url(), &aiops::db::PoolConfig::default())
+            .await
+            .unwrap()
+    }
+}
+
+impl Drop for PrivatePg {
+    fn drop(&mut self) {
+        let _ = self.emb.stop();
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+impl PrivatePg {
+    /// Kill the postmaster and its backends with SIGKILL: a crash of the server, not a
+    /// shutdown (a new postmaster will not start while orphaned backends hold shared memory).
+    pub fn kill_postmaster(&self) {
+        let pidfile = self.emb.data_dir().join("postmaster.pid");
+        let pid: i32 = std::fs::read_to_string(pidfile)
+            .unwrap()
+            .lines()
+            .next()
+            .unwrap()
+            .trim()
+            .parse()
+            .unwrap();
+        let _ = Command::new("kill").args(["-9", &pid.to_string()]).status();
+        let _ = Command::new("pkill")
+            .args(["-9", "-P", &pid.to_string()])
+            .status();
+        // Wait until it is reaped, not just dead: pg_ctl takes a zombie for a live server.
+        let start = Instant::now();
+        while std::path::Path::new(&format!("/proc/{pid}")).exists()
+            && start.elapsed() < Duration::from_secs(10)
+        {
+            std::thread::sleep(Duration::from_millis(10));
+        }
+    }
+}

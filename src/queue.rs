@@ -539,21 +539,29 @@ pub struct NextDue {
     pub any_in: Option<f64>,
     /// The earliest one waiting out a retry backoff (`--drain` waits for those).
     pub retry_in: Option<f64>,
+    /// Running tasks whose lease has run out: they will be rescued and become claimable.
+    pub expired_running: i64,
 }
 
 /// Read [`NextDue`] for a worker's queues and backend.
 pub async fn next_due(pool: &PgPool, queues: &[String], backend_type: &str) -> Result<NextDue> {
-    let (any_in, retry_in): (Option<f64>, Option<f64>) = sqlx::query_as(
-        "SELECT extract(epoch FROM min(run_at) - now())::float8, \
-                extract(epoch FROM min(run_at) FILTER (WHERE attempt > 0) - now())::float8 \
-         FROM tasks WHERE status = 'pending' AND queue = ANY($1) \
+    let (any_in, retry_in, expired_running): (Option<f64>, Option<f64>, i64) = sqlx::query_as(
+        "SELECT extract(epoch FROM min(run_at) FILTER (WHERE status = 'pending') - now())::float8, \
+                extract(epoch FROM min(run_at) FILTER (WHERE status = 'pending' AND attempt > 0) \
+                    - now())::float8, \
+                count(*) FILTER (WHERE status = 'running' AND lease_expires_at < now()) \
+         FROM tasks WHERE status IN ('pending', 'running') AND queue = ANY($1) \
            AND (backend_type IS NULL OR backend_type = $2)",
     )
     .bind(queues)
     .bind(backend_type)
     .fetch_one(pool)
     .await?;
-    Ok(NextDue { any_in, retry_in })
+    Ok(NextDue {
+        any_in,
+        retry_in,
+        expired_running,
+    })
 }
 
 /// A running task as the heartbeat sees it.

@@ -371,10 +371,13 @@ async fn claim_loop(
                         match queue::next_due(&shared.pool, &spec.queues, &spec.backend_type).await
                         {
                             Ok(due) => {
+                                // Drained: nothing due now, no retry waiting out its backoff,
+                                // nothing about to be rescued from a lost worker.
                                 if a.drain
                                     && set.is_empty()
                                     && due.retry_in.is_none()
-                                    && due.any_in.map_or(true, |s| s > 0.0)
+                                    && due.expired_running == 0
+                                    && due.any_in.is_none_or(|s| s > 0.0)
                                 {
                                     break;
                                 }

@@ -567,7 +567,11 @@ async fn api_worker_protocol_claims_and_fences() {
         )
         .await;
     problem(late, StatusCode::CONFLICT).await;
-    let ws = json_of(s.get("/api/v1/workers?status=idle").await, StatusCode::OK).await;
+    let ws = json_of(
+        s.get("/api/v1/workers?status=busy&backend_type=none").await,
+        StatusCode::OK,
+    )
+    .await;
     assert_eq!(ws["workers"][0]["id"], "hw1");
     assert_eq!(ws["workers"][0]["tasks_completed"], 1);
     problem(s.get("/api/v1/workers/nobody").await, StatusCode::NOT_FOUND).await;

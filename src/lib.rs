@@ -13,6 +13,7 @@ pub mod db;
 pub mod duration;
 pub mod error;
 pub mod log;
+pub mod monitor;
 pub mod output;
 pub mod queue;
 pub mod stats;

@@ -10,7 +10,18 @@ use crate::task::TaskId;
 
 /// Severity of a log line; ordered so that `--level warning` can mean "warning or worse".
 #[derive(
-    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, sqlx::Type,
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+    sqlx::Type,
+    utoipa::ToSchema,
 )]
 #[sqlx(type_name = "log_level", rename_all = "lowercase")]
 #[serde(rename_all = "lowercase")]
@@ -76,7 +87,9 @@ impl FromStr for LogLevel {
 }
 
 /// Where a log line came from: the executor's streams, the worker itself, or the API.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, sqlx::Type)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, sqlx::Type, utoipa::ToSchema,
+)]
 #[sqlx(type_name = "log_source", rename_all = "lowercase")]
 #[serde(rename_all = "lowercase")]
 pub enum LogSource {
@@ -115,7 +128,7 @@ pub struct NewLogLine {
 }
 
 /// A stored log entry, as `logs -o json` and the HTTP API show it.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, sqlx::FromRow)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, sqlx::FromRow, utoipa::ToSchema)]
 pub struct LogEntry {
     pub id: i64,
     pub task_id: TaskId,

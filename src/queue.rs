@@ -354,7 +354,7 @@ pub async fn list(
 // Cancel and retry
 
 /// What a cancel did.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum CancelOutcome {
     /// The task was pending and is now cancelled.
@@ -893,7 +893,7 @@ pub async fn logs(pool: &PgPool, task: TaskId, q: &LogQuery) -> Result<Vec<LogEn
 // Workers
 
 /// A worker as stored; `status` reads `offline` once its lease has run out.
-#[derive(Debug, Clone, PartialEq, Serialize, sqlx::FromRow)]
+#[derive(Debug, Clone, PartialEq, Serialize, sqlx::FromRow, utoipa::ToSchema)]
 pub struct Worker {
     pub id: String,
     pub cluster_name: String,
@@ -1177,4 +1177,23 @@ pub async fn check_known_problems(pool: &PgPool, ids: &[&str]) -> Result<()> {
         "unknown problem id '{first}'{more}; did you mean {}? See 'aiops problems list', or pass --allow-unknown",
         near.join(", ")
     )))
+}
+
+// ---------------------------------------------------------------------------------------------
+// HTTP worker protocol
+
+/// The task a worker would claim next, without claiming it (the `next_task_id` of an HTTP
+/// heartbeat answer). Read-only and advisory: another worker may take it first.
+pub async fn peek_claimable(pool: &PgPool, spec: &ClaimSpec) -> Result<Option<TaskId>> {
+    let row: Option<(TaskId,)> = sqlx::query_as(
+        "SELECT id FROM tasks \
+         WHERE status = 'pending' AND queue = ANY($1) AND run_at <= now() \
+           AND (backend_type IS NULL OR backend_type = $2) \
+         ORDER BY priority DESC, run_at, id LIMIT 1",
+    )
+    .bind(&spec.queues)
+    .bind(&spec.backend_type)
+    .fetch_optional(pool)
+    .await?;
+    Ok(row.map(|(id,)| id))
 }

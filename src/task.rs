@@ -12,10 +12,22 @@ use uuid::Uuid;
 
 /// A task's identity: a time-ordered UUID v7, so ids sort by creation.
 #[derive(
-    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, sqlx::Type,
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+    sqlx::Type,
+    utoipa::ToSchema,
 )]
 #[sqlx(transparent)]
 #[serde(transparent)]
+#[schema(value_type = uuid::Uuid)]
 pub struct TaskId(pub Uuid);
 
 impl TaskId {
@@ -38,7 +50,9 @@ impl fmt::Display for TaskId {
 }
 
 /// Where a task is in its life. Only the transitions in [`TaskStatus::can_become`] exist.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, sqlx::Type)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, sqlx::Type, utoipa::ToSchema,
+)]
 #[sqlx(type_name = "task_status", rename_all = "lowercase")]
 #[serde(rename_all = "lowercase")]
 pub enum TaskStatus {
@@ -145,7 +159,7 @@ pub fn parse_status_list(s: &str) -> Result<Vec<TaskStatus>, String> {
 }
 
 /// A stored task with every field of SPEC §1, in the JSON shape the CLI and HTTP share.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, sqlx::FromRow)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, sqlx::FromRow, utoipa::ToSchema)]
 pub struct Task {
     pub id: TaskId,
     pub problem_id: String,
@@ -212,7 +226,7 @@ pub const DEFAULT_QUEUE: &str = "default";
 
 /// A request to create a task, as it arrives (CLI flags, a `--from` line, an HTTP body).
 /// Unknown fields are refused so a typo never silently becomes a default.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct TaskRequest {
     pub problem_id: String,
@@ -245,7 +259,7 @@ pub struct TaskRequest {
 }
 
 /// One thing wrong with a request: the field and what to do about it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct FieldError {
     pub field: String,
     pub message: String,

@@ -1,12 +1,247 @@
-//! `aiops serve`.
+//! `aiops serve`: the HTTP API of SPEC §5 over the same core as the CLI. [`router`] builds the
+//! app from a state (tests can call it without a socket), [`serve`] runs it on a listener
+//! until a shutdown future resolves, and [`command`] wires flags, the database, the
+//! background loops (lease rescue, callback delivery, LISTEN) and signals together.
+
+mod auth;
+pub mod error;
+mod events;
+mod health;
+mod metrics;
+mod openapi;
+mod tasks;
+mod workers;
+
+use std::future::Future;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::extract::DefaultBodyLimit;
+use axum::http::{HeaderName, Request};
+use axum::{middleware, Extension, Router};
+use sqlx::PgPool;
+use tokio::net::TcpListener;
+use tokio::sync::{broadcast, watch};
+use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::trace::TraceLayer;
+use utoipa::OpenApi;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use crate::cli::ServeArgs;
 use crate::commands::Ctx;
+use crate::db::PoolConfig;
 use crate::error::{Error, Result};
 
+pub use events::Note;
+
+/// Everything a handler needs.
+#[derive(Clone)]
+pub struct AppState {
+    /// The database.
+    pub pool: PgPool,
+    /// The bearer token, when one is required.
+    pub token: Option<Arc<[u8]>>,
+    /// HTTP request metrics.
+    pub http: Arc<metrics::HttpMetrics>,
+    /// Database notifications (and this server's own events) for SSE streams.
+    pub notes: broadcast::Sender<Note>,
+    /// Flips to true when the server shuts down; SSE streams end then.
+    pub shutdown: watch::Receiver<bool>,
+}
+
+impl AppState {
+    /// A state over a pool; `shutdown` ends the streams when it turns true.
+    pub fn new(pool: PgPool, token: Option<String>, shutdown: watch::Receiver<bool>) -> AppState {
+        let (notes, _) = broadcast::channel(1024);
+        AppState {
+            pool,
+            token: token.map(|t| Arc::from(t.into_bytes().into_boxed_slice())),
+            http: Arc::default(),
+            notes,
+            shutdown,
+        }
+    }
+
+    /// Publish an event of this server to the SSE streams.
+    fn announce(&self, channel: &str, payload: &str) {
+        let _ = self.notes.send(Note {
+            channel: channel.into(),
+            payload: payload.into(),
+        });
+    }
+}
+
+/// Every route with its OpenAPI description (routes only exist through `routes!`).
+fn api_routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::with_openapi(openapi::ApiDoc::openapi())
+        .routes(routes!(tasks::create, tasks::list))
+        .routes(routes!(tasks::get, tasks::cancel))
+        .routes(routes!(tasks::cancel_post))
+        .routes(routes!(tasks::retry))
+        .routes(routes!(tasks::logs))
+        .routes(routes!(workers::list))
+        .routes(routes!(workers::get))
+        .routes(routes!(workers::register))
+        .routes(routes!(workers::heartbeat))
+        .routes(routes!(workers::claim))
+        .routes(routes!(workers::complete))
+        .routes(routes!(workers::fail))
+        .routes(routes!(workers::logs))
+        .routes(routes!(stats))
+        .routes(routes!(events::events))
+        .routes(routes!(openapi::document))
+        .routes(routes!(health::health))
+        .routes(routes!(health::healthz))
+        .routes(routes!(health::readyz))
+        .routes(routes!(metrics::metrics))
+}
+
+/// The OpenAPI document of [`router`].
+pub fn openapi() -> utoipa::openapi::OpenApi {
+    api_routes().into_openapi()
+}
+
+/// The whole app: routes, problem+json errors, auth, body limit, request ids, tracing, metrics.
+pub fn router(state: AppState, max_body_bytes: usize) -> Router {
+    let (routes, doc) = api_routes().split_for_parts();
+    let x_request_id = HeaderName::from_static("x-request-id");
+    routes
+        .fallback(|| async {
+            error::ApiError::new(
+                axum::http::StatusCode::NOT_FOUND,
+                "no-such-route",
+                "no such route; see /api/v1/openapi.json",
+            )
+        })
+        .layer(DefaultBodyLimit::max(max_body_bytes))
+        .layer(RequestBodyLimitLayer::new(max_body_bytes))
+        .layer(middleware::from_fn_with_state(state.clone(), auth::require_token))
+        .layer(middleware::from_fn(error::problemize))
+        .layer(middleware::from_fn_with_state(state.http.clone(), metrics::track))
+        .layer(Extension(Arc::new(doc)))
+        .with_state(state)
+        .layer(PropagateRequestIdLayer::new(x_request_id.clone()))
+        .layer(
+            TraceLayer::new_for_http().make_span_with(|req: &Request<_>| {
+                let id = req
+                    .headers()
+                    .get("x-request-id")
+                    .and_then(|v| v.to_str().ok())
+                    .unwrap_or("");
+                tracing::info_span!("request", method = %req.method(), path = %req.uri().path(), request_id = %id)
+            }),
+        )
+        .layer(SetRequestIdLayer::new(x_request_id, MakeRequestUuid))
+}
+
+#[utoipa::path(get, path = "/api/v1/stats", tag = "stats",
+    params(("since" = Option<String>, Query, description = "Only tasks created within this long, e.g. 24h")),
+    responses((status = 200, body = crate::stats::Stats)))]
+/// Counts and timings, as `aiops stats`.
+async fn stats(
+    axum::extract::State(st): axum::extract::State<AppState>,
+    error::ApiQuery(p): error::ApiQuery<std::collections::HashMap<String, String>>,
+) -> error::ApiResult<axum::Json<crate::stats::Stats>> {
+    let within = p
+        .get("since")
+        .map(|s| crate::duration::parse(s).map_err(|m| error::ApiError::bad_param("since", m)))
+        .transpose()?;
+    Ok(axum::Json(crate::stats::compute(&st.pool, within).await?))
+}
+
+/// Serve `app` on `listener` until `shutdown` resolves, then finish in-flight requests.
+pub async fn serve(
+    listener: TcpListener,
+    app: Router,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    axum::serve(listener, app)
+        .with_graceful_shutdown(shutdown)
+        .await
+}
+
+/// How often `serve` takes back tasks whose worker stopped heartbeating.
+const RESCUE_EVERY: Duration = Duration::from_secs(5);
+
 /// Entry point of `aiops serve`.
-pub async fn command(_ctx: &Ctx, _a: ServeArgs) -> Result<u8> {
-    Err(Error::Other(
-        "aiops serve is not available in this build".into(),
-    ))
+pub async fn command(ctx: &Ctx, a: ServeArgs) -> Result<u8> {
+    let addr: SocketAddr = a.bind.parse().map_err(|_| {
+        Error::usage(format!(
+            "--bind '{}' is not an address; use HOST:PORT, e.g. 127.0.0.1:8080",
+            a.bind
+        ))
+    })?;
+    let token = a.token.filter(|t| !t.is_empty());
+    if !addr.ip().is_loopback() && token.is_none() && !a.allow_unauthenticated {
+        return Err(Error::usage(format!(
+            "refusing to serve on non-loopback address {addr} without a token; set --token or AIOPS_API_TOKEN, or pass --allow-unauthenticated"
+        )));
+    }
+    let pool = ctx
+        .pool_with(&PoolConfig {
+            max_connections: 16,
+            connect_timeout: Duration::from_secs(5),
+        })
+        .await?;
+    let listener = TcpListener::bind(addr)
+        .await
+        .map_err(|e| Error::Io(format!("cannot listen on {addr}: {e}")))?;
+    let local = listener.local_addr()?;
+    let (stop_tx, stop_rx) = watch::channel(false);
+    let state = AppState::new(pool.clone(), token, stop_rx.clone());
+    tokio::spawn(events::listen_loop(
+        pool.clone(),
+        state.notes.clone(),
+        stop_rx.clone(),
+    ));
+    tokio::spawn(rescue_loop(pool.clone(), stop_rx.clone()));
+    tokio::spawn(crate::callbacks::deliver_loop(pool.clone()));
+    let app = router(state, a.max_body_bytes);
+    ctx.printer.note(format!("listening on http://{local}"));
+    let shutdown = async move {
+        shutdown_signal().await;
+        tracing::info!("shutting down: finishing in-flight requests");
+        let _ = stop_tx.send(true);
+    };
+    serve(listener, app, shutdown)
+        .await
+        .map_err(|e| Error::Io(format!("the server failed: {e}")))?;
+    Ok(0)
+}
+
+/// Take back expired leases every few seconds. `queue::rescue_expired` locks the rows it
+/// rescues with `FOR UPDATE SKIP LOCKED`, so running it here next to workers (and other
+/// servers) doing the same is safe: each expired task is rescued exactly once.
+async fn rescue_loop(pool: PgPool, mut stop: watch::Receiver<bool>) {
+    loop {
+        tokio::select! {
+            _ = tokio::time::sleep(RESCUE_EVERY) => {}
+            _ = stop.changed() => return,
+        }
+        match crate::queue::rescue_expired(&pool).await {
+            Ok(r) if !r.is_empty() => {
+                tracing::info!("rescued {} task(s) with expired leases", r.len())
+            }
+            Ok(_) => {}
+            Err(e) => tracing::debug!("lease rescue failed: {e}"),
+        }
+    }
+}
+
+async fn shutdown_signal() {
+    use tokio::signal::unix::{signal, SignalKind};
+    let (Ok(mut term), Ok(mut int)) = (
+        signal(SignalKind::terminate()),
+        signal(SignalKind::interrupt()),
+    ) else {
+        std::future::pending::<()>().await;
+        return;
+    };
+    tokio::select! {
+        _ = term.recv() => {}
+        _ = int.recv() => {}
+    }
 }

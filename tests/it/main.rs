@@ -3,6 +3,8 @@
 
 mod support;
 
+mod api;
+
 mod cli_bad_input;
 mod cli_basics;
 mod cluster;

@@ -1,0 +1,441 @@
+//! `/api/v1/workers`: listing, and the protocol for workers that speak HTTP instead of SQL.
+//! Claims, heartbeats and every task write use the same `queue` functions and the same fence
+//! (task id, attempt, worker id) as native workers.
+
+use std::time::Duration;
+
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use super::error::{ApiError, ApiJson, ApiQuery, ApiResult, Problem};
+use super::AppState;
+use crate::log::{LogLevel, LogSource, NewLogLine};
+use crate::queue::{self, ClaimSpec, Failure, Fence, Worker, WorkerRegistration, WorkerState};
+use crate::task::{FieldError, Task, TaskId, BACKEND_TYPES};
+
+/// Lease of HTTP workers and their tasks: three of the recommended 10 s heartbeats.
+pub const HTTP_LEASE: Duration = Duration::from_secs(30);
+
+/// Query of the worker list.
+#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct WorkerParams {
+    /// idle, busy, stopping or offline.
+    pub status: Option<String>,
+    /// kind, existing or none.
+    pub backend_type: Option<String>,
+}
+
+/// Workers.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct WorkerList {
+    pub workers: Vec<Worker>,
+    pub total: usize,
+}
+
+#[utoipa::path(get, path = "/api/v1/workers", tag = "workers", params(WorkerParams),
+    responses((status = 200, body = WorkerList)))]
+/// List workers, live ones first.
+pub async fn list(
+    State(st): State<AppState>,
+    ApiQuery(p): ApiQuery<WorkerParams>,
+) -> ApiResult<Json<WorkerList>> {
+    let workers: Vec<Worker> = queue::list_workers(&st.pool)
+        .await?
+        .into_iter()
+        .filter(|w| p.status.as_deref().is_none_or(|s| w.status == s))
+        .filter(|w| {
+            p.backend_type
+                .as_deref()
+                .is_none_or(|b| w.backend_type == b)
+        })
+        .collect();
+    Ok(Json(WorkerList {
+        total: workers.len(),
+        workers,
+    }))
+}
+
+#[utoipa::path(get, path = "/api/v1/workers/{id}", tag = "workers", params(("id" = String, Path)),
+    responses((status = 200, body = Worker), (status = 404, body = Problem, content_type = "application/problem+json")))]
+/// One worker.
+pub async fn get(State(st): State<AppState>, Path(id): Path<String>) -> ApiResult<Json<Worker>> {
+    Ok(Json(queue::get_worker(&st.pool, &id).await?))
+}
+
+/// Body of `POST /api/v1/workers/register`.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RegisterBody {
+    pub id: String,
+    /// kind, existing or none.
+    pub backend_type: String,
+    #[serde(default)]
+    pub capabilities: Option<Value>,
+    #[serde(default)]
+    pub metadata: Option<Value>,
+    /// Default: the id.
+    #[serde(default)]
+    pub cluster_name: Option<String>,
+    /// Default: `["default"]`.
+    #[serde(default)]
+    pub queues: Option<Vec<String>>,
+    #[serde(default)]
+    pub hostname: Option<String>,
+}
+
+#[utoipa::path(post, path = "/api/v1/workers/register", tag = "worker protocol", request_body = RegisterBody,
+    responses((status = 201, body = Worker),
+        (status = 409, description = "A live worker holds this id or cluster", body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json")))]
+/// Register an HTTP worker (lease 30 s: heartbeat every 10 s).
+pub async fn register(
+    State(st): State<AppState>,
+    ApiJson(b): ApiJson<RegisterBody>,
+) -> ApiResult<Response> {
+    let mut errors = Vec::new();
+    if b.id.is_empty() || b.id.len() > 255 {
+        errors.push(FieldError {
+            field: "id".into(),
+            message: "must be 1 to 255 bytes long".into(),
+        });
+    }
+    if !BACKEND_TYPES.contains(&b.backend_type.as_str()) {
+        errors.push(FieldError {
+            field: "backend_type".into(),
+            message: format!(
+                "unknown backend '{}'; use kind, existing or none",
+                b.backend_type
+            ),
+        });
+    }
+    if !errors.is_empty() {
+        return Err(ApiError::invalid(
+            "the registration has invalid fields",
+            errors,
+        ));
+    }
+    let reg = WorkerRegistration {
+        cluster_name: b.cluster_name.unwrap_or_else(|| b.id.clone()),
+        id: b.id,
+        backend_type: b.backend_type,
+        hostname: b.hostname.unwrap_or_else(|| "http".into()),
+        pid: 0,
+        version: env!("CARGO_PKG_VERSION").into(),
+        queues: b
+            .queues
+            .unwrap_or_else(|| vec![crate::task::DEFAULT_QUEUE.into()]),
+        concurrency: 1,
+        capabilities: b.capabilities.unwrap_or_else(|| serde_json::json!({})),
+        metadata: b.metadata.unwrap_or_else(|| serde_json::json!({})),
+        lease: HTTP_LEASE,
+    };
+    queue::register_worker(&st.pool, &reg, false).await?;
+    st.announce("local_worker", &reg.id);
+    let w = queue::get_worker(&st.pool, &reg.id).await?;
+    Ok((StatusCode::CREATED, Json(w)).into_response())
+}
+
+/// Body of a heartbeat.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct HeartbeatBody {
+    pub worker_id: String,
+    /// idle, busy or stopping.
+    pub status: String,
+    #[serde(default)]
+    pub current_task_id: Option<TaskId>,
+}
+
+/// Answer to a heartbeat.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct HeartbeatAnswer {
+    pub acknowledged: bool,
+    /// The task a claim would get now (advisory), when idle.
+    pub next_task_id: Option<TaskId>,
+    /// True when the current task's cancel was requested: stop it and report `fail` with
+    /// `kind: cancelled`.
+    pub cancel_requested: bool,
+}
+
+async fn live_worker(st: &AppState, id: &str) -> ApiResult<Worker> {
+    let w = queue::get_worker(&st.pool, id).await?;
+    if w.status == "offline" {
+        return Err(ApiError::new(
+            StatusCode::CONFLICT,
+            "worker-offline",
+            format!("worker '{id}' is offline (its lease expired); register it again"),
+        ));
+    }
+    Ok(w)
+}
+
+fn spec_of(w: &Worker) -> ClaimSpec {
+    ClaimSpec {
+        worker_id: w.id.clone(),
+        queues: w.queues.clone(),
+        backend_type: w.backend_type.clone(),
+        lease: HTTP_LEASE,
+    }
+}
+
+#[utoipa::path(post, path = "/api/v1/workers/heartbeat", tag = "worker protocol", request_body = HeartbeatBody,
+    responses((status = 200, body = HeartbeatAnswer),
+        (status = 404, body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The worker is offline or was taken over", body = Problem, content_type = "application/problem+json")))]
+/// Extend a worker's lease (and its current task's).
+pub async fn heartbeat(
+    State(st): State<AppState>,
+    ApiJson(b): ApiJson<HeartbeatBody>,
+) -> ApiResult<Json<HeartbeatAnswer>> {
+    let state = match b.status.as_str() {
+        "idle" => WorkerState::Idle,
+        "busy" => WorkerState::Busy,
+        "stopping" => WorkerState::Stopping,
+        other => {
+            return Err(ApiError::invalid(
+                "invalid heartbeat",
+                vec![FieldError {
+                    field: "status".into(),
+                    message: format!("unknown status '{other}'; use idle, busy or stopping"),
+                }],
+            ))
+        }
+    };
+    let w = live_worker(&st, &b.worker_id).await?;
+    let ok = queue::heartbeat_worker(
+        &st.pool,
+        &w.id,
+        w.pid.unwrap_or(0),
+        &w.hostname,
+        state,
+        b.current_task_id,
+        HTTP_LEASE,
+    )
+    .await?;
+    if !ok {
+        return Err(ApiError::new(
+            StatusCode::CONFLICT,
+            "worker-taken-over",
+            format!("worker '{}' was taken over by another process", w.id),
+        ));
+    }
+    let mut cancel_requested = false;
+    if let Some(tid) = b.current_task_id {
+        let t = queue::get(&st.pool, tid).await?;
+        if t.worker_id.as_deref() == Some(w.id.as_str()) {
+            let held =
+                queue::heartbeat_tasks(&st.pool, &w.id, &[(tid, t.attempt)], HTTP_LEASE).await?;
+            cancel_requested = held.iter().any(|h| h.cancel_requested);
+        }
+    }
+    let next_task_id = if state == WorkerState::Idle {
+        queue::peek_claimable(&st.pool, &spec_of(&w)).await?
+    } else {
+        None
+    };
+    Ok(Json(HeartbeatAnswer {
+        acknowledged: true,
+        next_task_id,
+        cancel_requested,
+    }))
+}
+
+#[utoipa::path(post, path = "/api/v1/workers/{id}/claim", tag = "worker protocol", params(("id" = String, Path)),
+    responses((status = 200, description = "The claimed task; its `attempt` and the worker id form the fence of every later write", body = Task),
+        (status = 204, description = "Nothing claimable"),
+        (status = 404, body = Problem, content_type = "application/problem+json"),
+        (status = 409, body = Problem, content_type = "application/problem+json")))]
+/// Claim the next task for this worker.
+pub async fn claim(State(st): State<AppState>, Path(id): Path<String>) -> ApiResult<Response> {
+    let w = live_worker(&st, &id).await?;
+    let mut got = queue::claim(&st.pool, &spec_of(&w), 1).await?;
+    match got.pop() {
+        Some(t) => Ok(Json(t).into_response()),
+        None => Ok(StatusCode::NO_CONTENT.into_response()),
+    }
+}
+
+fn fence(worker: String, task: &str, attempt: i32) -> ApiResult<Fence> {
+    let task_id = uuid::Uuid::parse_str(task).map(TaskId).map_err(|_| {
+        ApiError::new(
+            StatusCode::NOT_FOUND,
+            "not-found",
+            format!("'{task}' is not a task id"),
+        )
+    })?;
+    Ok(Fence {
+        task_id,
+        attempt,
+        worker_id: worker,
+    })
+}
+
+/// Body of complete.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CompleteBody {
+    /// The attempt from the claim.
+    pub attempt: i32,
+    #[serde(default)]
+    pub result: Option<Value>,
+    #[serde(default)]
+    pub exit_code: Option<i32>,
+}
+
+#[utoipa::path(post, path = "/api/v1/workers/{id}/tasks/{task_id}/complete", tag = "worker protocol",
+    params(("id" = String, Path), ("task_id" = String, Path)), request_body = CompleteBody,
+    responses((status = 200, body = Task),
+        (status = 409, description = "Fenced: the worker no longer holds this attempt", body = Problem, content_type = "application/problem+json")))]
+/// Record a successful attempt.
+pub async fn complete(
+    State(st): State<AppState>,
+    Path((id, task)): Path<(String, String)>,
+    ApiJson(b): ApiJson<CompleteBody>,
+) -> ApiResult<Json<Task>> {
+    let f = fence(id, &task, b.attempt)?;
+    queue::complete(&st.pool, &f, b.result.as_ref(), b.exit_code).await?;
+    Ok(Json(queue::get(&st.pool, f.task_id).await?))
+}
+
+/// Body of fail.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct FailBody {
+    pub attempt: i32,
+    /// What went wrong (stored as `error_details`).
+    pub error: String,
+    #[serde(default)]
+    pub exit_code: Option<i32>,
+    /// failed (default; retried while attempts remain), timeout, or cancelled.
+    #[serde(default)]
+    pub kind: Option<String>,
+}
+
+#[utoipa::path(post, path = "/api/v1/workers/{id}/tasks/{task_id}/fail", tag = "worker protocol",
+    params(("id" = String, Path), ("task_id" = String, Path)), request_body = FailBody,
+    responses((status = 200, description = "The task after the failure (pending again when attempts remain)", body = Task),
+        (status = 409, body = Problem, content_type = "application/problem+json")))]
+/// Record a failed attempt.
+pub async fn fail(
+    State(st): State<AppState>,
+    Path((id, task)): Path<(String, String)>,
+    ApiJson(b): ApiJson<FailBody>,
+) -> ApiResult<Json<Task>> {
+    let kind = match b.kind.as_deref().unwrap_or("failed") {
+        "failed" => Failure::Failed,
+        "timeout" => Failure::Timeout,
+        "cancelled" => Failure::Cancelled,
+        other => {
+            return Err(ApiError::invalid(
+                "invalid failure",
+                vec![FieldError {
+                    field: "kind".into(),
+                    message: format!("unknown kind '{other}'; use failed, timeout or cancelled"),
+                }],
+            ))
+        }
+    };
+    let f = fence(id, &task, b.attempt)?;
+    queue::fail(&st.pool, &f, kind, &b.error, b.exit_code).await?;
+    Ok(Json(queue::get(&st.pool, f.task_id).await?))
+}
+
+/// One line sent by an HTTP worker.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LogLineBody {
+    pub message: String,
+    /// Default info.
+    #[serde(default)]
+    pub level: Option<String>,
+    /// stdout (default), stderr or worker.
+    #[serde(default)]
+    pub source: Option<String>,
+    #[serde(default)]
+    pub timestamp: Option<chrono::DateTime<chrono::Utc>>,
+    #[serde(default)]
+    pub context: Option<Value>,
+}
+
+/// Body of logs.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LogsBody {
+    pub attempt: i32,
+    /// At most 1000 lines.
+    pub lines: Vec<LogLineBody>,
+}
+
+/// Answer to logs.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct Appended {
+    pub appended: usize,
+}
+
+#[utoipa::path(post, path = "/api/v1/workers/{id}/tasks/{task_id}/logs", tag = "worker protocol",
+    params(("id" = String, Path), ("task_id" = String, Path)), request_body = LogsBody,
+    responses((status = 200, body = Appended),
+        (status = 409, body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json")))]
+/// Append log lines to the held attempt.
+pub async fn logs(
+    State(st): State<AppState>,
+    Path((id, task)): Path<(String, String)>,
+    ApiJson(b): ApiJson<LogsBody>,
+) -> ApiResult<Json<Appended>> {
+    if b.lines.len() > 1000 {
+        return Err(ApiError::invalid(
+            "too many lines",
+            vec![FieldError {
+                field: "lines".into(),
+                message: "send at most 1000 lines per request".into(),
+            }],
+        ));
+    }
+    let mut lines = Vec::with_capacity(b.lines.len());
+    for (i, l) in b.lines.into_iter().enumerate() {
+        let level = match l.level.as_deref() {
+            None => LogLevel::Info,
+            Some(s) => LogLevel::parse_lenient(s).ok_or_else(|| {
+                ApiError::invalid(
+                    "invalid log line",
+                    vec![FieldError {
+                        field: format!("lines[{i}].level"),
+                        message: format!("unknown level '{s}'"),
+                    }],
+                )
+            })?,
+        };
+        let source = match l.source.as_deref().unwrap_or("stdout") {
+            "stdout" => LogSource::Stdout,
+            "stderr" => LogSource::Stderr,
+            "worker" => LogSource::Worker,
+            s => {
+                return Err(ApiError::invalid(
+                    "invalid log line",
+                    vec![FieldError {
+                        field: format!("lines[{i}].source"),
+                        message: format!("unknown source '{s}'; use stdout, stderr or worker"),
+                    }],
+                ))
+            }
+        };
+        lines.push(NewLogLine {
+            timestamp: l.timestamp.unwrap_or_else(chrono::Utc::now),
+            level,
+            source,
+            message: l.message,
+            context: l.context,
+        });
+    }
+    let f = fence(id, &task, b.attempt)?;
+    queue::append_logs(&st.pool, &f, &lines).await?;
+    Ok(Json(Appended {
+        appended: lines.len(),
+    }))
+}

@@ -49,8 +49,17 @@ pub async fn run(shared: Arc<Shared>, task: Task, stop: watch::Receiver<Option<S
         )))
         .await;
 
-    let outcome = match shared.cluster.before_task().await {
-        Err(e) => ExecOutcome::SpawnFailed(e),
+    // Cluster preparation (a health check, or a whole kind recreate) still answers to cancel
+    // and shutdown.
+    let mut early_stop = stop.clone();
+    let ready = tokio::select! {
+        r = shared.cluster.before_task() => r.map_err(ExecOutcome::SpawnFailed),
+        Ok(reason) = early_stop.wait_for(Option::is_some) => {
+            Err(ExecOutcome::Stopped(reason.unwrap_or(StopReason::Cancelled)))
+        }
+    };
+    let outcome = match ready {
+        Err(stopped) => stopped,
         Ok(()) => match prepare(&shared, &task) {
             Err(e) => ExecOutcome::SpawnFailed(e),
             Ok(spec) => {

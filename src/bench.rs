@@ -6,5 +6,7 @@ use crate::error::{Error, Result};
 
 /// Entry point of `aiops bench`.
 pub async fn run(_ctx: &Ctx, _a: BenchArgs) -> Result<u8> {
-    Err(Error::Other("aiops bench is not available in this build".into()))
+    Err(Error::Other(
+        "aiops bench is not available in this build".into(),
+    ))
 }

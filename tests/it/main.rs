@@ -7,6 +7,7 @@ mod cli_bad_input;
 mod cli_basics;
 mod cluster;
 mod core_queue;
+mod data;
 mod generated_files;
 mod resilience;
 mod worker;

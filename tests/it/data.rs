@@ -327,8 +327,8 @@ async fn export_writes_finished_tasks_as_json_lines_in_a_fixed_order() {
             })
             .collect()
     };
-    assert_eq!(only(&["--status", "failed"]), [failed.clone()]);
-    assert_eq!(only(&["--problem", "p1"]), [done.clone()]);
+    assert_eq!(only(&["--status", "failed"]), vec![failed.clone()]);
+    assert_eq!(only(&["--problem", "p1"]), vec![done.clone()]);
     assert_eq!(
         only(&["--status", "completed,failed", "--since", "1h"]),
         [done.clone(), failed]

@@ -109,7 +109,13 @@ struct Claimed {
 }
 
 /// Deliver due callbacks until the process ends. Safe to run in many processes at once.
+///
+/// N.B.: it works through a small pool of its own (same server and credentials as `pool`), so
+/// its LISTEN connection and a slow endpoint can never take a connection task work needs.
 pub async fn deliver_loop(pool: PgPool) {
+    let pool = sqlx::postgres::PgPoolOptions::new()
+        .max_connections(3)
+        .connect_lazy_with(pool.connect_options().as_ref().clone());
     let http = match reqwest::Client::builder()
         .timeout(REQUEST_TIMEOUT)
         .redirect(reqwest::redirect::Policy::none())

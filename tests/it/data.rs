@@ -769,3 +769,37 @@ async fn problems_import_from_the_runner_then_list_with_counts() {
     // An unknown id is refused now that the catalog is filled.
     db.cmd().args(["submit", "nope-1"]).run().code(2);
 }
+
+#[tokio::test]
+async fn a_callback_still_failing_after_a_day_ends_failed() {
+    let db = TestDb::new().await;
+    let (url, hooks) = receiver(usize::MAX).await;
+    let id = db
+        .cmd()
+        .args(["submit", "p", "--callback-url", &url])
+        .run()
+        .ok()
+        .out()
+        .to_string();
+    db.cmd().args(["cancel", &id]).run().ok();
+    // Queued a day ago: the next failure is the last.
+    sqlx::query("UPDATE callback_deliveries SET created_at = now() - interval '25 hours'")
+        .execute(&db.pool)
+        .await
+        .unwrap();
+    let deliverer = tokio::spawn(aiops::callbacks::deliver_loop(db.pool.clone()));
+    let d = eventually(Duration::from_secs(30), "the delivery given up", || async {
+        let d = aiops::callbacks::deliveries(&db.pool, aiops::task::TaskId(id.parse().unwrap()))
+            .await
+            .unwrap();
+        (d[0].state != "pending").then_some(d)
+    })
+    .await;
+    deliverer.abort();
+    assert_eq!(d[0].state, "failed");
+    assert_eq!(d[0].attempts, 1);
+    assert_eq!(d[0].last_status, Some(500));
+    assert_eq!(hooks.lock().unwrap().seen.len(), 1);
+    let run = db.cmd().args(["status", &id]).run().ok();
+    assert!(run.stdout.contains("failed, gave up"), "{}", run.stdout);
+}

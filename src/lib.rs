@@ -12,6 +12,7 @@ pub mod commands;
 pub mod db;
 pub mod duration;
 pub mod error;
+pub mod export;
 pub mod log;
 pub mod monitor;
 pub mod output;

@@ -1,13 +1,24 @@
 //! `aiops status`: the task list, or every field of one task.
 
+use serde::Serialize;
 use serde_json::json;
 
+use crate::callbacks::{self, Delivery};
 use crate::cli::StatusArgs;
 use crate::commands::{resolve_ids, ts, Ctx};
 use crate::error::{Error, Result};
 use crate::output::ellipsize;
 use crate::queue::{self, TaskFilter, TaskSort};
 use crate::task::{parse_status_list, Task};
+
+/// One task in detail: every task field, plus its callback deliveries when it has a callback URL.
+#[derive(Serialize)]
+struct TaskView {
+    #[serde(flatten)]
+    task: Task,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    callback_deliveries: Option<Vec<Delivery>>,
+}
 
 pub async fn run(ctx: &Ctx, a: StatusArgs) -> Result<u8> {
     let statuses = match &a.status {
@@ -22,7 +33,15 @@ pub async fn run(ctx: &Ctx, a: StatusArgs) -> Result<u8> {
         let ids = resolve_ids(&pool, &a.ids).await?;
         let mut tasks = Vec::with_capacity(ids.len());
         for id in ids {
-            tasks.push(queue::get(&pool, id).await?);
+            let task = queue::get(&pool, id).await?;
+            let callback_deliveries = match task.callback_url {
+                Some(_) => Some(callbacks::deliveries(&pool, id).await?),
+                None => None,
+            };
+            tasks.push(TaskView {
+                task,
+                callback_deliveries,
+            });
         }
         if ctx.printer.json() {
             return if tasks.len() == 1 {
@@ -36,7 +55,7 @@ pub async fn run(ctx: &Ctx, a: StatusArgs) -> Result<u8> {
             if i > 0 {
                 ctx.printer.data("")?;
             }
-            detail(ctx, t)?;
+            detail(ctx, &t.task, t.callback_deliveries.as_deref())?;
         }
         return Ok(0);
     }
@@ -110,7 +129,7 @@ fn opt_ts(t: &Option<chrono::DateTime<chrono::Utc>>) -> String {
     t.as_ref().map(ts).unwrap_or_else(|| "-".into())
 }
 
-fn detail(ctx: &Ctx, t: &Task) -> Result<()> {
+fn detail(ctx: &Ctx, t: &Task, deliveries: Option<&[Delivery]>) -> Result<()> {
     let mut rows: Vec<(&str, String)> = vec![
         ("id", t.id.to_string()),
         ("problem", t.problem_id.clone()),
@@ -142,7 +161,12 @@ fn detail(ctx: &Ctx, t: &Task) -> Result<()> {
         rows.push(("cancel", "requested".into()));
     }
     if let Some(c) = &t.callback_url {
-        rows.push(("callback", c.clone()));
+        let mut v = c.clone();
+        for d in deliveries.unwrap_or_default() {
+            v.push('\n');
+            v.push_str(&delivery_line(d));
+        }
+        rows.push(("callback", v));
     }
     if let Some(k) = &t.idempotency_key {
         rows.push(("idempotency key", k.clone()));
@@ -169,4 +193,31 @@ fn result_summary(r: &serde_json::Value) -> String {
         return parts.join("\n");
     }
     ellipsize(&r.to_string(), 200)
+}
+
+/// `delivered (after 3 attempts, HTTP 200) at …` and the like, one line per delivery.
+fn delivery_line(d: &Delivery) -> String {
+    let tries = format!(
+        "{} attempt{}",
+        d.attempts,
+        if d.attempts == 1 { "" } else { "s" }
+    );
+    let last = match (&d.last_status, &d.last_error) {
+        (_, Some(e)) => format!(", last error: {}", ellipsize(e, 120)),
+        (Some(s), None) => format!(", HTTP {s}"),
+        _ => String::new(),
+    };
+    match d.state.as_str() {
+        "delivered" => format!(
+            "on {}: delivered at {} ({tries}{last})",
+            d.task_status,
+            opt_ts(&d.delivered_at)
+        ),
+        "failed" => format!("on {}: failed, gave up ({tries}{last})", d.task_status),
+        _ => format!(
+            "on {}: pending, next try at {} ({tries}{last})",
+            d.task_status,
+            ts(&d.next_attempt_at)
+        ),
+    }
 }

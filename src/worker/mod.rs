@@ -286,6 +286,7 @@ async fn run(ctx: &Ctx, a: WorkerRunArgs) -> Result<u8> {
     let background = [
         tokio::spawn(heartbeat_loop(shared.clone(), stopping.clone())),
         tokio::spawn(listen_loop(shared.clone())),
+        tokio::spawn(crate::callbacks::deliver_loop(pool.clone())),
     ];
     let result = claim_loop(&shared, &a, &stopping, sigs).await;
     for b in background {

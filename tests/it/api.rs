@@ -404,7 +404,7 @@ async fn api_health_metrics_and_openapi_cover_every_route() {
         assert!(m.contains(name), "{name} missing from\n{m}");
     }
     let stats = json_of(s.get("/api/v1/stats").await, StatusCode::OK).await;
-    assert_eq!(stats["total"], 1);
+    assert_eq!(stats["overall"]["total"], 1, "{stats}");
 
     let doc = json_of(s.get("/api/v1/openapi.json").await, StatusCode::OK).await;
     assert!(doc["openapi"].as_str().unwrap().starts_with("3.1"));

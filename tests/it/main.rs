@@ -9,6 +9,7 @@ mod cli_bad_input;
 mod cli_basics;
 mod cluster;
 mod core_queue;
+mod data;
 mod faults;
 mod generated_files;
 mod resilience;

@@ -101,12 +101,15 @@ fn api_routes() -> OpenApiRouter<AppState> {
 
 /// The OpenAPI document of [`router`].
 pub fn openapi() -> utoipa::openapi::OpenApi {
-    api_routes().into_openapi()
+    let mut doc = api_routes().into_openapi();
+    openapi::add_common_errors(&mut doc);
+    doc
 }
 
 /// The whole app: routes, problem+json errors, auth, body limit, request ids, tracing, metrics.
 pub fn router(state: AppState, max_body_bytes: usize) -> Router {
-    let (routes, doc) = api_routes().split_for_parts();
+    let (routes, mut doc) = api_routes().split_for_parts();
+    openapi::add_common_errors(&mut doc);
     let x_request_id = HeaderName::from_static("x-request-id");
     routes
         .fallback(|| async {

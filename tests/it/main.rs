@@ -10,6 +10,8 @@ mod cli_basics;
 mod cluster;
 mod core_queue;
 mod faults;
+mod fuzz;
 mod generated_files;
+mod props;
 mod resilience;
 mod worker;

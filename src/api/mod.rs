@@ -141,7 +141,7 @@ pub fn router(state: AppState, max_body_bytes: usize) -> Router {
 }
 
 #[utoipa::path(get, path = "/api/v1/stats", tag = "stats",
-    params(("since" = Option<String>, Query, description = "Only tasks created within this long, e.g. 24h")),
+    params(("since" = Option<String>, Query, pattern = "^[0-9]{1,5}(s|m|h|d)?$", description = "Only tasks created within this long, e.g. 24h")),
     responses((status = 200, body = crate::stats::Stats)))]
 /// Counts and timings, as `aiops stats`.
 async fn stats(

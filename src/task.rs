@@ -229,7 +229,11 @@ pub const DEFAULT_QUEUE: &str = "default";
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct TaskRequest {
-    #[schema(min_length = 1, max_length = 255, pattern = r"^[^\x00-\x1f\x7f-\x9f]*$")]
+    #[schema(
+        min_length = 1,
+        max_length = 255,
+        pattern = r"^[^\x00-\x1f\x7f-\x9f]*$"
+    )]
     pub problem_id: String,
     #[serde(default)]
     #[schema(value_type = Option<Object>)]
@@ -250,7 +254,11 @@ pub struct TaskRequest {
     #[schema(minimum = 1, maximum = 20)]
     pub max_attempts: Option<i64>,
     #[serde(default)]
-    #[schema(min_length = 1, max_length = 255, pattern = r"^[^\x00-\x1f\x7f-\x9f]*$")]
+    #[schema(
+        min_length = 1,
+        max_length = 255,
+        pattern = r"^[^\x00-\x1f\x7f-\x9f]*$"
+    )]
     pub queue: Option<String>,
     #[serde(default)]
     #[schema(pattern = "^(kind|existing|none)$")]
@@ -262,7 +270,10 @@ pub struct TaskRequest {
     #[schema(value_type = Option<Object>)]
     pub metadata: Option<Value>,
     #[serde(default)]
-    #[schema(max_length = 2048, pattern = r"^https?://[^/?#\s\x00-\x1f\x7f-\x9f\u2028\u2029\u0085][^\s\x00-\x1f\x7f-\x9f\u2028\u2029\u0085]*$")]
+    #[schema(
+        max_length = 2048,
+        pattern = r"^https?://[^/?#\s\x00-\x1f\x7f-\x9f\u2028\u2029\u0085][^\s\x00-\x1f\x7f-\x9f\u2028\u2029\u0085]*$"
+    )]
     pub callback_url: Option<String>,
     #[serde(default)]
     #[schema(min_length = 1, max_length = 255)]
@@ -418,6 +429,9 @@ impl TaskRequest {
                 field: "agent_config".into(),
                 message: "must be a JSON object, e.g. {\"agent\":\"module:Class\"}".into(),
             }),
+        }
+        if parameters.get("agent_config").is_some_and(Value::is_null) {
+            parameters.remove("agent_config");
         }
         if let Some(v) = parameters.get("agent_config") {
             if !v.is_object() {

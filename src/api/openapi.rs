@@ -96,6 +96,8 @@ fn add_errors(op: &mut Operation, path: &str, open: bool, has_path_params: bool)
                     .build(),
             )
             .build();
-        op.responses.responses.insert(code.to_string(), problem.into());
+        op.responses
+            .responses
+            .insert(code.to_string(), problem.into());
     }
 }

@@ -72,7 +72,9 @@ pub async fn create(
 #[into_params(parameter_in = Query)]
 pub struct ListParams {
     /// Comma list of statuses.
-    #[param(pattern = r"^(pending|running|completed|failed|timeout|cancelled)?(,(pending|running|completed|failed|timeout|cancelled)?)*$")]
+    #[param(
+        pattern = r"^(pending|running|completed|failed|timeout|cancelled)?(,(pending|running|completed|failed|timeout|cancelled)?)*$"
+    )]
     pub status: Option<String>,
     pub problem_id: Option<String>,
     pub worker_id: Option<String>,

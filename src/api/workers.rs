@@ -117,6 +117,14 @@ pub async fn register(
             ),
         });
     }
+    for (field, v) in [("capabilities", &b.capabilities), ("metadata", &b.metadata)] {
+        if v.as_ref().is_some_and(|v| !v.is_object() && !v.is_null()) {
+            errors.push(FieldError {
+                field: field.into(),
+                message: "must be a JSON object".into(),
+            });
+        }
+    }
     if !errors.is_empty() {
         return Err(ApiError::invalid(
             "the registration has invalid fields",

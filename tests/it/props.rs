@@ -195,19 +195,17 @@ fn expected_valid(r: &TaskRequest) -> bool {
         && is_obj_or_null(&r.agent_config)
         && is_obj_or_null(&r.metadata)
         && (matches!(r.agent_config, Some(Value::Object(_)))
-            || param("agent_config").is_none_or(Value::is_object))
+            || param("agent_config").is_none_or(|v| v.is_object() || v.is_null()))
         && max_steps.is_some_and(|n| (1..=1000).contains(&n))
         && timeout.is_some_and(|s| (1..=86_400).contains(&s))
         && (0..=10).contains(&r.priority.unwrap_or(5))
         && (1..=20).contains(&r.max_attempts.unwrap_or(3))
         && r.queue.as_deref().is_none_or(good_name)
-        && r
-            .backend_type
+        && r.backend_type
             .as_deref()
             .is_none_or(|b| ["kind", "existing", "none"].contains(&b))
         && url_ok
-        && r
-            .idempotency_key
+        && r.idempotency_key
             .as_deref()
             .is_none_or(|k| !k.is_empty() && k.len() <= 255)
 }
@@ -264,14 +262,32 @@ proptest! {
 
 #[derive(Debug, Clone)]
 enum Op {
-    Submit { max_attempts: i64 },
+    Submit {
+        max_attempts: i64,
+    },
     /// Worker 0 holds long leases, worker 1 short ones (rescued by `Rescue`).
-    Claim { worker: usize },
-    Complete { task: usize, stale: bool },
-    Fail { task: usize, kind: u8, stale: bool },
-    Cancel { task: usize },
-    Retry { task: usize },
-    Release { task: usize, stale: bool },
+    Claim {
+        worker: usize,
+    },
+    Complete {
+        task: usize,
+        stale: bool,
+    },
+    Fail {
+        task: usize,
+        kind: u8,
+        stale: bool,
+    },
+    Cancel {
+        task: usize,
+    },
+    Retry {
+        task: usize,
+    },
+    Release {
+        task: usize,
+        stale: bool,
+    },
     Rescue,
 }
 
@@ -386,7 +402,10 @@ async fn run_ops(pool: &sqlx::PgPool, queue_name: &str, ops: &[Op]) -> Result<()
                         && was.attempt == f.attempt
                         && was.worker_id.as_deref() == Some(f.worker_id.as_str());
                     if holds {
-                        prop_assert!(r.is_ok(), "step {step}: complete by the holder failed: {r:?}");
+                        prop_assert!(
+                            r.is_ok(),
+                            "step {step}: complete by the holder failed: {r:?}"
+                        );
                     } else if was.status != TaskStatus::Completed {
                         prop_assert!(
                             matches!(r, Err(Error::Fenced { .. })),
@@ -400,7 +419,8 @@ async fn run_ops(pool: &sqlx::PgPool, queue_name: &str, ops: &[Op]) -> Result<()
                 None => Ok(()),
                 Some(i) => {
                     let f = fence_for(&tasks[i], *stale);
-                    let kind = [Failure::Failed, Failure::Timeout, Failure::Cancelled][*kind as usize];
+                    let kind =
+                        [Failure::Failed, Failure::Timeout, Failure::Cancelled][*kind as usize];
                     let r = queue::fail(pool, &f, kind, "boom\0", Some(1)).await;
                     let was = &before[&tasks[i].id];
                     let holds = was.status == TaskStatus::Running
@@ -432,7 +452,14 @@ async fn run_ops(pool: &sqlx::PgPool, queue_name: &str, ops: &[Op]) -> Result<()
                         was,
                         TaskStatus::Pending | TaskStatus::Running | TaskStatus::Cancelled
                     );
-                    prop_assert_eq!(ok, r.is_ok(), "step {}: cancel of {} gave {:?}", step, was, r);
+                    prop_assert_eq!(
+                        ok,
+                        r.is_ok(),
+                        "step {}: cancel of {} gave {:?}",
+                        step,
+                        was,
+                        r
+                    );
                     r.map(|_| ())
                 }
             },
@@ -441,7 +468,14 @@ async fn run_ops(pool: &sqlx::PgPool, queue_name: &str, ops: &[Op]) -> Result<()
                 Some(i) => {
                     let r = queue::retry(pool, tasks[i].id).await;
                     let was = before[&tasks[i].id].status;
-                    prop_assert_eq!(was.is_retryable(), r.is_ok(), "step {}: retry of {} gave {:?}", step, was, r);
+                    prop_assert_eq!(
+                        was.is_retryable(),
+                        r.is_ok(),
+                        "step {}: retry of {} gave {:?}",
+                        step,
+                        was,
+                        r
+                    );
                     if r.is_ok() {
                         tasks[i].retries += 1;
                         retried = Some(tasks[i].id);

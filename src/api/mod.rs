@@ -122,6 +122,7 @@ pub fn router(state: AppState, max_body_bytes: usize) -> Router {
         .layer(DefaultBodyLimit::max(max_body_bytes))
         .layer(RequestBodyLimitLayer::new(max_body_bytes))
         .layer(middleware::from_fn_with_state(state.clone(), auth::require_token))
+        .layer(middleware::from_fn(error::refuse_nul))
         .layer(middleware::from_fn(error::problemize))
         .layer(middleware::from_fn_with_state(state.http.clone(), metrics::track))
         .layer(Extension(Arc::new(doc)))

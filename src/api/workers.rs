@@ -117,6 +117,19 @@ pub async fn register(
             ),
         });
     }
+    let names = [Some(&b.id), b.cluster_name.as_ref(), b.hostname.as_ref()];
+    let queues = b.queues.iter().flatten();
+    if names
+        .into_iter()
+        .flatten()
+        .chain(queues)
+        .any(|s| s.contains('\0'))
+    {
+        errors.push(FieldError {
+            field: "id".into(),
+            message: "names must not contain NUL bytes".into(),
+        });
+    }
     for (field, v) in [("capabilities", &b.capabilities), ("metadata", &b.metadata)] {
         if v.as_ref().is_some_and(|v| !v.is_object() && !v.is_null()) {
             errors.push(FieldError {
@@ -219,6 +232,15 @@ pub async fn heartbeat(
             ))
         }
     };
+    if b.worker_id.contains('\0') {
+        return Err(ApiError::invalid(
+            "invalid heartbeat",
+            vec![FieldError {
+                field: "worker_id".into(),
+                message: "must not contain NUL bytes".into(),
+            }],
+        ));
+    }
     let w = live_worker(&st, &b.worker_id).await?;
     let ok = queue::heartbeat_worker(
         &st.pool,

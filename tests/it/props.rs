@@ -149,7 +149,7 @@ fn request_json() -> impl Strategy<Value = Value> {
 }
 
 fn good_name(s: &str) -> bool {
-    !s.is_empty() && s.len() <= 255 && !s.chars().any(char::is_control)
+    !s.is_empty() && s.chars().count() <= 255 && !s.chars().any(char::is_control)
 }
 
 fn is_obj_or_null(v: &Option<Value>) -> bool {
@@ -207,7 +207,7 @@ fn expected_valid(r: &TaskRequest) -> bool {
         && url_ok
         && r.idempotency_key
             .as_deref()
-            .is_none_or(|k| !k.is_empty() && k.len() <= 255)
+            .is_none_or(|k| !k.is_empty() && k.chars().count() <= 255)
 }
 
 proptest! {

@@ -229,33 +229,112 @@ pub const DEFAULT_QUEUE: &str = "default";
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct TaskRequest {
+    #[schema(
+        min_length = 1,
+        max_length = 255,
+        pattern = r"^[^\x00-\x1f\x7f-\x9f]*$"
+    )]
     pub problem_id: String,
     #[serde(default)]
+    #[schema(value_type = Option<Object>)]
     pub agent_config: Option<Value>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "whole::opt_i64")]
+    #[schema(minimum = 1, maximum = 1000)]
     pub max_steps: Option<i64>,
     #[serde(default)]
+    #[schema(minimum = 0.0084, maximum = 1440)]
     pub timeout_minutes: Option<f64>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "whole::opt_i64")]
+    #[schema(minimum = 1, maximum = 86400)]
     pub timeout_seconds: Option<i64>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "whole::opt_i64")]
+    #[schema(minimum = 0, maximum = 10)]
     pub priority: Option<i64>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "whole::opt_i64")]
+    #[schema(minimum = 1, maximum = 20)]
     pub max_attempts: Option<i64>,
     #[serde(default)]
+    #[schema(
+        min_length = 1,
+        max_length = 255,
+        pattern = r"^[^\x00-\x1f\x7f-\x9f]*$"
+    )]
     pub queue: Option<String>,
     #[serde(default)]
+    #[schema(pattern = "^(kind|existing|none)$")]
     pub backend_type: Option<String>,
     #[serde(default)]
+    #[schema(value_type = Option<TaskParameters>)]
     pub parameters: Option<Value>,
     #[serde(default)]
+    #[schema(value_type = Option<Object>)]
     pub metadata: Option<Value>,
     #[serde(default)]
+    #[schema(
+        max_length = 2048,
+        pattern = r"^https?://[^/?#\s\x00-\x1f\x7f-\x9f\u2028\u2029\u0085][^\s\x00-\x1f\x7f-\x9f\u2028\u2029\u0085]*$"
+    )]
     pub callback_url: Option<String>,
     #[serde(default)]
+    #[schema(min_length = 1, max_length = 255)]
     pub idempotency_key: Option<String>,
     #[serde(default)]
     pub run_at: Option<DateTime<Utc>>,
+}
+
+/// `parameters` of a request (documentation only: extra keys are kept as given).
+#[derive(utoipa::ToSchema)]
+#[allow(dead_code)]
+pub struct TaskParameters {
+    /// Overridden by the top-level `agent_config`.
+    #[schema(value_type = Option<Object>)]
+    agent_config: Option<Value>,
+    /// Used when the top-level `max_steps` is absent.
+    #[schema(minimum = 1, maximum = 1000)]
+    max_steps: Option<i64>,
+    /// Used when neither `timeout_seconds` nor `timeout_minutes` is given.
+    #[schema(minimum = 0.0084, maximum = 1440)]
+    timeout_minutes: Option<f64>,
+}
+
+/// Integers that also arrive as whole floats (`3.0`): JSON Schema's `integer` admits them.
+pub mod whole {
+    use serde::{Deserialize, Deserializer};
+
+    fn to_i64<E: serde::de::Error>(v: serde_json::Number) -> Result<i64, E> {
+        if let Some(i) = v.as_i64() {
+            return Ok(i);
+        }
+        match v.as_f64() {
+            Some(f) if f.fract() == 0.0 && f >= i64::MIN as f64 && f < i64::MAX as f64 => {
+                Ok(f as i64)
+            }
+            _ => Err(E::custom(format!("{v} is not an integer in range"))),
+        }
+    }
+
+    /// An optional i64.
+    pub fn opt_i64<'de, D: Deserializer<'de>>(d: D) -> Result<Option<i64>, D::Error> {
+        Option::<serde_json::Number>::deserialize(d)?
+            .map(to_i64)
+            .transpose()
+    }
+
+    /// An i32.
+    pub fn i32<'de, D: Deserializer<'de>>(d: D) -> Result<i32, D::Error> {
+        let n = to_i64(serde_json::Number::deserialize(d)?)?;
+        i32::try_from(n).map_err(|_| serde::de::Error::custom(format!("{n} is out of range")))
+    }
+
+    /// An optional i32.
+    pub fn opt_i32<'de, D: Deserializer<'de>>(d: D) -> Result<Option<i32>, D::Error> {
+        opt_i64(d)?
+            .map(|n| {
+                i32::try_from(n)
+                    .map_err(|_| serde::de::Error::custom(format!("{n} is out of range")))
+            })
+            .transpose()
+    }
 }
 
 /// One thing wrong with a request: the field and what to do about it.
@@ -295,10 +374,13 @@ fn check_name(field: &str, value: &str, errors: &mut Vec<FieldError>) {
             field: field.into(),
             message: "must not be empty".into(),
         });
-    } else if value.len() > 255 {
+    } else if value.chars().count() > 255 {
         errors.push(FieldError {
             field: field.into(),
-            message: format!("is {} bytes long; the limit is 255", value.len()),
+            message: format!(
+                "is {} characters long; the limit is 255",
+                value.chars().count()
+            ),
         });
     } else if value.chars().any(char::is_control) {
         errors.push(FieldError {
@@ -347,6 +429,9 @@ impl TaskRequest {
                 field: "agent_config".into(),
                 message: "must be a JSON object, e.g. {\"agent\":\"module:Class\"}".into(),
             }),
+        }
+        if parameters.get("agent_config").is_some_and(Value::is_null) {
+            parameters.remove("agent_config");
         }
         if let Some(v) = parameters.get("agent_config") {
             if !v.is_object() {
@@ -444,10 +529,10 @@ impl TaskRequest {
             }
         }
         if let Some(k) = &self.idempotency_key {
-            if k.is_empty() || k.len() > 255 {
+            if k.is_empty() || k.chars().count() > 255 {
                 errors.push(FieldError {
                     field: "idempotency_key".into(),
-                    message: "must be 1 to 255 bytes long".into(),
+                    message: "must be 1 to 255 characters long".into(),
                 });
             }
         }

@@ -11,7 +11,7 @@ use super::error::ApiError;
 use super::AppState;
 
 /// Routes that stay open for probes.
-const OPEN: [&str; 2] = ["/healthz", "/readyz"];
+pub(super) const OPEN: [&str; 2] = ["/healthz", "/readyz"];
 
 /// Middleware: refuse requests without the right bearer token (when one is configured).
 pub async fn require_token(State(st): State<AppState>, req: Request, next: Next) -> Response {

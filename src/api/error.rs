@@ -217,6 +217,21 @@ fn serde_urlencoded_parse<T: DeserializeOwned>(q: &str) -> ApiResult<T> {
     .map_err(|r| ApiError::bad_request(r.body_text()))
 }
 
+/// Refuse a path or query string with an encoded NUL byte (`%00`): PostgreSQL text cannot hold
+/// one, so no id, filter or reason containing it can match or be stored.
+pub async fn refuse_nul(req: Request, next: axum::middleware::Next) -> Response {
+    let has_nul = |s: &str| {
+        s.as_bytes()
+            .windows(3)
+            .any(|w| w.eq_ignore_ascii_case(b"%00"))
+    };
+    if has_nul(req.uri().path()) || req.uri().query().is_some_and(has_nul) {
+        return ApiError::bad_request("the path or query string contains a NUL byte (%00)")
+            .into_response();
+    }
+    next.run(req).await
+}
+
 /// Turn any other error response (405, 404 of unknown routes, 413 from the body limit layer)
 /// into a problem, so every error a client sees has the same shape.
 pub async fn problemize(req: Request, next: axum::middleware::Next) -> Response {

@@ -93,7 +93,7 @@ fn gauge_family() -> Family<Labels, Gauge<f64, std::sync::atomic::AtomicU64>> {
 }
 
 #[utoipa::path(get, path = "/metrics", tag = "health",
-    responses((status = 200, description = "Prometheus text exposition", content_type = "text/plain")))]
+    responses((status = 200, description = "Prometheus text exposition", content_type = "application/openmetrics-text; version=1.0.0; charset=utf-8")))]
 /// Prometheus metrics.
 pub async fn metrics(State(st): State<AppState>) -> ApiResult<Response> {
     let mut reg = Registry::with_prefix("aiops");

@@ -101,12 +101,15 @@ fn api_routes() -> OpenApiRouter<AppState> {
 
 /// The OpenAPI document of [`router`].
 pub fn openapi() -> utoipa::openapi::OpenApi {
-    api_routes().into_openapi()
+    let mut doc = api_routes().into_openapi();
+    openapi::add_common_errors(&mut doc);
+    doc
 }
 
 /// The whole app: routes, problem+json errors, auth, body limit, request ids, tracing, metrics.
 pub fn router(state: AppState, max_body_bytes: usize) -> Router {
-    let (routes, doc) = api_routes().split_for_parts();
+    let (routes, mut doc) = api_routes().split_for_parts();
+    openapi::add_common_errors(&mut doc);
     let x_request_id = HeaderName::from_static("x-request-id");
     routes
         .fallback(|| async {
@@ -119,6 +122,7 @@ pub fn router(state: AppState, max_body_bytes: usize) -> Router {
         .layer(DefaultBodyLimit::max(max_body_bytes))
         .layer(RequestBodyLimitLayer::new(max_body_bytes))
         .layer(middleware::from_fn_with_state(state.clone(), auth::require_token))
+        .layer(middleware::from_fn(error::refuse_nul))
         .layer(middleware::from_fn(error::problemize))
         .layer(middleware::from_fn_with_state(state.http.clone(), metrics::track))
         .layer(Extension(Arc::new(doc)))
@@ -138,7 +142,7 @@ pub fn router(state: AppState, max_body_bytes: usize) -> Router {
 }
 
 #[utoipa::path(get, path = "/api/v1/stats", tag = "stats",
-    params(("since" = Option<String>, Query, description = "Only tasks created within this long, e.g. 24h")),
+    params(("since" = Option<String>, Query, pattern = "^[0-9]{1,5}(s|m|h|d)?$", description = "Only tasks created within this long, e.g. 24h")),
     responses((status = 200, body = crate::stats::Stats)))]
 /// Counts and timings, as `aiops stats`.
 async fn stats(

@@ -72,20 +72,28 @@ pub async fn create(
 #[into_params(parameter_in = Query)]
 pub struct ListParams {
     /// Comma list of statuses.
+    #[param(
+        pattern = r"^(pending|running|completed|failed|timeout|cancelled)?(,(pending|running|completed|failed|timeout|cancelled)?)*$"
+    )]
     pub status: Option<String>,
     pub problem_id: Option<String>,
     pub worker_id: Option<String>,
     pub queue: Option<String>,
     pub backend_type: Option<String>,
     /// RFC 3339.
+    #[param(format = DateTime)]
     pub created_after: Option<String>,
     /// RFC 3339.
+    #[param(format = DateTime)]
     pub created_before: Option<String>,
     /// `created_at`, `-created_at` (default), `priority`, `-priority`.
+    #[param(pattern = "^-?(created_at|priority)$")]
     pub sort: Option<String>,
     /// 1 to 100, default 20.
+    #[param(minimum = 1, maximum = 100)]
     pub limit: Option<i64>,
     /// Default 0.
+    #[param(minimum = 0)]
     pub offset: Option<i64>,
 }
 
@@ -267,12 +275,15 @@ pub async fn retry(State(st): State<AppState>, Path(id): Path<String>) -> ApiRes
 #[into_params(parameter_in = Query)]
 pub struct LogParams {
     /// Minimum level: debug, info, warning, error, critical.
+    #[param(pattern = "^(debug|info|warning|error|critical)$")]
     pub level: Option<String>,
     /// Only lines newer than this duration, e.g. `10m`.
+    #[param(pattern = "^[0-9]{1,5}(s|m|h|d)?$")]
     pub since: Option<String>,
     /// Only lines with a larger id.
     pub after_id: Option<i64>,
     /// 1 to 1000, default 100.
+    #[param(minimum = 1, maximum = 1000)]
     pub limit: Option<i64>,
 }
 

@@ -71,12 +71,16 @@ pub async fn get(State(st): State<AppState>, Path(id): Path<String>) -> ApiResul
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RegisterBody {
+    #[schema(min_length = 1, max_length = 255)]
     pub id: String,
     /// kind, existing or none.
+    #[schema(pattern = "^(kind|existing|none)$")]
     pub backend_type: String,
     #[serde(default)]
+    #[schema(value_type = Option<Object>)]
     pub capabilities: Option<Value>,
     #[serde(default)]
+    #[schema(value_type = Option<Object>)]
     pub metadata: Option<Value>,
     /// Default: the id.
     #[serde(default)]
@@ -98,10 +102,10 @@ pub async fn register(
     ApiJson(b): ApiJson<RegisterBody>,
 ) -> ApiResult<Response> {
     let mut errors = Vec::new();
-    if b.id.is_empty() || b.id.len() > 255 {
+    if b.id.is_empty() || b.id.chars().count() > 255 {
         errors.push(FieldError {
             field: "id".into(),
-            message: "must be 1 to 255 bytes long".into(),
+            message: "must be 1 to 255 characters long".into(),
         });
     }
     if !BACKEND_TYPES.contains(&b.backend_type.as_str()) {
@@ -112,6 +116,27 @@ pub async fn register(
                 b.backend_type
             ),
         });
+    }
+    let names = [Some(&b.id), b.cluster_name.as_ref(), b.hostname.as_ref()];
+    let queues = b.queues.iter().flatten();
+    if names
+        .into_iter()
+        .flatten()
+        .chain(queues)
+        .any(|s| s.contains('\0'))
+    {
+        errors.push(FieldError {
+            field: "id".into(),
+            message: "names must not contain NUL bytes".into(),
+        });
+    }
+    for (field, v) in [("capabilities", &b.capabilities), ("metadata", &b.metadata)] {
+        if v.as_ref().is_some_and(|v| !v.is_object() && !v.is_null()) {
+            errors.push(FieldError {
+                field: field.into(),
+                message: "must be a JSON object".into(),
+            });
+        }
     }
     if !errors.is_empty() {
         return Err(ApiError::invalid(
@@ -146,6 +171,7 @@ pub async fn register(
 pub struct HeartbeatBody {
     pub worker_id: String,
     /// idle, busy or stopping.
+    #[schema(pattern = "^(idle|busy|stopping)$")]
     pub status: String,
     #[serde(default)]
     pub current_task_id: Option<TaskId>,
@@ -206,6 +232,15 @@ pub async fn heartbeat(
             ))
         }
     };
+    if b.worker_id.contains('\0') {
+        return Err(ApiError::invalid(
+            "invalid heartbeat",
+            vec![FieldError {
+                field: "worker_id".into(),
+                message: "must not contain NUL bytes".into(),
+            }],
+        ));
+    }
     let w = live_worker(&st, &b.worker_id).await?;
     let ok = queue::heartbeat_worker(
         &st.pool,
@@ -280,10 +315,11 @@ fn fence(worker: String, task: &str, attempt: i32) -> ApiResult<Fence> {
 #[serde(deny_unknown_fields)]
 pub struct CompleteBody {
     /// The attempt from the claim.
+    #[serde(deserialize_with = "crate::task::whole::i32")]
     pub attempt: i32,
     #[serde(default)]
     pub result: Option<Value>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::task::whole::opt_i32")]
     pub exit_code: Option<i32>,
 }
 
@@ -306,13 +342,15 @@ pub async fn complete(
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct FailBody {
+    #[serde(deserialize_with = "crate::task::whole::i32")]
     pub attempt: i32,
     /// What went wrong (stored as `error_details`).
     pub error: String,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::task::whole::opt_i32")]
     pub exit_code: Option<i32>,
     /// failed (default; retried while attempts remain), timeout, or cancelled.
     #[serde(default)]
+    #[schema(pattern = "^(failed|timeout|cancelled)$")]
     pub kind: Option<String>,
 }
 
@@ -352,13 +390,16 @@ pub struct LogLineBody {
     pub message: String,
     /// Default info.
     #[serde(default)]
+    #[schema(pattern = "^(debug|info|warning|error|critical)$")]
     pub level: Option<String>,
     /// stdout (default), stderr or worker.
     #[serde(default)]
+    #[schema(pattern = "^(stdout|stderr|worker)$")]
     pub source: Option<String>,
     #[serde(default)]
     pub timestamp: Option<chrono::DateTime<chrono::Utc>>,
     #[serde(default)]
+    #[schema(value_type = Option<Object>)]
     pub context: Option<Value>,
 }
 
@@ -366,8 +407,10 @@ pub struct LogLineBody {
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct LogsBody {
+    #[serde(deserialize_with = "crate::task::whole::i32")]
     pub attempt: i32,
     /// At most 1000 lines.
+    #[schema(max_items = 1000)]
     pub lines: Vec<LogLineBody>,
 }
 

@@ -67,7 +67,7 @@ async fn every_bad_submit_is_refused_in_one_line() {
         .args(["submit", &long])
         .run()
         .code(2)
-        .error_line(&["256 bytes", "255"]);
+        .error_line(&["256 characters", "255"]);
     db.cmd()
         .args(["submit", "p", "--backend", "vm"])
         .run()

@@ -11,6 +11,8 @@ mod cluster;
 mod core_queue;
 mod data;
 mod faults;
+mod fuzz;
 mod generated_files;
+mod props;
 mod resilience;
 mod worker;

@@ -3,6 +3,7 @@
 
 mod support;
 
+mod bench;
 mod cli_bad_input;
 mod cli_basics;
 mod cluster;

@@ -171,6 +171,14 @@ fn probe_spec(queue: &str) -> ClaimSpec {
     }
 }
 
+/// As the peers' harness does after enqueueing: fresh statistics, then a checkpoint (which needs
+/// a role that may not be ours, so it is best effort).
+async fn settle(pool: &PgPool) -> Result<()> {
+    sqlx::query("ANALYZE tasks").execute(pool).await?;
+    let _ = sqlx::query("CHECKPOINT").execute(pool).await;
+    Ok(())
+}
+
 /// Time `samples` claim statements of one task each, then complete what they claimed.
 async fn time_claims(pool: &PgPool, spec: &ClaimSpec, samples: usize) -> Result<(Vec<f64>, u64)> {
     let mut times = Vec::with_capacity(samples);
@@ -199,10 +207,12 @@ async fn measure(
 ) -> Result<Report> {
     let n = a.tasks as usize;
 
-    // Claim cost at a shallow queue: SHALLOW_PENDING pending tasks in a queue of their own.
+    // Claim cost at a shallow queue: SHALLOW_PENDING pending tasks in a queue of their own,
+    // prepared exactly as the deep one below (statistics, checkpoint) so only the depth differs.
     ctx.printer
         .note(format!("claim cost with {SHALLOW_PENDING} pending…"));
     queue::submit_many(pool, &noop_tasks(probe_queue, SHALLOW_PENDING)?).await?;
+    settle(pool).await?;
     let (shallow, _) = time_claims(pool, &probe_spec(probe_queue), CLAIM_SAMPLES).await?;
     sqlx::query("DELETE FROM tasks WHERE queue = $1")
         .bind(probe_queue)
@@ -216,10 +226,7 @@ async fn measure(
     queue::submit_many(pool, &tasks).await?;
     let submit_s = t0.elapsed().as_secs_f64();
     drop(tasks);
-    // As the peers' harness does: fresh statistics before draining; CHECKPOINT needs a role
-    // that may not be ours, so it is best effort.
-    sqlx::query("ANALYZE tasks").execute(pool).await?;
-    let _ = sqlx::query("CHECKPOINT").execute(pool).await;
+    settle(pool).await?;
 
     // Claim cost at the deep queue (these tasks are completed here, not by the workers).
     ctx.printer.note(format!("claim cost with {n} pending…"));
@@ -501,9 +508,13 @@ struct Worker {
 /// Claim as many tasks as there are free slots, in one statement; run each as a no-op and
 /// hand its completion to the worker's completer.
 async fn claim_loop(bench: Arc<Bench>, w: Arc<Worker>, done: mpsc::UnboundedSender<Completion>) {
+    // While the queue is busy (the last claim got all it asked for), wait until half the
+    // slots are free, so one statement claims a batch instead of one task per finished task.
+    let mut busy = false;
     while !bench.stop.load(Ordering::SeqCst) {
         let free = w.concurrency - w.in_flight.load(Ordering::SeqCst).min(w.concurrency);
-        if free > 0 {
+        let enough = if busy { w.concurrency.div_ceil(2) } else { 1 };
+        if free >= enough {
             let tasks = match queue::claim(&bench.pool, &w.spec, free as i64).await {
                 Ok(t) => t,
                 Err(e) => return bench.fail("claim", e),
@@ -534,7 +545,8 @@ async fn claim_loop(bench: Arc<Bench>, w: Arc<Worker>, done: mpsc::UnboundedSend
                     w.wake.notify_one();
                 });
             }
-            if got == free {
+            busy = got == free;
+            if busy {
                 continue;
             }
         }

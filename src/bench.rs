@@ -297,8 +297,7 @@ async fn measure(
         handles.push(tokio::spawn(complete_loop(bench.clone(), w.clone(), rx)));
         handles.push(tokio::spawn(heartbeat_loop(bench.clone(), w.clone())));
     }
-    let limit = Duration::from_secs(60).max(Duration::from_millis(n as u64 * 5));
-    let drained = bench.wait_for(drain_target, t0 + limit).await;
+    let drained = bench.wait_for(drain_target, Duration::from_secs(60)).await;
     let drain_s = t0.elapsed().as_secs_f64();
     let outcome = match drained {
         Ok(()) => pickup(ctx, &bench, queue_name, drain_target).await,
@@ -407,9 +406,7 @@ async fn pickup(
         let t0 = Instant::now();
         let task = queue::submit(&bench.pool, &t).await?.task().clone();
         done += 1;
-        bench
-            .wait_for(done, Instant::now() + Duration::from_secs(30))
-            .await?;
+        bench.wait_for(done, Duration::from_secs(30)).await?;
         let at = bench
             .picked
             .lock()
@@ -473,8 +470,11 @@ impl Bench {
         self.progress.notify_waiters();
     }
 
-    /// Wait until `target` completions are committed, a worker failed, or `deadline`.
-    async fn wait_for(&self, target: u64, deadline: Instant) -> Result<()> {
+    /// Wait until `target` completions are committed, a worker failed, or nothing was
+    /// completed for `stall` (each completion moves the deadline).
+    async fn wait_for(&self, target: u64, stall: Duration) -> Result<()> {
+        let mut deadline = Instant::now() + stall;
+        let mut seen = self.completed.load(Ordering::SeqCst);
         loop {
             let notified = self.progress.notified();
             if let Some(f) = self.failure.lock().unwrap().clone() {
@@ -484,10 +484,14 @@ impl Bench {
             if done >= target {
                 return Ok(());
             }
+            if done > seen {
+                seen = done;
+                deadline = Instant::now() + stall;
+            }
             let left = deadline.saturating_duration_since(Instant::now());
             if left.is_zero() {
                 return Err(Error::Other(format!(
-                    "bench stalled: {done} of {target} tasks completed"
+                    "bench stalled: {done} of {target} tasks completed, none for {stall:?}"
                 )));
             }
             let _ = tokio::time::timeout(left.min(Duration::from_millis(200)), notified).await;
@@ -607,8 +611,7 @@ async fn heartbeat_loop(bench: Arc<Bench>, w: Arc<Worker>) {
             .iter()
             .map(|(id, a)| (*id, *a))
             .collect();
-        if let Err(e) = queue::heartbeat_tasks(&bench.pool, &w.spec.worker_id, &held, LEASE).await
-        {
+        if let Err(e) = queue::heartbeat_tasks(&bench.pool, &w.spec.worker_id, &held, LEASE).await {
             return bench.fail("heartbeat", e);
         }
     }
@@ -646,7 +649,10 @@ fn print(ctx: &Ctx, r: &Report) -> Result<()> {
             format!("{:.0} tasks/s", r.drain.tasks_per_s),
             format!(
                 "{} tasks in {:.2} s, {} claim and {} complete statements",
-                r.drain.tasks, r.drain.seconds, r.drain.claim_statements, r.drain.complete_statements
+                r.drain.tasks,
+                r.drain.seconds,
+                r.drain.claim_statements,
+                r.drain.complete_statements
             ),
         ],
         vec![

@@ -361,7 +361,12 @@ pub struct ServeArgs {
     #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:8080")]
     pub bind: String,
     /// Bearer token every route but /healthz and /readyz requires
-    #[arg(long, env = "AIOPS_API_TOKEN", value_name = "T", hide_env_values = true)]
+    #[arg(
+        long,
+        env = "AIOPS_API_TOKEN",
+        value_name = "T",
+        hide_env_values = true
+    )]
     pub token: Option<String>,
     /// Allow a non-loopback bind without a token
     #[arg(long)]

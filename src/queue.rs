@@ -500,7 +500,8 @@ pub struct ClaimSpec {
 }
 
 /// What a claim sets on each picked row; shared by both claim statements.
-const CLAIM_SET: &str = "UPDATE tasks t SET status = 'running', attempt = t.attempt + 1, worker_id = $1, \
+const CLAIM_SET: &str =
+    "UPDATE tasks t SET status = 'running', attempt = t.attempt + 1, worker_id = $1, \
     started_at = now(), heartbeat_at = now(), updated_at = now(), \
     lease_expires_at = now() + make_interval(secs => $5), progress = NULL, \
     exit_code = NULL, result = NULL \
@@ -543,7 +544,9 @@ static CLAIM_MANY_QUEUES: LazyLock<String> = LazyLock::new(|| {
 /// this backend, in `priority DESC, run_at, id` order, skipping rows other workers hold.
 pub async fn claim(pool: &PgPool, spec: &ClaimSpec, limit: i64) -> Result<Vec<Task>> {
     let q = match spec.queues.as_slice() {
-        [one] => sqlx::query_as(CLAIM_ONE_QUEUE.as_str()).bind(&spec.worker_id).bind(one),
+        [one] => sqlx::query_as(CLAIM_ONE_QUEUE.as_str())
+            .bind(&spec.worker_id)
+            .bind(one),
         many => sqlx::query_as(CLAIM_MANY_QUEUES.as_str())
             .bind(&spec.worker_id)
             .bind(many),

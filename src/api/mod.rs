@@ -6,5 +6,7 @@ use crate::error::{Error, Result};
 
 /// Entry point of `aiops serve`.
 pub async fn command(_ctx: &Ctx, _a: ServeArgs) -> Result<u8> {
-    Err(Error::Other("aiops serve is not available in this build".into()))
+    Err(Error::Other(
+        "aiops serve is not available in this build".into(),
+    ))
 }

@@ -6,5 +6,7 @@ use crate::error::{Error, Result};
 
 /// Entry point of `aiops prune`.
 pub async fn run(_ctx: &Ctx, _a: PruneArgs) -> Result<u8> {
-    Err(Error::Other("aiops prune is not available in this build".into()))
+    Err(Error::Other(
+        "aiops prune is not available in this build".into(),
+    ))
 }

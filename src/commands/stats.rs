@@ -6,5 +6,7 @@ use crate::error::{Error, Result};
 
 /// Entry point of `aiops stats`.
 pub async fn run(_ctx: &Ctx, _a: StatsArgs) -> Result<u8> {
-    Err(Error::Other("aiops stats is not available in this build".into()))
+    Err(Error::Other(
+        "aiops stats is not available in this build".into(),
+    ))
 }

@@ -487,7 +487,10 @@ async fn complete_many_refuses_only_the_stale_fences_in_its_batch() {
     .await
     .unwrap();
     assert_eq!(again, vec![false, true, true]);
-    assert!(queue::complete_many(&db.pool, &[]).await.unwrap().is_empty());
+    assert!(queue::complete_many(&db.pool, &[])
+        .await
+        .unwrap()
+        .is_empty());
 }
 
 #[tokio::test]

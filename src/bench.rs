@@ -295,7 +295,6 @@ async fn measure(
         let (tx, rx) = mpsc::unbounded_channel();
         handles.push(tokio::spawn(claim_loop(bench.clone(), w.clone(), tx)));
         handles.push(tokio::spawn(complete_loop(bench.clone(), w.clone(), rx)));
-        handles.push(tokio::spawn(heartbeat_loop(bench.clone(), w.clone())));
     }
     let drained = bench.wait_for(drain_target, Duration::from_secs(60)).await;
     let drain_s = t0.elapsed().as_secs_f64();
@@ -562,14 +561,30 @@ async fn claim_loop(bench: Arc<Bench>, w: Arc<Worker>, done: mpsc::UnboundedSend
     }
 }
 
-/// Record completions in batches: whatever has queued up since the last statement.
+/// Record completions in batches (whatever has queued up since the last statement) and
+/// heartbeat the held tasks every [`HEARTBEAT`]. One task does both, so a worker's batch
+/// heartbeat and batch completion never lock the same rows against each other.
 async fn complete_loop(
     bench: Arc<Bench>,
     w: Arc<Worker>,
     mut rx: mpsc::UnboundedReceiver<Completion>,
 ) {
     let mut batch = Vec::with_capacity(COMPLETE_BATCH);
-    while let Some(first) = rx.recv().await {
+    let mut tick = tokio::time::interval(HEARTBEAT);
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        let first = tokio::select! {
+            c = rx.recv() => match c {
+                Some(c) => c,
+                None => return,
+            },
+            _ = tick.tick() => {
+                if let Err(e) = heartbeat(&bench, &w).await {
+                    return bench.fail("heartbeat", e);
+                }
+                continue;
+            }
+        };
         batch.push(first);
         while batch.len() < COMPLETE_BATCH {
             match rx.try_recv() {
@@ -599,22 +614,16 @@ async fn complete_loop(
 }
 
 /// Extend the leases of everything claimed and not yet completed, as a real worker does.
-async fn heartbeat_loop(bench: Arc<Bench>, w: Arc<Worker>) {
-    let mut tick = tokio::time::interval(HEARTBEAT);
-    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-    loop {
-        tick.tick().await;
-        let held: Vec<(TaskId, i32)> = w
-            .held
-            .lock()
-            .unwrap()
-            .iter()
-            .map(|(id, a)| (*id, *a))
-            .collect();
-        if let Err(e) = queue::heartbeat_tasks(&bench.pool, &w.spec.worker_id, &held, LEASE).await {
-            return bench.fail("heartbeat", e);
-        }
-    }
+async fn heartbeat(bench: &Bench, w: &Worker) -> Result<()> {
+    let held: Vec<(TaskId, i32)> = w
+        .held
+        .lock()
+        .unwrap()
+        .iter()
+        .map(|(id, a)| (*id, *a))
+        .collect();
+    queue::heartbeat_tasks(&bench.pool, &w.spec.worker_id, &held, LEASE).await?;
+    Ok(())
 }
 
 /// Wake the workers when tasks arrive in the bench queue.

@@ -614,13 +614,9 @@ pub async fn heartbeat_tasks(
     let ids: Vec<Uuid> = held.iter().map(|(id, _)| id.0).collect();
     let attempts: Vec<i32> = held.iter().map(|(_, a)| *a).collect();
     let rows: Vec<(TaskId, bool)> = sqlx::query_as(
-        "WITH f AS (SELECT * FROM unnest($1::uuid[], $2::int4[]) AS f(id, attempt)), \
-         locked AS ( \
-            SELECT t.id FROM tasks t WHERE t.id IN (SELECT id FROM f) AND t.status = 'running' \
-            ORDER BY t.id FOR UPDATE) \
-         UPDATE tasks t SET heartbeat_at = now(), lease_expires_at = now() + make_interval(secs => $4) \
-         FROM locked JOIN f ON f.id = locked.id \
-         WHERE t.id = locked.id AND t.attempt = f.attempt AND t.worker_id = $3 AND t.status = 'running' \
+        "UPDATE tasks t SET heartbeat_at = now(), lease_expires_at = now() + make_interval(secs => $4) \
+         FROM unnest($1::uuid[], $2::int4[]) AS f(id, attempt) \
+         WHERE t.id = f.id AND t.attempt = f.attempt AND t.worker_id = $3 AND t.status = 'running' \
          RETURNING t.id, t.cancel_requested",
     )
     .bind(&ids)
@@ -685,8 +681,9 @@ pub struct Completion {
 /// attempt no longer held its task (rescued, cancelled or finished elsewhere) and nothing about
 /// it was written. The workers' completed counters move by the number recorded.
 ///
-/// N.B.: rows are locked in id order first, as [`heartbeat_tasks`] does, so a batch completion
-/// and a batch heartbeat over the same tasks cannot deadlock.
+/// N.B.: rows are locked in id order first, so two batches over the same tasks cannot deadlock.
+/// A worker must not run it concurrently with its own [`heartbeat_tasks`] over the same tasks
+/// (the bench's workers run both from one task).
 pub async fn complete_many(pool: &PgPool, done: &[Completion]) -> Result<Vec<bool>> {
     if done.is_empty() {
         return Ok(Vec::new());

@@ -4,7 +4,7 @@
 mod support;
 
 mod api;
-
+mod bench;
 mod cli_bad_input;
 mod cli_basics;
 mod cluster;

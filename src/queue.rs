@@ -39,9 +39,15 @@ fn clean_text(s: &str) -> String {
     }
 }
 
+/// N.B.: jsonb stores numbers exactly and prints them without an exponent; a double near its
+/// limit then comes back as a 300-digit integer that serde_json cannot read, which would make
+/// the row unreadable. Such numbers (|x| > 1e300) are kept as their text instead.
 fn clean_json(v: &Value) -> Value {
     match v {
         Value::String(s) => Value::String(clean_text(s)),
+        Value::Number(n) if n.as_f64().is_some_and(|f| f.abs() > 1e300) => {
+            Value::String(n.to_string())
+        }
         Value::Array(a) => Value::Array(a.iter().map(clean_json).collect()),
         Value::Object(o) => Value::Object(
             o.iter()

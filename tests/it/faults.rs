@@ -346,6 +346,35 @@ async fn injection_strings_and_traversal_are_just_data() {
         db.cmd().args(["status", bad_id]).run().code(2);
         db.cmd().args(["cancel", bad_id]).run().code(2);
     }
+    // A double near its limit survives the round trip through jsonb (kept as text).
+    let id = db
+        .cmd()
+        .args([
+            "submit",
+            "p",
+            "--metadata",
+            "big=1.7976931348623157e308",
+            "--metadata",
+            "ok=2.5",
+        ])
+        .run()
+        .ok()
+        .out()
+        .to_string();
+    let t = db
+        .cmd()
+        .args(["status", &id, "-o", "json"])
+        .run()
+        .ok()
+        .json();
+    assert_eq!(t["metadata"]["ok"], 2.5);
+    assert!(
+        t["metadata"]["big"]
+            .as_str()
+            .unwrap()
+            .starts_with("1.79769"),
+        "{t}"
+    );
     // Deeply nested JSON is refused, not a crash.
     let dir = tempfile::tempdir().unwrap();
     let deep = dir.path().join("deep.json");

@@ -388,7 +388,7 @@ pub async fn cancel(pool: &PgPool, id: TaskId, reason: Option<&str>) -> Result<C
          RETURNING status",
     )
     .bind(id)
-    .bind(reason)
+    .bind(reason.map(clean_text))
     .fetch_optional(pool)
     .await?;
     match row {
@@ -420,7 +420,7 @@ pub async fn cancel_pending(
          WHERE status = 'pending' AND {FILTER_SQL} RETURNING id"
     );
     let rows: Vec<(TaskId,)> = bind_filter(sqlx::query_as(&sql), f)
-        .bind(reason)
+        .bind(reason.map(clean_text))
         .fetch_all(pool)
         .await?;
     Ok(rows.into_iter().map(|(id,)| id).collect())

@@ -534,6 +534,11 @@ impl TaskRequest {
                     field: "idempotency_key".into(),
                     message: "must be 1 to 255 characters long".into(),
                 });
+            } else if k.contains('\0') {
+                errors.push(FieldError {
+                    field: "idempotency_key".into(),
+                    message: "contains a NUL byte; use printable text".into(),
+                });
             }
         }
 

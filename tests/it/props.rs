@@ -207,7 +207,7 @@ fn expected_valid(r: &TaskRequest) -> bool {
         && url_ok
         && r.idempotency_key
             .as_deref()
-            .is_none_or(|k| !k.is_empty() && k.chars().count() <= 255)
+            .is_none_or(|k| !k.is_empty() && k.chars().count() <= 255 && !k.contains('\0'))
 }
 
 proptest! {

@@ -143,9 +143,9 @@ async fn api_tasks_create_list_get_cancel_retry() {
         "a".repeat(2 << 20)
     );
     // N.B.: the server answers 413 from the Content-Length before reading the body and then
-    // closes the connection, so a client still writing may see a broken pipe instead.
-    let sent = s
-        .http
+    // closes the connection, so a client still writing may see a broken pipe instead. A client
+    // of its own, so the shared one never reuses that closed connection.
+    let sent = Client::new()
         .post(s.url("/api/v1/tasks"))
         .header("content-type", "application/json")
         .body(big)

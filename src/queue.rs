@@ -655,25 +655,26 @@ pub async fn complete(
     result: Option<&Value>,
     exit_code: Option<i32>,
 ) -> Result<()> {
-    let done = sqlx::query(
+    let (done,): (i64,) = sqlx::query_as(
         "WITH done AS ( \
             UPDATE tasks SET status = 'completed', result = $4, exit_code = $5, \
                 completed_at = now(), updated_at = now(), lease_expires_at = NULL, \
                 error_details = NULL \
             WHERE id = $1 AND attempt = $2 AND worker_id = $3 AND status = 'running' \
-            RETURNING worker_id) \
-         UPDATE workers w SET tasks_completed = tasks_completed + 1 FROM done \
-         WHERE w.id = done.worker_id",
+            RETURNING worker_id), \
+         counted AS ( \
+            UPDATE workers w SET tasks_completed = tasks_completed + 1 FROM done \
+            WHERE w.id = done.worker_id) \
+         SELECT count(*) FROM done",
     )
     .bind(fence.task_id)
     .bind(fence.attempt)
     .bind(&fence.worker_id)
     .bind(result.map(clean_json))
     .bind(exit_code)
-    .execute(pool)
+    .fetch_one(pool)
     .await?;
-    // The worker row may be gone (pruned); check the task itself then.
-    if done.rows_affected() == 0 && !is_finished_by(pool, fence, TaskStatus::Completed).await? {
+    if done == 0 {
         return Err(fence.refused());
     }
     Ok(())
@@ -754,20 +755,6 @@ pub async fn complete_many(pool: &PgPool, done: &[Completion]) -> Result<Vec<boo
             ))
         })
         .collect())
-}
-
-async fn is_finished_by(pool: &PgPool, fence: &Fence, status: TaskStatus) -> Result<bool> {
-    let (n,): (i64,) = sqlx::query_as(
-        "SELECT count(*) FROM tasks WHERE id = $1 AND attempt = $2 AND worker_id = $3 \
-           AND status = $4 AND updated_at > now() - interval '1 second'",
-    )
-    .bind(fence.task_id)
-    .bind(fence.attempt)
-    .bind(&fence.worker_id)
-    .bind(status)
-    .fetch_one(pool)
-    .await?;
-    Ok(n > 0)
 }
 
 /// How an attempt ended badly.

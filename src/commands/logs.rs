@@ -38,27 +38,16 @@ pub async fn run(ctx: &Ctx, a: LogsArgs) -> Result<u8> {
         return Ok(0);
     }
     // Follow: listen first, print what is there, then every new line until the task ends.
-    let mut f = Follower::new(&pool, id).await;
+    let mut f = Follower::new(&pool, id)
+        .await
+        .with_filter(a.level, a.attempt);
     let first = queue::logs(&pool, id, &q).await?;
     print_entries(ctx, &first, true)?;
-    let mut after = first.last().map(|e| e.id);
+    f.after(first.last().map(|e| e.id));
     loop {
+        // Status first: lines written before the task ended are all read below.
         let status = queue::get(&pool, id).await?.status;
-        let q = LogQuery {
-            after_id: after,
-            min_level: a.level,
-            attempt: a.attempt,
-            limit: 1000,
-            ..Default::default()
-        };
-        let entries = queue::logs(&pool, id, &q).await?;
-        print_entries(ctx, &entries, true)?;
-        if let Some(last) = entries.last() {
-            after = Some(last.id);
-        }
-        if entries.len() as i64 == q.limit {
-            continue;
-        }
+        f.print_new_logs(ctx, &pool, None).await?;
         if status.is_terminal() {
             return Ok(0);
         }

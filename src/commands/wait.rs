@@ -10,6 +10,7 @@ use sqlx::PgPool;
 use crate::commands::logs::print_entries;
 use crate::commands::Ctx;
 use crate::error::{Error, Result};
+use crate::log::LogLevel;
 use crate::queue::{self, LogQuery};
 use crate::task::{Task, TaskId};
 
@@ -21,6 +22,8 @@ pub struct Follower {
     listener: Option<PgListener>,
     id: TaskId,
     last_log_id: Option<i64>,
+    min_level: Option<LogLevel>,
+    attempt: Option<i32>,
 }
 
 impl Follower {
@@ -48,23 +51,53 @@ impl Follower {
             listener,
             id,
             last_log_id: None,
+            min_level: None,
+            attempt: None,
         }
     }
 
-    /// Print log lines added since the last call.
-    pub async fn print_new_logs(&mut self, ctx: &Ctx, pool: &PgPool) -> Result<()> {
+    /// Only lines matching these filters (`logs -f --level/--attempt`); paging is ours.
+    pub fn with_filter(mut self, min_level: Option<LogLevel>, attempt: Option<i32>) -> Follower {
+        self.min_level = min_level;
+        self.attempt = attempt;
+        self
+    }
+
+    /// Start after this log id (lines up to it were already shown).
+    pub fn after(&mut self, id: Option<i64>) {
+        if id.is_some() {
+            self.last_log_id = id;
+        }
+    }
+
+    /// Print log lines added since the last call; with a progress bar on screen, the bar steps
+    /// aside while they print.
+    pub async fn print_new_logs(
+        &mut self,
+        ctx: &Ctx,
+        pool: &PgPool,
+        bar: Option<&ProgressBar>,
+    ) -> Result<()> {
+        const PAGE: i64 = 1000;
         loop {
             let q = LogQuery {
                 after_id: self.last_log_id,
-                limit: 1000,
+                min_level: self.min_level,
+                attempt: self.attempt,
+                limit: PAGE,
                 ..Default::default()
             };
             let entries = queue::logs(pool, self.id, &q).await?;
             if let Some(last) = entries.last() {
                 self.last_log_id = Some(last.id);
             }
-            print_entries(ctx, &entries, true)?;
-            if entries.len() < 1000 {
+            match bar {
+                Some(b) if !entries.is_empty() => {
+                    b.suspend(|| print_entries(ctx, &entries, true))?
+                }
+                _ => print_entries(ctx, &entries, true)?,
+            }
+            if (entries.len() as i64) < PAGE {
                 return Ok(());
             }
         }
@@ -157,14 +190,7 @@ pub async fn wait_for(
     loop {
         let task = queue::get(pool, id).await?;
         if follow {
-            match &bar {
-                Some(b) => {
-                    let mut res = Ok(());
-                    b.suspend(|| res = print_logs_blocking(&mut f, ctx, pool));
-                    res?;
-                }
-                None => f.print_new_logs(ctx, pool).await?,
-            }
+            f.print_new_logs(ctx, pool, bar.as_ref()).await?;
         }
         if let Some(b) = &bar {
             update_bar(b, &task);
@@ -174,7 +200,7 @@ pub async fn wait_for(
                 b.finish_and_clear();
             }
             if follow {
-                f.print_new_logs(ctx, pool).await?;
+                f.print_new_logs(ctx, pool, None).await?;
             }
             return finish(ctx, &task);
         }
@@ -195,14 +221,6 @@ pub async fn wait_for(
         }
         f.wait(nap).await;
     }
-}
-
-/// Printing logs while a bar is shown must not tear the bar; indicatif's `suspend` takes a
-/// synchronous closure, so the async read runs on the current runtime from inside it.
-fn print_logs_blocking(f: &mut Follower, ctx: &Ctx, pool: &PgPool) -> Result<()> {
-    tokio::task::block_in_place(|| {
-        tokio::runtime::Handle::current().block_on(f.print_new_logs(ctx, pool))
-    })
 }
 
 fn finish(ctx: &Ctx, t: &Task) -> Result<u8> {

@@ -6,34 +6,18 @@ use std::time::Duration;
 use aiops::task::TaskStatus;
 use rand::Rng;
 
-use crate::support::{eventually, PrivatePg, Proc, TestDb};
+use crate::support::{eventually, spawn_worker, Cmd, PrivatePg, Proc, TestDb};
 
-/// A worker with short leases (3 × `heartbeat` unless `extra` sets one).
+/// 600 ms leases, so killed workers' tasks come back quickly.
+const SHORT_LEASE: &[&str] = &["--heartbeat", "200ms"];
+
 fn worker_at(url: &str, cluster: &str, exec: &str, extra: &[&str]) -> Proc {
-    let heartbeat: &[&str] = if extra.contains(&"--heartbeat") {
-        &[]
-    } else {
-        &["--heartbeat", "200ms"]
-    };
-    crate::support::Cmd::new()
-        .env("AIOPS_DATABASE_URL", url)
-        .args([
-            "worker",
-            "run",
-            "--cluster",
-            cluster,
-            "--backend",
-            "none",
-            "--exec",
-            exec,
-            "--poll",
-            "200ms",
-            "--kill-grace",
-            "200ms",
-        ])
-        .args(heartbeat)
-        .args(extra)
-        .spawn()
+    spawn_worker(
+        Cmd::new().env("AIOPS_DATABASE_URL", url),
+        cluster,
+        exec,
+        extra,
+    )
 }
 
 /// Completed tasks, and successful completions recorded by workers: a task completed twice
@@ -68,11 +52,11 @@ async fn workers_killed_at_random_points_lose_nothing_and_finish_once() {
             "sleep {}; echo '{{\"ok\":1}}' > $AIOPS_RESULT_FILE",
             ms as f64 / 1000.0
         );
-        let mut victim = worker_at(&db.url, &format!("victim-{run}"), &exec, &[]);
+        let mut victim = worker_at(&db.url, &format!("victim-{run}"), &exec, SHORT_LEASE);
         tokio::time::sleep(Duration::from_millis(rng.gen_range(0..400))).await;
         victim.signal("KILL");
         victim.wait(Duration::from_secs(5)).await;
-        let mut rescuer = worker_at(&db.url, &format!("rescuer-{run}"), &exec, &[]);
+        let mut rescuer = worker_at(&db.url, &format!("rescuer-{run}"), &exec, SHORT_LEASE);
         let t = eventually(Duration::from_secs(30), "the task to finish", || async {
             let t = db.cmd().args(["status", &id, "-o", "json"]).run().json();
             (t["status"] == "completed").then_some(t)
@@ -401,7 +385,7 @@ async fn the_executor_never_sees_the_database_password() {
     // A URL carrying a password (trust auth ignores it), passed the three ways a user can.
     let with_password = db.url.replacen("://", "://postgres:hunter2-secret@", 1);
     let id = db.cmd().args(["submit", "p"]).run().ok().out().to_string();
-    let mut w = crate::support::Cmd::new()
+    let mut w = Cmd::new()
         .env("AIOPS_DATABASE_URL", &with_password)
         .env("DATABASE_URL", &with_password)
         .env("PGPASSWORD", "hunter2-secret")

@@ -7,26 +7,10 @@ use std::time::Duration;
 
 use aiops::task::TaskStatus;
 
-use crate::support::{eventually, pid_alive, Cmd, PrivatePg, Proc};
+use crate::support::{eventually, pid_alive, spawn_worker, Cmd, PrivatePg, Proc};
 
 fn worker(pg: &PrivatePg, cluster: &str, exec: &str, extra: &[&str]) -> Proc {
-    pg.cmd()
-        .args([
-            "worker",
-            "run",
-            "--cluster",
-            cluster,
-            "--backend",
-            "none",
-            "--exec",
-            exec,
-            "--kill-grace",
-            "300ms",
-            "--poll",
-            "500ms",
-        ])
-        .args(extra)
-        .spawn()
+    spawn_worker(pg.cmd(), cluster, exec, extra)
 }
 
 async fn counts(pool: &sqlx::PgPool) -> Vec<(TaskStatus, i64)> {

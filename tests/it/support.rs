@@ -426,3 +426,31 @@ impl PrivatePg {
         }
     }
 }
+
+/// `aiops worker run` with no cluster running `sh -c EXEC`, quick polls and kill grace, and 1 s
+/// heartbeats (3 s leases: short, yet long enough that a loaded test machine does not lose
+/// leases by accident) unless `extra` sets `--heartbeat`.
+pub fn spawn_worker(cmd: Cmd, cluster: &str, exec: &str, extra: &[&str]) -> Proc {
+    let heartbeat: &[&str] = if extra.contains(&"--heartbeat") {
+        &[]
+    } else {
+        &["--heartbeat", "1s"]
+    };
+    cmd.args([
+        "worker",
+        "run",
+        "--cluster",
+        cluster,
+        "--backend",
+        "none",
+        "--exec",
+        exec,
+        "--poll",
+        "200ms",
+        "--kill-grace",
+        "300ms",
+    ])
+    .args(heartbeat)
+    .args(extra)
+    .spawn()
+}

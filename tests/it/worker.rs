@@ -5,34 +5,11 @@ use std::time::Duration;
 
 use aiops::task::TaskStatus;
 
-use crate::support::{eventually, fixture, pid_alive, Proc, TestDb};
+use crate::support::{eventually, fixture, pid_alive, spawn_worker, Proc, TestDb};
 
-/// A worker with no cluster running `sh -c CMD`, with 1 s heartbeats (3 s leases: short, yet long
-/// enough that a loaded test machine does not lose leases by accident) unless `extra` sets one.
+/// A worker on this test's database (see [`spawn_worker`]).
 fn worker(db: &TestDb, cluster: &str, exec: &str, extra: &[&str]) -> Proc {
-    let heartbeat: &[&str] = if extra.contains(&"--heartbeat") {
-        &[]
-    } else {
-        &["--heartbeat", "1s"]
-    };
-    db.cmd()
-        .args([
-            "worker",
-            "run",
-            "--cluster",
-            cluster,
-            "--backend",
-            "none",
-            "--exec",
-            exec,
-            "--poll",
-            "500ms",
-            "--kill-grace",
-            "300ms",
-        ])
-        .args(heartbeat)
-        .args(extra)
-        .spawn()
+    spawn_worker(db.cmd(), cluster, exec, extra)
 }
 
 async fn status_of(db: &TestDb, id: &str) -> serde_json::Value {

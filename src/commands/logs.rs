@@ -43,7 +43,20 @@ pub async fn run(ctx: &Ctx, a: LogsArgs) -> Result<u8> {
         .with_filter(a.level, a.attempt);
     let first = queue::logs(&pool, id, &q).await?;
     print_entries(ctx, &first, true)?;
-    f.after(first.last().map(|e| e.id));
+    let shown = match first.last() {
+        Some(e) => Some(e.id),
+        // `--tail 0 -f` (or filters that matched nothing): new lines only, from the newest.
+        None if a.tail.is_some() => {
+            let newest = LogQuery {
+                tail: Some(1),
+                limit: 1,
+                ..Default::default()
+            };
+            queue::logs(&pool, id, &newest).await?.last().map(|e| e.id)
+        }
+        None => None,
+    };
+    f.after(shown);
     loop {
         // Status first: lines written before the task ended are all read below.
         let status = queue::get(&pool, id).await?.status;

@@ -315,6 +315,24 @@ async fn logs_filters_tail_level_and_attempt() {
         .args(["logs", &id, "--level", "loud"])
         .run()
         .code(2);
+    // Following a finished task prints what --tail asks for, then ends.
+    queue::complete(&db.pool, &fence, None, Some(0))
+        .await
+        .unwrap();
+    let two = db
+        .cmd()
+        .args(["logs", &id, "-f", "--tail", "2"])
+        .run()
+        .ok()
+        .stdout;
+    assert_eq!(two.lines().count(), 2, "{two}");
+    let none = db
+        .cmd()
+        .args(["logs", &id, "-f", "--tail", "0"])
+        .run()
+        .ok()
+        .stdout;
+    assert_eq!(none, "", "--tail 0 shows only new lines");
 }
 
 #[tokio::test]

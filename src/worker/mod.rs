@@ -227,7 +227,12 @@ async fn run(ctx: &Ctx, a: WorkerRunArgs) -> Result<u8> {
     // First, so a signal during start-up is a request to stop, not a kill.
     let sigs = signals()?;
     if cfg.exec.is_none() {
-        let info = runner::check(&cfg.python).await?;
+        let info = runner::check(&cfg.python).await.map_err(|e| match e {
+            Error::Usage(m) => {
+                Error::Usage(format!("{m}; to run shell jobs instead, pass --exec CMD"))
+            }
+            other => other,
+        })?;
         tracing::info!("AIOpsLab runner ready: {info}");
     }
     let pool = ctx

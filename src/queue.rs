@@ -9,7 +9,7 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 use serde_json::Value;
-use sqlx::{PgPool, Postgres, Row};
+use sqlx::{PgExecutor, PgPool, Postgres, Row};
 use uuid::Uuid;
 
 use crate::error::{Error, Result};
@@ -582,26 +582,38 @@ pub struct NextDue {
     pub retry_in: Option<f64>,
     /// Running tasks whose lease has run out: they will be rescued and become claimable.
     pub expired_running: i64,
+    /// Running tasks in this worker's name. Read while it runs nothing, these are claims that
+    /// committed but whose answer was lost with the connection: they come back at lease expiry.
+    pub running_as_me: i64,
 }
 
 /// Read [`NextDue`] for a worker's queues and backend.
-pub async fn next_due(pool: &PgPool, queues: &[String], backend_type: &str) -> Result<NextDue> {
-    let (any_in, retry_in, expired_running): (Option<f64>, Option<f64>, i64) = sqlx::query_as(
+pub async fn next_due(
+    pool: &PgPool,
+    queues: &[String],
+    backend_type: &str,
+    worker_id: &str,
+) -> Result<NextDue> {
+    let (any_in, retry_in, expired_running, running_as_me): (Option<f64>, Option<f64>, i64, i64) =
+        sqlx::query_as(
         "SELECT extract(epoch FROM min(run_at) FILTER (WHERE status = 'pending') - now())::float8, \
                 extract(epoch FROM min(run_at) FILTER (WHERE status = 'pending' AND attempt > 0) \
                     - now())::float8, \
-                count(*) FILTER (WHERE status = 'running' AND lease_expires_at < now()) \
+                count(*) FILTER (WHERE status = 'running' AND lease_expires_at < now()), \
+                count(*) FILTER (WHERE status = 'running' AND worker_id = $3) \
          FROM tasks WHERE status IN ('pending', 'running') AND queue = ANY($1) \
            AND (backend_type IS NULL OR backend_type = $2)",
     )
     .bind(queues)
     .bind(backend_type)
+    .bind(worker_id)
     .fetch_one(pool)
     .await?;
     Ok(NextDue {
         any_in,
         retry_in,
         expired_running,
+        running_as_me,
     })
 }
 
@@ -650,7 +662,7 @@ pub async fn heartbeat_tasks(
 
 /// Record a successful attempt.
 pub async fn complete(
-    pool: &PgPool,
+    db: impl PgExecutor<'_>,
     fence: &Fence,
     result: Option<&Value>,
     exit_code: Option<i32>,
@@ -672,7 +684,7 @@ pub async fn complete(
     .bind(&fence.worker_id)
     .bind(result.map(clean_json))
     .bind(exit_code)
-    .fetch_one(pool)
+    .fetch_one(db)
     .await?;
     if done == 0 {
         return Err(fence.refused());
@@ -772,7 +784,7 @@ pub enum Failure {
 /// and jitter (1 s, 2 s, 4 s, … capped at 10 min, ±25 %) while attempts remain; returns the
 /// task's new status.
 pub async fn fail(
-    pool: &PgPool,
+    db: impl PgExecutor<'_>,
     fence: &Fence,
     failure: Failure,
     error: &str,
@@ -811,13 +823,13 @@ pub async fn fail(
     .bind(clean_text(error))
     .bind(retryable)
     .bind(exit_code)
-    .fetch_optional(pool)
+    .fetch_optional(db)
     .await?;
     row.map(|(s,)| s).ok_or_else(|| fence.refused())
 }
 
 /// Give a task back without spending an attempt (a worker shutting down on a second signal).
-pub async fn release(pool: &PgPool, fence: &Fence, why: &str) -> Result<()> {
+pub async fn release(db: impl PgExecutor<'_>, fence: &Fence, why: &str) -> Result<()> {
     let done = sqlx::query(
         "UPDATE tasks SET status = 'pending', attempt = attempt - 1, worker_id = NULL, \
             lease_expires_at = NULL, run_at = now(), progress = NULL, started_at = NULL, \
@@ -828,7 +840,7 @@ pub async fn release(pool: &PgPool, fence: &Fence, why: &str) -> Result<()> {
     .bind(fence.attempt)
     .bind(&fence.worker_id)
     .bind(why)
-    .execute(pool)
+    .execute(db)
     .await?;
     if done.rows_affected() == 0 {
         return Err(fence.refused());
@@ -837,7 +849,7 @@ pub async fn release(pool: &PgPool, fence: &Fence, why: &str) -> Result<()> {
 }
 
 /// Record an attempt's progress (e.g. `{"step": 3, "max_steps": 30}`).
-pub async fn set_progress(pool: &PgPool, fence: &Fence, progress: &Value) -> Result<()> {
+pub async fn set_progress(db: impl PgExecutor<'_>, fence: &Fence, progress: &Value) -> Result<()> {
     let done = sqlx::query(
         "UPDATE tasks SET progress = $4, updated_at = now() \
          WHERE id = $1 AND attempt = $2 AND worker_id = $3 AND status = 'running'",
@@ -846,7 +858,7 @@ pub async fn set_progress(pool: &PgPool, fence: &Fence, progress: &Value) -> Res
     .bind(fence.attempt)
     .bind(&fence.worker_id)
     .bind(clean_json(progress))
-    .execute(pool)
+    .execute(db)
     .await?;
     if done.rows_affected() == 0 {
         return Err(fence.refused());
@@ -907,7 +919,11 @@ pub async fn rescue_expired(pool: &PgPool) -> Result<Vec<Rescued>> {
 // Logs
 
 /// Append lines to a running attempt's log in one statement; refused once the lease is lost.
-pub async fn append_logs(pool: &PgPool, fence: &Fence, lines: &[NewLogLine]) -> Result<()> {
+pub async fn append_logs(
+    db: impl PgExecutor<'_>,
+    fence: &Fence,
+    lines: &[NewLogLine],
+) -> Result<()> {
     if lines.is_empty() {
         return Ok(());
     }
@@ -940,7 +956,7 @@ pub async fn append_logs(pool: &PgPool, fence: &Fence, lines: &[NewLogLine]) -> 
     .bind(&source)
     .bind(&message)
     .bind(&context)
-    .execute(pool)
+    .execute(db)
     .await?;
     if done.rows_affected() == 0 {
         return Err(fence.refused());

@@ -217,6 +217,8 @@ pub const DEFAULT_MAX_STEPS: i64 = 30;
 pub const DEFAULT_TIMEOUT_SECONDS: i64 = 1800;
 /// Longest allowed timeout (24 hours).
 pub const MAX_TIMEOUT_SECONDS: i64 = 86_400;
+/// Longest allowed timeout in minutes (24 hours).
+pub const MAX_TIMEOUT_MINUTES: f64 = 1440.0;
 /// Default priority; higher runs first.
 pub const DEFAULT_PRIORITY: i64 = 5;
 /// Default number of attempts.
@@ -241,8 +243,9 @@ pub struct TaskRequest {
     #[serde(default, deserialize_with = "whole::opt_i64")]
     #[schema(minimum = 1, maximum = 1000)]
     pub max_steps: Option<i64>,
+    /// Rounded to whole seconds, at least 1; `timeout_seconds` wins when both are given.
     #[serde(default)]
-    #[schema(minimum = 0.0084, maximum = 1440)]
+    #[schema(exclusive_minimum = 0, maximum = 1440)]
     pub timeout_minutes: Option<f64>,
     #[serde(default, deserialize_with = "whole::opt_i64")]
     #[schema(minimum = 1, maximum = 86400)]
@@ -275,8 +278,9 @@ pub struct TaskRequest {
         pattern = r"^https?://[^/?#\s\x00-\x1f\x7f-\x9f\u2028\u2029\u0085][^\s\x00-\x1f\x7f-\x9f\u2028\u2029\u0085]*$"
     )]
     pub callback_url: Option<String>,
+    /// Any text but NUL, which PostgreSQL text cannot hold.
     #[serde(default)]
-    #[schema(min_length = 1, max_length = 255)]
+    #[schema(min_length = 1, max_length = 255, pattern = r"^[^\x00]*$")]
     pub idempotency_key: Option<String>,
     #[serde(default)]
     pub run_at: Option<DateTime<Utc>>,
@@ -293,7 +297,7 @@ pub struct TaskParameters {
     #[schema(minimum = 1, maximum = 1000)]
     max_steps: Option<i64>,
     /// Used when neither `timeout_seconds` nor `timeout_minutes` is given.
-    #[schema(minimum = 0.0084, maximum = 1440)]
+    #[schema(exclusive_minimum = 0, maximum = 1440)]
     timeout_minutes: Option<f64>,
 }
 
@@ -335,6 +339,15 @@ pub mod whole {
             })
             .transpose()
     }
+}
+
+/// An integer, also written as a whole float (`3.0`), as JSON Schema's `integer` admits.
+fn whole_number(v: &Value) -> Option<i64> {
+    v.as_i64().or_else(|| {
+        v.as_f64()
+            .filter(|f| f.fract() == 0.0 && *f >= i64::MIN as f64 && *f < i64::MAX as f64)
+            .map(|f| f as i64)
+    })
 }
 
 /// One thing wrong with a request: the field and what to do about it.
@@ -444,48 +457,74 @@ impl TaskRequest {
             parameters.insert("agent_config".into(), Value::Object(Map::new()));
         }
 
-        let max_steps = match (self.max_steps, parameters.get("max_steps")) {
-            (Some(n), _) => Some(n),
-            (None, None) => Some(DEFAULT_MAX_STEPS),
-            (None, Some(v)) => match v.as_i64() {
+        // Every value given is checked, also one that another field overrides: the OpenAPI
+        // document states each field's range on its own, and a request it calls invalid is.
+        let param_max_steps = match parameters.get("max_steps") {
+            None | Some(Value::Null) => None,
+            Some(v) => match whole_number(v).filter(|n| (1..=1000).contains(n)) {
                 Some(n) => Some(n),
                 None => {
                     errors.push(FieldError {
                         field: "parameters.max_steps".into(),
-                        message: "must be an integer from 1 to 1000".into(),
+                        message: format!("{v} is not an integer from 1 to 1000"),
                     });
                     None
                 }
             },
         };
-        if let Some(n) = max_steps {
+        if let Some(n) = self.max_steps {
             range("max_steps", n, 1, 1000, &mut errors);
-            parameters.insert("max_steps".into(), Value::from(n));
         }
+        let max_steps = self
+            .max_steps
+            .or(param_max_steps)
+            .unwrap_or(DEFAULT_MAX_STEPS);
+        parameters.insert("max_steps".into(), Value::from(max_steps));
 
-        let timeout_seconds = match (self.timeout_seconds, self.timeout_minutes) {
-            (Some(s), _) => s,
-            (None, Some(m)) if m.is_finite() => (m * 60.0).round() as i64,
-            (None, Some(_)) => {
+        if let Some(s) = self.timeout_seconds {
+            if !(1..=MAX_TIMEOUT_SECONDS).contains(&s) {
                 errors.push(FieldError {
-                    field: "timeout_minutes".into(),
-                    message: "must be a finite number".into(),
+                    field: "timeout_seconds".into(),
+                    message: format!(
+                        "{s} s is out of range; use 1 s to 24 h ({MAX_TIMEOUT_SECONDS} s)"
+                    ),
                 });
-                DEFAULT_TIMEOUT_SECONDS
             }
-            (None, None) => match parameters.get("timeout_minutes").and_then(Value::as_f64) {
-                Some(m) if m.is_finite() => (m * 60.0).round() as i64,
-                _ => DEFAULT_TIMEOUT_SECONDS,
+        }
+        let minutes = |field: &str, m: f64, errors: &mut Vec<FieldError>| {
+            if m > 0.0 && m <= MAX_TIMEOUT_MINUTES {
+                Some(m)
+            } else {
+                errors.push(FieldError {
+                    field: field.into(),
+                    message: format!(
+                        "{m} is out of range; use more than 0 and at most {MAX_TIMEOUT_MINUTES} minutes (24 h)"
+                    ),
+                });
+                None
+            }
+        };
+        let top_minutes = self
+            .timeout_minutes
+            .and_then(|m| minutes("timeout_minutes", m, &mut errors));
+        let param_minutes = match parameters.get("timeout_minutes") {
+            None | Some(Value::Null) => None,
+            Some(v) => match v.as_f64() {
+                Some(m) => minutes("parameters.timeout_minutes", m, &mut errors),
+                None => {
+                    errors.push(FieldError {
+                        field: "parameters.timeout_minutes".into(),
+                        message: format!("{v} is not a number of minutes"),
+                    });
+                    None
+                }
             },
         };
-        if !(1..=MAX_TIMEOUT_SECONDS).contains(&timeout_seconds) {
-            errors.push(FieldError {
-                field: "timeout_seconds".into(),
-                message: format!(
-                    "{timeout_seconds} s is out of range; use 1 s to 24 h ({MAX_TIMEOUT_SECONDS} s)"
-                ),
-            });
-        }
+        let timeout_seconds = match (self.timeout_seconds, top_minutes.or(param_minutes)) {
+            (Some(s), _) => s,
+            (None, Some(m)) => ((m * 60.0).round() as i64).max(1),
+            (None, None) => DEFAULT_TIMEOUT_SECONDS,
+        };
         parameters.insert(
             "timeout_minutes".into(),
             serde_json::json!(timeout_seconds as f64 / 60.0),

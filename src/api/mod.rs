@@ -102,14 +102,14 @@ fn api_routes() -> OpenApiRouter<AppState> {
 /// The OpenAPI document of [`router`].
 pub fn openapi() -> utoipa::openapi::OpenApi {
     let mut doc = api_routes().into_openapi();
-    openapi::add_common_errors(&mut doc);
+    openapi::add_common_rules(&mut doc);
     doc
 }
 
 /// The whole app: routes, problem+json errors, auth, body limit, request ids, tracing, metrics.
 pub fn router(state: AppState, max_body_bytes: usize) -> Router {
     let (routes, mut doc) = api_routes().split_for_parts();
-    openapi::add_common_errors(&mut doc);
+    openapi::add_common_rules(&mut doc);
     let x_request_id = HeaderName::from_static("x-request-id");
     routes
         .fallback(|| async {
@@ -142,7 +142,7 @@ pub fn router(state: AppState, max_body_bytes: usize) -> Router {
 }
 
 #[utoipa::path(get, path = "/api/v1/stats", tag = "stats",
-    params(("since" = Option<String>, Query, pattern = "^[0-9]{1,5}(s|m|h|d)?$", description = "Only tasks created within this long, e.g. 24h")),
+    params(("since" = Option<openapi::DurationText>, Query, description = "Only tasks created within this long, e.g. 24h")),
     responses((status = 200, body = crate::stats::Stats)))]
 /// Counts and timings, as `aiops stats`.
 async fn stats(
@@ -203,6 +203,7 @@ pub async fn command(ctx: &Ctx, a: ServeArgs) -> Result<u8> {
     ));
     tokio::spawn(rescue_loop(pool.clone(), stop_rx.clone()));
     tokio::spawn(crate::callbacks::deliver_loop(pool.clone()));
+    tokio::spawn(crate::stats::compact_loop(pool.clone()));
     let app = router(state, a.max_body_bytes);
     ctx.printer.note(format!("listening on http://{local}"));
     let shutdown = async move {

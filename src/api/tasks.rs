@@ -30,7 +30,7 @@ pub async fn task_id(st: &AppState, s: &str) -> ApiResult<TaskId> {
     })
 }
 
-#[utoipa::path(post, path = "/api/v1/tasks", tag = "tasks", request_body = TaskRequest,
+#[utoipa::path(post, path = "/api/v1/tasks", operation_id = "create_task", tag = "tasks", request_body = TaskRequest,
     responses(
         (status = 201, description = "Created", body = Task,
          headers(("Location" = String, description = "URL of the new task"))),
@@ -119,7 +119,7 @@ fn time_param(field: &str, v: &Option<String>) -> ApiResult<Option<chrono::DateT
         .transpose()
 }
 
-#[utoipa::path(get, path = "/api/v1/tasks", tag = "tasks", params(ListParams),
+#[utoipa::path(get, path = "/api/v1/tasks", operation_id = "list_tasks", tag = "tasks", params(ListParams),
     responses((status = 200, body = TaskList),
         (status = 400, body = Problem, content_type = "application/problem+json")))]
 /// List tasks with filters and pagination.
@@ -187,7 +187,7 @@ pub struct TaskWithLogs {
     pub logs: Option<Vec<LogEntry>>,
 }
 
-#[utoipa::path(get, path = "/api/v1/tasks/{id}", tag = "tasks",
+#[utoipa::path(get, path = "/api/v1/tasks/{id}", operation_id = "get_task", tag = "tasks",
     params(("id" = String, Path, description = "Task id or unique prefix"), GetParams),
     responses((status = 200, body = TaskWithLogs),
         (status = 404, body = Problem, content_type = "application/problem+json")))]
@@ -230,13 +230,16 @@ async fn do_cancel(st: &AppState, id: &str, reason: Option<&str>) -> ApiResult<R
     Ok((code, Json(task)).into_response())
 }
 
-#[utoipa::path(delete, path = "/api/v1/tasks/{id}", tag = "tasks",
+#[utoipa::path(delete, path = "/api/v1/tasks/{id}", operation_id = "cancel_task", tag = "tasks",
     params(("id" = String, Path), CancelParams),
     responses((status = 200, description = "Cancelled (or already cancelled)", body = Task),
         (status = 202, description = "Running: its worker was asked to stop it", body = Task),
         (status = 404, body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Already finished", body = Problem, content_type = "application/problem+json")))]
 /// Cancel a task.
+///
+/// The task is not removed: it stays readable, cancelled at once when pending, or running with
+/// `cancel_requested` until its worker stops it.
 pub async fn cancel(
     State(st): State<AppState>,
     Path(id): Path<String>,
@@ -245,7 +248,7 @@ pub async fn cancel(
     do_cancel(&st, &id, p.reason.as_deref()).await
 }
 
-#[utoipa::path(post, path = "/api/v1/tasks/{id}/cancel", tag = "tasks",
+#[utoipa::path(post, path = "/api/v1/tasks/{id}/cancel", operation_id = "cancel_task_post", tag = "tasks",
     params(("id" = String, Path), CancelParams),
     responses((status = 200, body = Task), (status = 202, body = Task),
         (status = 404, body = Problem, content_type = "application/problem+json"),
@@ -259,7 +262,7 @@ pub async fn cancel_post(
     do_cancel(&st, &id, p.reason.as_deref()).await
 }
 
-#[utoipa::path(post, path = "/api/v1/tasks/{id}/retry", tag = "tasks",
+#[utoipa::path(post, path = "/api/v1/tasks/{id}/retry", operation_id = "retry_task", tag = "tasks",
     params(("id" = String, Path)),
     responses((status = 200, body = Task),
         (status = 404, body = Problem, content_type = "application/problem+json"),
@@ -278,7 +281,7 @@ pub struct LogParams {
     #[param(pattern = "^(debug|info|warning|error|critical)$")]
     pub level: Option<String>,
     /// Only lines newer than this duration, e.g. `10m`.
-    #[param(pattern = "^[0-9]{1,5}(s|m|h|d)?$")]
+    #[param(value_type = Option<super::openapi::DurationText>)]
     pub since: Option<String>,
     /// Only lines with a larger id.
     pub after_id: Option<i64>,
@@ -295,7 +298,7 @@ pub struct LogPage {
     pub next_after_id: Option<i64>,
 }
 
-#[utoipa::path(get, path = "/api/v1/tasks/{id}/logs", tag = "tasks",
+#[utoipa::path(get, path = "/api/v1/tasks/{id}/logs", operation_id = "get_task_logs", tag = "tasks",
     params(("id" = String, Path), LogParams),
     responses((status = 200, description = "A page, or with `Accept: text/event-stream` a live stream of `log` events ending with an `end` event", body = LogPage),
         (status = 404, body = Problem, content_type = "application/problem+json")))]

@@ -37,7 +37,7 @@ pub struct WorkerList {
     pub total: usize,
 }
 
-#[utoipa::path(get, path = "/api/v1/workers", tag = "workers", params(WorkerParams),
+#[utoipa::path(get, path = "/api/v1/workers", operation_id = "list_workers", tag = "workers", params(WorkerParams),
     responses((status = 200, body = WorkerList)))]
 /// List workers, live ones first.
 pub async fn list(
@@ -60,7 +60,7 @@ pub async fn list(
     }))
 }
 
-#[utoipa::path(get, path = "/api/v1/workers/{id}", tag = "workers", params(("id" = String, Path)),
+#[utoipa::path(get, path = "/api/v1/workers/{id}", operation_id = "get_worker", tag = "workers", params(("id" = String, Path)),
     responses((status = 200, body = Worker), (status = 404, body = Problem, content_type = "application/problem+json")))]
 /// One worker.
 pub async fn get(State(st): State<AppState>, Path(id): Path<String>) -> ApiResult<Json<Worker>> {
@@ -71,7 +71,8 @@ pub async fn get(State(st): State<AppState>, Path(id): Path<String>) -> ApiResul
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RegisterBody {
-    #[schema(min_length = 1, max_length = 255)]
+    /// Any text but NUL (as `cluster_name`): ids are keys in PostgreSQL text.
+    #[schema(min_length = 1, max_length = 255, pattern = r"^[^\x00]*$")]
     pub id: String,
     /// kind, existing or none.
     #[schema(pattern = "^(kind|existing|none)$")]
@@ -84,6 +85,7 @@ pub struct RegisterBody {
     pub metadata: Option<Value>,
     /// Default: the id.
     #[serde(default)]
+    #[schema(pattern = r"^[^\x00]*$")]
     pub cluster_name: Option<String>,
     /// Default: `["default"]`.
     #[serde(default)]
@@ -92,7 +94,7 @@ pub struct RegisterBody {
     pub hostname: Option<String>,
 }
 
-#[utoipa::path(post, path = "/api/v1/workers/register", tag = "worker protocol", request_body = RegisterBody,
+#[utoipa::path(post, path = "/api/v1/workers/register", operation_id = "register_worker", tag = "worker protocol", request_body = RegisterBody,
     responses((status = 201, body = Worker),
         (status = 409, description = "A live worker holds this id or cluster", body = Problem, content_type = "application/problem+json"),
         (status = 422, body = Problem, content_type = "application/problem+json")))]
@@ -117,18 +119,16 @@ pub async fn register(
             ),
         });
     }
-    let names = [Some(&b.id), b.cluster_name.as_ref(), b.hostname.as_ref()];
-    let queues = b.queues.iter().flatten();
-    if names
-        .into_iter()
-        .flatten()
-        .chain(queues)
-        .any(|s| s.contains('\0'))
-    {
-        errors.push(FieldError {
-            field: "id".into(),
-            message: "names must not contain NUL bytes".into(),
-        });
+    for (field, v) in [
+        ("id", Some(&b.id)),
+        ("cluster_name", b.cluster_name.as_ref()),
+    ] {
+        if v.is_some_and(|v| v.contains('\0')) {
+            errors.push(FieldError {
+                field: field.into(),
+                message: "must not contain NUL bytes".into(),
+            });
+        }
     }
     for (field, v) in [("capabilities", &b.capabilities), ("metadata", &b.metadata)] {
         if v.as_ref().is_some_and(|v| !v.is_object() && !v.is_null()) {
@@ -169,6 +169,7 @@ pub async fn register(
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct HeartbeatBody {
+    #[schema(pattern = r"^[^\x00]*$")]
     pub worker_id: String,
     /// idle, busy or stopping.
     #[schema(pattern = "^(idle|busy|stopping)$")]
@@ -209,7 +210,7 @@ fn spec_of(w: &Worker) -> ClaimSpec {
     }
 }
 
-#[utoipa::path(post, path = "/api/v1/workers/heartbeat", tag = "worker protocol", request_body = HeartbeatBody,
+#[utoipa::path(post, path = "/api/v1/workers/heartbeat", operation_id = "heartbeat_worker", tag = "worker protocol", request_body = HeartbeatBody,
     responses((status = 200, body = HeartbeatAnswer),
         (status = 404, body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "The worker is offline or was taken over", body = Problem, content_type = "application/problem+json")))]
@@ -280,7 +281,7 @@ pub async fn heartbeat(
     }))
 }
 
-#[utoipa::path(post, path = "/api/v1/workers/{id}/claim", tag = "worker protocol", params(("id" = String, Path)),
+#[utoipa::path(post, path = "/api/v1/workers/{id}/claim", operation_id = "claim_task", tag = "worker protocol", params(("id" = String, Path)),
     responses((status = 200, description = "The claimed task; its `attempt` and the worker id form the fence of every later write", body = Task),
         (status = 204, description = "Nothing claimable"),
         (status = 404, body = Problem, content_type = "application/problem+json"),
@@ -323,7 +324,7 @@ pub struct CompleteBody {
     pub exit_code: Option<i32>,
 }
 
-#[utoipa::path(post, path = "/api/v1/workers/{id}/tasks/{task_id}/complete", tag = "worker protocol",
+#[utoipa::path(post, path = "/api/v1/workers/{id}/tasks/{task_id}/complete", operation_id = "complete_task", tag = "worker protocol",
     params(("id" = String, Path), ("task_id" = String, Path)), request_body = CompleteBody,
     responses((status = 200, body = Task),
         (status = 409, description = "Fenced: the worker no longer holds this attempt", body = Problem, content_type = "application/problem+json")))]
@@ -354,7 +355,7 @@ pub struct FailBody {
     pub kind: Option<String>,
 }
 
-#[utoipa::path(post, path = "/api/v1/workers/{id}/tasks/{task_id}/fail", tag = "worker protocol",
+#[utoipa::path(post, path = "/api/v1/workers/{id}/tasks/{task_id}/fail", operation_id = "fail_task", tag = "worker protocol",
     params(("id" = String, Path), ("task_id" = String, Path)), request_body = FailBody,
     responses((status = 200, description = "The task after the failure (pending again when attempts remain)", body = Task),
         (status = 409, body = Problem, content_type = "application/problem+json")))]
@@ -388,9 +389,10 @@ pub async fn fail(
 #[serde(deny_unknown_fields)]
 pub struct LogLineBody {
     pub message: String,
-    /// Default info.
+    /// Default info. Also the spellings tools use: trace (debug), notice (info), warn, err,
+    /// crit and fatal (critical); lower case.
     #[serde(default)]
-    #[schema(pattern = "^(debug|info|warning|error|critical)$")]
+    #[schema(pattern = "^(debug|trace|info|notice|warning|warn|error|err|critical|crit|fatal)$")]
     pub level: Option<String>,
     /// stdout (default), stderr or worker.
     #[serde(default)]
@@ -420,7 +422,7 @@ pub struct Appended {
     pub appended: usize,
 }
 
-#[utoipa::path(post, path = "/api/v1/workers/{id}/tasks/{task_id}/logs", tag = "worker protocol",
+#[utoipa::path(post, path = "/api/v1/workers/{id}/tasks/{task_id}/logs", operation_id = "append_task_logs", tag = "worker protocol",
     params(("id" = String, Path), ("task_id" = String, Path)), request_body = LogsBody,
     responses((status = 200, body = Appended),
         (status = 409, body = Problem, content_type = "application/problem+json"),
@@ -444,15 +446,20 @@ pub async fn logs(
     for (i, l) in b.lines.into_iter().enumerate() {
         let level = match l.level.as_deref() {
             None => LogLevel::Info,
-            Some(s) => LogLevel::parse_lenient(s).ok_or_else(|| {
-                ApiError::invalid(
-                    "invalid log line",
-                    vec![FieldError {
-                        field: format!("lines[{i}].level"),
-                        message: format!("unknown level '{s}'"),
-                    }],
-                )
-            })?,
+            Some(s) => Some(s)
+                .filter(|s| !s.bytes().any(|b| b.is_ascii_uppercase()))
+                .and_then(LogLevel::parse_lenient)
+                .ok_or_else(|| {
+                    ApiError::invalid(
+                        "invalid log line",
+                        vec![FieldError {
+                            field: format!("lines[{i}].level"),
+                            message: format!(
+                                "unknown level '{s}'; use debug, info, warning, error or critical"
+                            ),
+                        }],
+                    )
+                })?,
         };
         let source = match l.source.as_deref().unwrap_or("stdout") {
             "stdout" => LogSource::Stdout,

@@ -681,13 +681,16 @@ impl Embedded {
     }
 
     /// Writes aiops.conf (only when it changed) so the settings also hold for a server someone
-    /// starts by hand with `pg_ctl start -D`.
+    /// starts by hand with `pg_ctl start -D`. `max_connections` is above PostgreSQL's 100 because
+    /// each worker keeps up to 2 × concurrency + 4 connections: four local workers at
+    /// concurrency 16 would otherwise be refused with "too many clients".
     fn write_conf(&self) -> Result<(), EmbeddedError> {
         let path = self.data_dir.join(CONF_FILE);
         let text = format!(
             "# Written by aiops at every start of the embedded server; edits are overwritten.\n\
              listen_addresses = ''\n\
              port = {PORT}\n\
+             max_connections = 300\n\
              unix_socket_directories = '{}'\n\
              unix_socket_permissions = 0700\n",
             self.socket_dir.display()

@@ -3,6 +3,7 @@
 
 pub mod embedded;
 
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
@@ -84,8 +85,26 @@ pub async fn connect(url: &str, cfg: &PoolConfig) -> Result<PgPool> {
     Ok(pool)
 }
 
+/// Open a pool like [`connect`] whose connections are closed instead of reused when they come
+/// back to the pool while `suspect` is true. The worker sets it when a call ran out of time:
+/// that connection may have died silently, and sqlx's own check on release would then wait on
+/// it for as long as TCP retries, holding a pool slot.
+pub async fn connect_discarding(
+    url: &str,
+    cfg: &PoolConfig,
+    suspect: &'static AtomicBool,
+) -> Result<PgPool> {
+    let pool = open(url, cfg, Some(suspect)).await?;
+    migrate_if_needed(&pool).await?;
+    Ok(pool)
+}
+
 /// Open a pool and check the server answers, leaving the schema as it is.
 pub async fn connect_no_migrate(url: &str, cfg: &PoolConfig) -> Result<PgPool> {
+    open(url, cfg, None).await
+}
+
+async fn open(url: &str, cfg: &PoolConfig, suspect: Option<&'static AtomicBool>) -> Result<PgPool> {
     if !(url.starts_with("postgres://") || url.starts_with("postgresql://")) {
         return Err(Error::usage(format!(
             "invalid database URL {}: it must start with postgres:// or postgresql://",
@@ -107,11 +126,17 @@ pub async fn connect_no_migrate(url: &str, cfg: &PoolConfig) -> Result<PgPool> {
         url: mask_url(url),
         reason: crate::error::one_line(&reason),
     };
-    let pool = PgPoolOptions::new()
+    let mut options = PgPoolOptions::new()
         .max_connections(cfg.max_connections)
         .min_connections(0)
-        .acquire_timeout(cfg.connect_timeout)
-        .connect_lazy_with(opts.clone());
+        .acquire_timeout(cfg.connect_timeout);
+    if let Some(suspect) = suspect {
+        options = options.after_release(move |_, _| {
+            let keep = !suspect.load(Ordering::Relaxed);
+            Box::pin(async move { Ok(keep) })
+        });
+    }
+    let pool = options.connect_lazy_with(opts.clone());
     // The pool retries a refused connection until its timeout and then only says it timed
     // out. If the first connection is slow, one direct attempt tells a dead server (fail at
     // once, with the real reason) from a slow one (keep waiting).

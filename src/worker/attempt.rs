@@ -1,5 +1,7 @@
 //! One attempt of one task on this worker: check the cluster, run the executor, stream its
-//! lines into the log in batches, and record how it ended — every write fenced.
+//! lines into the log in batches, and record how it ended — every write fenced. The lines not
+//! yet written when the executor ends go into the same transaction as the outcome, so a short
+//! task costs one commit for its log and its result.
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -13,9 +15,10 @@ use crate::log::{LogLevel, LogSource, NewLogLine};
 use crate::queue::{self, Failure, Fence};
 use crate::task::Task;
 use crate::worker::executor::{self, ExecEvent, ExecOutcome, ExecSpec, StopReason};
-use crate::worker::Shared;
+use crate::worker::{bounded, Shared};
 
-/// Lines are written at least this often while an attempt runs.
+/// Lines are written at least this often while an attempt runs (the first batch this long
+/// after the attempt starts).
 const FLUSH_EVERY: Duration = Duration::from_millis(100);
 /// …or as soon as this many are waiting.
 const FLUSH_LINES: usize = 500;
@@ -78,12 +81,12 @@ pub async fn run(shared: Arc<Shared>, task: Task, stop: watch::Receiver<Option<S
         .send(ExecEvent::Log(worker_line(level, summary.clone(), None)))
         .await;
     drop(tx);
-    let _ = pump.await;
+    let rest = pump.await.unwrap_or_default();
     tracing::info!(task = %task.id, attempt = task.attempt, "{summary}");
     // N.B.: leave the heartbeat's set before the final write, so a heartbeat racing with it
     // does not mistake the finished task for a lost lease.
     shared.running.lock().unwrap().remove(&task.id);
-    finish(&shared, &fence, outcome, &summary).await;
+    finish(&shared, &fence, outcome, &summary, rest).await;
 }
 
 /// The attempt's work directory, program, environment and stdin.
@@ -212,53 +215,27 @@ fn describe(outcome: &ExecOutcome, task: &Task, took: Duration) -> (String, LogL
     }
 }
 
-/// Record the outcome, retrying while the database is away (but not past the lease: then the
-/// task is being rescued elsewhere and the fence would refuse the write anyway).
-async fn finish(shared: &Shared, fence: &Fence, outcome: ExecOutcome, summary: &str) {
+/// Record the outcome together with the attempt's last lines and progress, in one transaction,
+/// retrying while the database is away (but not past the lease: then the task is being rescued
+/// elsewhere and the fence would refuse the write anyway).
+async fn finish(
+    shared: &Shared,
+    fence: &Fence,
+    outcome: ExecOutcome,
+    summary: &str,
+    mut rest: Rest,
+) {
     let deadline = Instant::now() + shared.cfg.lease();
     let mut backoff = Duration::from_millis(100);
+    if matches!(outcome, ExecOutcome::Stopped(StopReason::LeaseLost)) || rest.fenced {
+        return;
+    }
     loop {
-        let r = match &outcome {
-            ExecOutcome::Exited {
-                code: 0,
-                result: Ok(result),
-                ..
-            } => queue::complete(&shared.pool, fence, result.as_ref(), Some(0)).await,
-            ExecOutcome::Exited { code, .. } => {
-                queue::fail(&shared.pool, fence, Failure::Failed, summary, Some(*code))
-                    .await
-                    .map(|_| ())
-            }
-            ExecOutcome::Signalled { signal, .. } => queue::fail(
-                &shared.pool,
-                fence,
-                Failure::Failed,
-                summary,
-                Some(128 + signal),
-            )
-            .await
-            .map(|_| ()),
-            ExecOutcome::SpawnFailed(_) => {
-                queue::fail(&shared.pool, fence, Failure::Failed, summary, None)
-                    .await
-                    .map(|_| ())
-            }
-            ExecOutcome::TimedOut => {
-                queue::fail(&shared.pool, fence, Failure::Timeout, summary, None)
-                    .await
-                    .map(|_| ())
-            }
-            ExecOutcome::Stopped(StopReason::Cancelled) => {
-                queue::fail(&shared.pool, fence, Failure::Cancelled, summary, None)
-                    .await
-                    .map(|_| ())
-            }
-            ExecOutcome::Stopped(StopReason::Shutdown) => {
-                queue::release(&shared.pool, fence, summary).await
-            }
-            ExecOutcome::Stopped(StopReason::LeaseLost) => return,
-        };
-        match r {
+        // Each try is bounded too: on a connection that died silently it would outlast the lease.
+        let left = deadline
+            .saturating_duration_since(Instant::now())
+            .max(Duration::from_millis(500));
+        match bounded(left, record(shared, fence, &outcome, summary, &rest)).await {
             Ok(()) => return,
             Err(Error::Fenced { .. }) => {
                 tracing::warn!(task = %fence.task_id, "the outcome was refused: this worker no longer holds the task");
@@ -266,6 +243,16 @@ async fn finish(shared: &Shared, fence: &Fence, outcome: ExecOutcome, summary: &
             }
             Err(e) if Instant::now() < deadline => {
                 tracing::warn!(task = %fence.task_id, "recording the outcome failed, retrying: {e}");
+                // The database answers heartbeats, so the lines themselves may be what it
+                // refuses: the outcome must not be held hostage to them.
+                if rest.lines.len() > 1 && shared.db_reachable() {
+                    let n = rest.lines.len();
+                    rest.lines = vec![worker_line(
+                        LogLevel::Warning,
+                        format!("{n} log lines of this attempt could not be written: {e}"),
+                        None,
+                    )];
+                }
                 tokio::time::sleep(backoff).await;
                 backoff = (backoff * 2).min(Duration::from_secs(2));
             }
@@ -277,60 +264,101 @@ async fn finish(shared: &Shared, fence: &Fence, outcome: ExecOutcome, summary: &
     }
 }
 
-/// Move executor events into the database in batches: lines in one INSERT, progress as its
-/// latest value. While the database is away lines wait in memory (bounded); a fenced write means
-/// the lease is gone, so the attempt is stopped.
-async fn pump(shared: Arc<Shared>, fence: Fence, mut rx: mpsc::Receiver<ExecEvent>) {
+/// One try of [`finish`]: lines, progress and outcome commit together or not at all.
+async fn record(
+    shared: &Shared,
+    fence: &Fence,
+    outcome: &ExecOutcome,
+    summary: &str,
+    rest: &Rest,
+) -> Result<(), Error> {
+    let mut tx = shared.pool.begin().await?;
+    queue::append_logs(&mut *tx, fence, &rest.lines).await?;
+    if let Some(p) = &rest.progress {
+        queue::set_progress(&mut *tx, fence, p).await?;
+    }
+    let db = &mut *tx;
+    match outcome {
+        ExecOutcome::Exited {
+            code: 0,
+            result: Ok(result),
+            ..
+        } => queue::complete(db, fence, result.as_ref(), Some(0)).await?,
+        ExecOutcome::Exited { code, .. } => {
+            queue::fail(db, fence, Failure::Failed, summary, Some(*code)).await?;
+        }
+        ExecOutcome::Signalled { signal, .. } => {
+            queue::fail(db, fence, Failure::Failed, summary, Some(128 + signal)).await?;
+        }
+        ExecOutcome::SpawnFailed(_) => {
+            queue::fail(db, fence, Failure::Failed, summary, None).await?;
+        }
+        ExecOutcome::TimedOut => {
+            queue::fail(db, fence, Failure::Timeout, summary, None).await?;
+        }
+        ExecOutcome::Stopped(StopReason::Cancelled) => {
+            queue::fail(db, fence, Failure::Cancelled, summary, None).await?;
+        }
+        ExecOutcome::Stopped(StopReason::Shutdown) => queue::release(db, fence, summary).await?,
+        ExecOutcome::Stopped(StopReason::LeaseLost) => return Ok(()),
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+/// What the pump had not written when the executor's events ended: [`finish`] writes it with
+/// the outcome.
+#[derive(Default)]
+struct Rest {
+    lines: Vec<NewLogLine>,
+    progress: Option<Value>,
+    /// A write was refused: the lease is gone, nothing more may be written.
+    fenced: bool,
+}
+
+/// Move executor events into the database in batches while the attempt runs: lines in one
+/// INSERT, progress as its latest value. While the database is away lines wait in memory
+/// (bounded); a fenced write means the lease is gone, so the attempt is stopped. Returns what is
+/// left to write when the events end.
+async fn pump(shared: Arc<Shared>, fence: Fence, mut rx: mpsc::Receiver<ExecEvent>) -> Rest {
     let mut lines: Vec<NewLogLine> = Vec::new();
     let mut progress: Option<Value> = None;
     let mut dropped: u64 = 0;
-    let mut open = true;
-    let mut tick = tokio::time::interval(FLUSH_EVERY);
-    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    let mut next_flush = tokio::time::Instant::now() + FLUSH_EVERY;
     let mut fenced = false;
-    while open || !lines.is_empty() || progress.is_some() {
-        if open {
-            tokio::select! {
-                ev = rx.recv() => match ev {
-                    Some(ExecEvent::Log(l)) => {
-                        lines.push(l);
-                        if lines.len() < FLUSH_LINES {
-                            continue;
-                        }
-                    }
-                    Some(ExecEvent::Progress(p)) => {
-                        progress = Some(p);
-                        continue;
-                    }
-                    None => open = false,
-                },
-                _ = tick.tick() => {}
+    loop {
+        // Events first: after a slow failed flush the timer is always due, and a fair choice
+        // would leave the end of the events (and so the attempt) waiting on flush after flush.
+        tokio::select! {
+            biased;
+            ev = rx.recv() => {
+                match ev {
+                    Some(ExecEvent::Log(l)) => lines.push(l),
+                    Some(ExecEvent::Progress(p)) => progress = Some(p),
+                    None => break,
+                }
+                // A steady stream keeps this branch chosen, so it flushes on time by itself.
+                if lines.len() < FLUSH_LINES && tokio::time::Instant::now() < next_flush {
+                    continue;
+                }
             }
+            _ = tokio::time::sleep_until(next_flush) => {}
         }
+        next_flush = tokio::time::Instant::now() + FLUSH_EVERY;
         if fenced {
             lines.clear();
             progress = None;
             continue;
         }
-        if lines.len() > MAX_BUFFERED_LINES {
-            let extra = lines.len() - MAX_BUFFERED_LINES;
-            lines.drain(..extra);
-            dropped += extra as u64;
-        }
-        if dropped > 0 {
-            lines.insert(
-                0,
-                worker_line(
-                    LogLevel::Warning,
-                    format!("{dropped} log lines were dropped while the database was unreachable"),
-                    None,
-                ),
-            );
-            dropped = 0;
-        }
+        bound_lines(&mut lines, &mut dropped);
         let mut ok = true;
         if !lines.is_empty() {
-            match queue::append_logs(&shared.pool, &fence, &lines).await {
+            match bounded(
+                shared.cfg.lease(),
+                queue::append_logs(&shared.pool, &fence, &lines),
+            )
+            .await
+            {
                 Ok(()) => lines.clear(),
                 Err(Error::Fenced { .. }) => {
                     fenced = true;
@@ -344,7 +372,12 @@ async fn pump(shared: Arc<Shared>, fence: Fence, mut rx: mpsc::Receiver<ExecEven
         }
         if ok && !fenced {
             if let Some(p) = &progress {
-                match queue::set_progress(&shared.pool, &fence, p).await {
+                match bounded(
+                    shared.cfg.lease(),
+                    queue::set_progress(&shared.pool, &fence, p),
+                )
+                .await
+                {
                     Ok(()) => progress = None,
                     Err(Error::Fenced { .. }) => {
                         fenced = true;
@@ -358,17 +391,40 @@ async fn pump(shared: Arc<Shared>, fence: Fence, mut rx: mpsc::Receiver<ExecEven
             }
         }
         if !ok {
-            if !open {
-                // The executor is done; give the database a moment, but do not hold the outcome
-                // hostage to lines: finish() has its own retry loop.
-                tokio::time::sleep(Duration::from_millis(200)).await;
-                if !shared.db_reachable() {
-                    tracing::warn!(task = %fence.task_id, "{} log lines lost: the database is unreachable", lines.len());
-                    return;
-                }
-            } else {
-                tokio::time::sleep(Duration::from_millis(200)).await;
-            }
+            tokio::time::sleep(Duration::from_millis(200)).await;
         }
+    }
+    if fenced {
+        return Rest {
+            fenced,
+            ..Rest::default()
+        };
+    }
+    bound_lines(&mut lines, &mut dropped);
+    Rest {
+        lines,
+        progress,
+        fenced,
+    }
+}
+
+/// Keep at most [`MAX_BUFFERED_LINES`] waiting lines (the newest), and put one line in front
+/// that says how many were dropped since the last time this was said.
+fn bound_lines(lines: &mut Vec<NewLogLine>, dropped: &mut u64) {
+    if lines.len() > MAX_BUFFERED_LINES {
+        let extra = lines.len() - MAX_BUFFERED_LINES;
+        lines.drain(..extra);
+        *dropped += extra as u64;
+    }
+    if *dropped > 0 {
+        lines.insert(
+            0,
+            worker_line(
+                LogLevel::Warning,
+                format!("{dropped} log lines were dropped while the database was unreachable"),
+                None,
+            ),
+        );
+        *dropped = 0;
     }
 }

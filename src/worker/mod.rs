@@ -9,6 +9,7 @@ pub mod runner;
 
 use std::collections::HashMap;
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -82,6 +83,9 @@ pub struct Shared {
     pid: i32,
     /// When the database last answered a heartbeat (a local duration, not a shared clock).
     last_contact: Mutex<Instant>,
+    /// Told by the heartbeat when the database answers again after heartbeats failed: the
+    /// LISTEN connection may have died silently meanwhile, so it is replaced.
+    relisten: Notify,
 }
 
 impl Shared {
@@ -235,12 +239,16 @@ async fn run(ctx: &Ctx, a: WorkerRunArgs) -> Result<u8> {
         })?;
         tracing::info!("AIOpsLab runner ready: {info}");
     }
-    let pool = ctx
-        .pool_with(&PoolConfig {
+    let (url, _) = ctx.url()?;
+    let pool = crate::db::connect_discarding(
+        &url,
+        &PoolConfig {
             max_connections: cfg.concurrency as u32 * 2 + 4,
             connect_timeout: Duration::from_secs(5),
-        })
-        .await?;
+        },
+        &SUSPECT,
+    )
+    .await?;
     let hostname = local_hostname();
     let pid = std::process::id() as i32;
     let reg = WorkerRegistration {
@@ -286,18 +294,24 @@ async fn run(ctx: &Ctx, a: WorkerRunArgs) -> Result<u8> {
         hostname,
         pid,
         last_contact: Mutex::new(Instant::now()),
+        relisten: Notify::new(),
     });
     let stopping = Arc::new(std::sync::atomic::AtomicBool::new(false));
     let background = [
         tokio::spawn(heartbeat_loop(shared.clone(), stopping.clone())),
         tokio::spawn(listen_loop(shared.clone())),
         tokio::spawn(crate::callbacks::deliver_loop(pool.clone())),
+        tokio::spawn(crate::stats::compact_loop(pool.clone())),
     ];
     let result = claim_loop(&shared, &a, &stopping, sigs).await;
     for b in background {
         b.abort();
     }
-    let _ = queue::worker_offline(&shared.pool, &shared.cfg.id, shared.pid).await;
+    let _ = bounded(
+        shared.cfg.heartbeat,
+        queue::worker_offline(&shared.pool, &shared.cfg.id, shared.pid),
+    )
+    .await;
     shared.cluster.on_exit().await;
     result.map(|_| 0)
 }
@@ -347,7 +361,10 @@ async fn claim_loop(
         let mut nap = shared.cfg.poll;
         if free > 0 {
             let limit = if a.once { 1 } else { free as i64 };
-            match queue::claim(&shared.pool, &spec, limit).await {
+            // Bounded like every database call of the worker: a query in flight when the network
+            // silently dies waits as long as TCP retries, and this loop must keep answering
+            // signals and claim again once the database is back.
+            match bounded(shared.cfg.lease(), queue::claim(&shared.pool, &spec, limit)).await {
                 Ok(tasks) => {
                     db_backoff = Duration::from_millis(100);
                     let n = tasks.len();
@@ -374,15 +391,26 @@ async fn claim_loop(
                         continue;
                     }
                     if n == 0 {
-                        match queue::next_due(&shared.pool, &spec.queues, &spec.backend_type).await
+                        match bounded(
+                            shared.cfg.lease(),
+                            queue::next_due(
+                                &shared.pool,
+                                &spec.queues,
+                                &spec.backend_type,
+                                &shared.cfg.id,
+                            ),
+                        )
+                        .await
                         {
                             Ok(due) => {
                                 // Drained: nothing due now, no retry waiting out its backoff,
-                                // nothing about to be rescued from a lost worker.
+                                // nothing about to be rescued from a lost worker or from a claim
+                                // of ours whose answer the connection lost.
                                 if a.drain
                                     && set.is_empty()
                                     && due.retry_in.is_none()
                                     && due.expired_running == 0
+                                    && due.running_as_me == 0
                                     && due.any_in.is_none_or(|s| s > 0.0)
                                 {
                                     break;
@@ -441,11 +469,25 @@ async fn claim_loop(
     Ok(())
 }
 
-/// Run a database call, giving up after `limit` (a call on a dead connection can hang longer).
-async fn bounded<T>(limit: Duration, f: impl std::future::Future<Output = Result<T>>) -> Result<T> {
-    match tokio::time::timeout(limit, f).await {
-        Ok(r) => r,
-        Err(_) => Err(Error::Database(format!("no answer within {limit:?}"))),
+/// True from a database call that ran out of time until the next heartbeat gets an answer:
+/// meanwhile connections coming back to the pool are closed, not reused (see
+/// [`crate::db::connect_discarding`]). One worker per process, so one flag.
+static SUSPECT: AtomicBool = AtomicBool::new(false);
+
+/// Run a database call, giving up after `limit`: a call on a connection that died silently
+/// (packets dropped, no RST) otherwise waits for as long as TCP keeps retrying.
+pub(crate) async fn bounded<T>(
+    limit: Duration,
+    f: impl std::future::Future<Output = Result<T>>,
+) -> Result<T> {
+    tokio::pin!(f);
+    tokio::select! {
+        r = &mut f => r,
+        _ = tokio::time::sleep(limit) => {
+            // Before the call (and the connection it holds) is dropped, so the pool closes it.
+            SUSPECT.store(true, Ordering::Relaxed);
+            Err(Error::Database(format!("no answer within {limit:?}")))
+        }
     }
 }
 
@@ -454,6 +496,7 @@ async fn heartbeat_loop(shared: Arc<Shared>, stopping: Arc<std::sync::atomic::At
     let lease = shared.cfg.lease();
     let mut tick = tokio::time::interval(hb);
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    let mut lost = false;
     loop {
         tick.tick().await;
         // Cut off for longer than the lease: the tasks are being rescued elsewhere.
@@ -498,8 +541,14 @@ async fn heartbeat_loop(shared: Arc<Shared>, stopping: Arc<std::sync::atomic::At
             ),
             Err(e) => {
                 tracing::warn!("heartbeat failed: {e}");
+                lost = true;
                 continue;
             }
+        }
+        SUSPECT.store(false, Ordering::Relaxed);
+        if std::mem::take(&mut lost) {
+            tracing::info!("the database answers again");
+            shared.relisten.notify_one();
         }
         match bounded(
             hb,
@@ -560,7 +609,17 @@ async fn listen_loop(shared: Arc<Shared>) {
         // Anything submitted while we were not listening: look now.
         shared.wake.notify_one();
         loop {
-            match listener.try_recv().await {
+            let received = tokio::select! {
+                r = listener.try_recv() => r,
+                _ = shared.relisten.notified() => {
+                    // Silently dead connections never report an error: a listener cut off with
+                    // the rest would wait for notifications forever.
+                    tracing::info!("renewing the notification connection after an outage");
+                    shared.wake.notify_one();
+                    break;
+                }
+            };
+            match received {
                 Ok(Some(n)) => match n.channel() {
                     "aiops_submit" if shared.cfg.queues.iter().any(|q| q == n.payload()) => {
                         shared.wake.notify_one();

@@ -592,6 +592,12 @@ async fn api_worker_protocol_claims_and_fences() {
     assert_eq!(ws["workers"][0]["id"], "hw1");
     assert_eq!(ws["workers"][0]["tasks_completed"], 1);
     problem(s.get("/api/v1/workers/nobody").await, StatusCode::NOT_FOUND).await;
+    // The completion reached the stats rollups.
+    let stats = json_of(s.get("/api/v1/stats?since=1h").await, StatusCode::OK).await;
+    assert_eq!(stats["overall"]["completed"], 1, "{stats}");
+    assert_eq!(stats["by_worker"][0]["worker_id"], "hw1", "{stats}");
+    assert_eq!(stats["by_worker"][0]["completed"], 1, "{stats}");
+    assert!(stats["overall"]["run_p50_seconds"].is_f64(), "{stats}");
 }
 
 #[tokio::test]
@@ -621,4 +627,257 @@ async fn api_readyz_follows_the_database() {
     let mut p = s.proc;
     p.signal("TERM");
     assert_eq!(p.wait(Duration::from_secs(10)).await, 0, "{}", p.output());
+}
+
+/// Where schemathesis found the document and the server disagreeing, they now agree: each rule
+/// is asserted on both sides, over HTTP.
+#[tokio::test]
+async fn api_document_states_the_rules_the_server_applies() {
+    let db = TestDb::new().await;
+    let s = Server::start(db.cmd(), &[]).await;
+    let doc = json_of(s.get("/api/v1/openapi.json").await, StatusCode::OK).await;
+    let schemas = &doc["components"]["schemas"];
+    let param = |path: &str, method: &str, name: &str| -> Value {
+        doc["paths"][path][method]["parameters"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|p| p["name"] == name)
+            .unwrap_or_else(|| panic!("{method} {path} has no parameter {name}"))["schema"]
+            .clone()
+    };
+
+    // `since` is a Duration whose pattern is the parser's grammar: `1h30m` and `0.5` are
+    // durations, units out of order, spaces and exponents are not.
+    assert_eq!(schemas["Duration"]["pattern"], aiops::duration::PATTERN);
+    assert_eq!(schemas["Duration"]["minLength"], 1);
+    let duration_ref = json!({"$ref": "#/components/schemas/Duration"});
+    assert_eq!(param("/api/v1/stats", "get", "since"), duration_ref);
+    assert_eq!(
+        param("/api/v1/tasks/{id}/logs", "get", "since"),
+        duration_ref
+    );
+    let t = json_of(
+        s.post("/api/v1/tasks", json!({"problem_id": "d"})).await,
+        StatusCode::CREATED,
+    )
+    .await;
+    let id = t["id"].as_str().unwrap();
+    for (since, seconds) in [("1h30m", 5400.0), ("0.5", 0.5), ("2d", 172_800.0)] {
+        let st = json_of(
+            s.get(&format!("/api/v1/stats?since={since}")).await,
+            StatusCode::OK,
+        )
+        .await;
+        assert_eq!(st["since_seconds"], seconds, "{since}");
+        json_of(
+            s.get(&format!("/api/v1/tasks/{id}/logs?since={since}"))
+                .await,
+            StatusCode::OK,
+        )
+        .await;
+    }
+    for since in ["30m1h", "%205m", "1e3", "", "123456", "5.", "1h30"] {
+        let v = problem(
+            s.get(&format!("/api/v1/stats?since={since}")).await,
+            StatusCode::BAD_REQUEST,
+        )
+        .await;
+        assert_eq!(v["errors"][0]["field"], "since", "{since}: {v}");
+        problem(
+            s.get(&format!("/api/v1/tasks/{id}/logs?since={since}"))
+                .await,
+            StatusCode::BAD_REQUEST,
+        )
+        .await;
+    }
+
+    // Every value given is checked on its own, also one another field overrides.
+    let req = &schemas["TaskRequest"]["properties"];
+    assert_eq!(req["timeout_minutes"]["exclusiveMinimum"], 0);
+    assert_eq!(req["timeout_minutes"]["maximum"], 1440);
+    for (body, field) in [
+        (
+            json!({"problem_id": "v", "timeout_seconds": 60, "timeout_minutes": 0}),
+            "timeout_minutes",
+        ),
+        (
+            json!({"problem_id": "v", "timeout_seconds": 60, "timeout_minutes": 1440.5}),
+            "timeout_minutes",
+        ),
+        (
+            json!({"problem_id": "v", "max_steps": 5, "parameters": {"max_steps": 0}}),
+            "parameters.max_steps",
+        ),
+        (
+            json!({"problem_id": "v", "max_steps": 5, "parameters": {"max_steps": "ten"}}),
+            "parameters.max_steps",
+        ),
+        (
+            json!({"problem_id": "v", "timeout_seconds": 60, "parameters": {"timeout_minutes": -1}}),
+            "parameters.timeout_minutes",
+        ),
+        (
+            json!({"problem_id": "v", "parameters": {"timeout_minutes": "soon"}}),
+            "parameters.timeout_minutes",
+        ),
+        (
+            json!({"problem_id": "v", "idempotency_key": "a\u{0}b"}),
+            "idempotency_key",
+        ),
+    ] {
+        let v = problem(
+            s.post("/api/v1/tasks", body.clone()).await,
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+        .await;
+        assert_eq!(v["errors"][0]["field"], field, "{body}: {v}");
+    }
+    assert_eq!(req["idempotency_key"]["pattern"], r"^[^\x00]*$");
+    // What the document allows is accepted: null parameters are absent ones, a whole float is
+    // an integer, and a tiny timeout is one second.
+    for (body, steps, timeout) in [
+        (
+            json!({"problem_id": "v", "parameters": {"max_steps": null, "timeout_minutes": null}}),
+            30,
+            1800,
+        ),
+        (
+            json!({"problem_id": "v", "parameters": {"max_steps": 7.0, "timeout_minutes": 2}}),
+            7,
+            120,
+        ),
+        (json!({"problem_id": "v", "timeout_minutes": 0.001}), 30, 1),
+        (
+            json!({"problem_id": "v", "timeout_seconds": 5, "timeout_minutes": 1440}),
+            30,
+            5,
+        ),
+    ] {
+        let t = json_of(
+            s.post("/api/v1/tasks", body.clone()).await,
+            StatusCode::CREATED,
+        )
+        .await;
+        assert_eq!(t["parameters"]["max_steps"], steps, "{body}");
+        assert_eq!(t["timeout_seconds"], timeout, "{body}");
+    }
+
+    // NUL: refused in every path and query string, and every string parameter says so.
+    assert_eq!(
+        param("/api/v1/workers", "get", "status")["pattern"],
+        r"^[^\x00]*$"
+    );
+    assert_eq!(
+        param("/api/v1/tasks/{id}", "delete", "reason")["pattern"],
+        r"^[^\x00]*$"
+    );
+    problem(
+        s.get("/api/v1/workers?status=a%00").await,
+        StatusCode::BAD_REQUEST,
+    )
+    .await;
+    // In a registration only the names that are keys refuse it; the rest is stored cleaned.
+    let reg = &schemas["RegisterBody"]["properties"];
+    assert_eq!(reg["id"]["pattern"], r"^[^\x00]*$");
+    let v = problem(
+        s.post(
+            "/api/v1/workers/register",
+            json!({"id": "n\u{0}", "backend_type": "none"}),
+        )
+        .await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+    )
+    .await;
+    assert_eq!(v["errors"][0]["field"], "id");
+    let w = json_of(
+        s.post(
+            "/api/v1/workers/register",
+            json!({"id": "n1", "backend_type": "none", "hostname": "h\u{0}", "queues": ["q\u{0}"]}),
+        )
+        .await,
+        StatusCode::CREATED,
+    )
+    .await;
+    assert_eq!(w["hostname"], "h\u{FFFD}");
+
+    // Log levels of HTTP workers: the names and the aliases the document lists, lower case.
+    let level = &schemas["LogLineBody"]["properties"]["level"]["pattern"];
+    assert!(level.as_str().unwrap().contains("|warn|"), "{level}");
+    let lines = |level: &str| json!({"attempt": 1, "lines": [{"message": "m", "level": level}]});
+    let v = problem(
+        s.post(
+            &format!("/api/v1/workers/n1/tasks/{id}/logs"),
+            lines("WARN"),
+        )
+        .await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+    )
+    .await;
+    assert_eq!(v["errors"][0]["field"], "lines[0].level");
+    // A known level gets past validation to the fence: n1 does not hold this task.
+    problem(
+        s.post(
+            &format!("/api/v1/workers/n1/tasks/{id}/logs"),
+            lines("warn"),
+        )
+        .await,
+        StatusCode::CONFLICT,
+    )
+    .await;
+
+    // Operation ids are unique, and the worker protocol's links name real operations (in
+    // OpenAPI's own camelCase keys) so a client can follow register → claim → complete.
+    let mut ids: Vec<&str> = doc["paths"]
+        .as_object()
+        .unwrap()
+        .values()
+        .flat_map(|item| item.as_object().unwrap().values())
+        .map(|op| op["operationId"].as_str().unwrap())
+        .collect();
+    let n = ids.len();
+    ids.sort();
+    ids.dedup();
+    assert_eq!(ids.len(), n, "duplicate operation ids: {ids:?}");
+    for (path, status, names) in [
+        (
+            "/api/v1/tasks",
+            "201",
+            &["get", "cancel", "retry", "logs"][..],
+        ),
+        (
+            "/api/v1/workers/register",
+            "201",
+            &["claim", "heartbeat"][..],
+        ),
+        (
+            "/api/v1/workers/{id}/claim",
+            "200",
+            &["complete", "fail", "logs"][..],
+        ),
+    ] {
+        let links = &doc["paths"][path]["post"]["responses"][status]["links"];
+        for name in names {
+            let target = links[name]["operationId"].as_str().unwrap_or_default();
+            assert!(
+                ids.contains(&target),
+                "{path} {status} link {name}: {links}"
+            );
+        }
+    }
+
+    // DELETE cancels: the document says the task stays, and it does.
+    let delete = doc["paths"]["/api/v1/tasks/{id}"]["delete"]["description"]
+        .as_str()
+        .unwrap_or_default();
+    assert!(delete.contains("not removed"), "{delete}");
+    let r = s
+        .http
+        .delete(s.url(&format!("/api/v1/tasks/{id}")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(json_of(r, StatusCode::OK).await["status"], "cancelled");
+    let t = json_of(s.get(&format!("/api/v1/tasks/{id}")).await, StatusCode::OK).await;
+    assert_eq!(t["status"], "cancelled");
 }

@@ -89,8 +89,12 @@ async fn workers_killed_at_random_points_lose_nothing_and_finish_once() {
 #[tokio::test]
 async fn eight_workers_with_random_cancels_and_retries_reconcile() {
     let db = TestDb::new().await;
-    const N: usize = 2000;
-    let lines: String = (0..N)
+    // CI drains 2,000; `AIOPS_FAULT_TASKS=20000` runs the full size.
+    let n: usize = std::env::var("AIOPS_FAULT_TASKS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(2000);
+    let lines: String = (0..n)
         .map(|i| format!("{{\"problem_id\":\"p{}\",\"max_attempts\":2}}\n", i % 17))
         .collect();
     let ids: Vec<String> = db
@@ -119,7 +123,7 @@ async fn eight_workers_with_random_cancels_and_retries_reconcile() {
     let mut rng = rand::thread_rng();
     let mut cancelled = 0;
     for _ in 0..60 {
-        let id = &ids[rng.gen_range(0..N)];
+        let id = &ids[rng.gen_range(0..n)];
         let r = db.cmd().args(["cancel", id]).run();
         assert!([0, 4].contains(&r.code), "{}", r.stderr);
         if r.code == 0 {
@@ -144,7 +148,7 @@ async fn eight_workers_with_random_cancels_and_retries_reconcile() {
             break;
         }
         assert!(
-            start.elapsed() < Duration::from_secs(240),
+            start.elapsed() < Duration::from_secs(240.max(n as u64 / 20)),
             "tasks still open: {open:?}\n{}",
             ws.iter()
                 .map(|w| w.output())
@@ -163,7 +167,7 @@ async fn eight_workers_with_random_cancels_and_retries_reconcile() {
             .await
             .unwrap();
     let total: i64 = rows.iter().map(|(_, n)| n).sum();
-    assert_eq!(total, N as i64, "none lost: {rows:?}");
+    assert_eq!(total, n as i64, "none lost: {rows:?}");
     assert!(
         rows.iter()
             .all(|(s, _)| matches!(s, TaskStatus::Completed | TaskStatus::Cancelled)),

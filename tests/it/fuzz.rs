@@ -28,13 +28,8 @@ fn schemathesis_short_run_finds_no_failures() {
     });
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let start = Instant::now();
-    // The data-acceptance checks still find gaps between the document and the parsers (the
-    // `since` duration grammar, timeout_minutes overridden by timeout_seconds): not yet gated.
+    // Every check (scripts/fuzz runs `--checks all`), a few cases per operation and phase.
     let out = Command::new(root.join("scripts/fuzz"))
-        .args([
-            "--exclude-checks",
-            "positive_data_acceptance,negative_data_rejection",
-        ])
         .env("MAX_EXAMPLES", "10")
         .env("FUZZ_SEED", "20250101")
         .env("AIOPS_BIN", env!("CARGO_BIN_EXE_aiops"))
@@ -54,5 +49,26 @@ fn schemathesis_short_run_finds_no_failures() {
         .find(|l| l.contains("requests served:"))
         .unwrap_or_else(|| panic!("no summary line in:\n{stderr}"));
     assert!(summary.contains("5xx responses: 0"), "{summary}");
-    eprintln!("{summary} in {:?}", start.elapsed());
+    assert!(
+        stderr.contains("schemathesis run ended: completed"),
+        "the run did not complete:\n{stderr}"
+    );
+    let checks: Vec<&str> = stderr
+        .lines()
+        .filter(|l| l.starts_with("scripts/fuzz: check "))
+        .collect();
+    for name in [
+        "positive_data_acceptance",
+        "negative_data_rejection",
+        "not_a_server_error",
+    ] {
+        assert!(
+            checks.iter().any(|l| l.contains(name)),
+            "{name} did not run:\n{stderr}"
+        );
+    }
+    for line in &checks {
+        assert!(line.ends_with(" 0 failed"), "{line}");
+    }
+    eprintln!("{summary} in {:?}\n{}", start.elapsed(), checks.join("\n"));
 }

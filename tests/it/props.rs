@@ -67,6 +67,53 @@ fn object_field() -> impl Strategy<Value = Value> {
     ]
 }
 
+/// A value for a `timeout_minutes`: mostly in or near the range, often on its edges.
+fn minutes_field() -> impl Strategy<Value = Value> {
+    prop_oneof![
+        3 => (-1.0f64..1500.0).prop_map(|f| json!(f)),
+        2 => prop::sample::select(vec![
+            json!(0),
+            json!(0.0),
+            json!(-0.0),
+            json!(1e-9),
+            json!(0.0084),
+            json!(1440),
+            json!(1440.0),
+            json!(1440.0000001),
+        ]),
+        1 => any_json(),
+    ]
+}
+
+/// `parameters`: mostly an object whose `max_steps`, `timeout_minutes` and `agent_config` are
+/// each present or not, in range or not; sometimes anything.
+fn parameters_field() -> impl Strategy<Value = Value> {
+    let keys = (
+        prop::option::of(prop_oneof![
+            3 => int_field(1, 1000),
+            1 => (0i64..1002).prop_map(|n| json!(n as f64)),
+        ]),
+        prop::option::of(prop_oneof![
+            4 => minutes_field(),
+            1 => any_json(),
+        ]),
+        prop::option::of(object_field()),
+        prop::collection::hash_map("[a-z_]{1,12}", any_json(), 0..3),
+    );
+    prop_oneof![
+        4 => keys.prop_map(|(steps, minutes, agent, extra)| {
+            let mut m: Map<String, Value> = extra.into_iter().collect();
+            for (k, v) in [("max_steps", steps), ("timeout_minutes", minutes), ("agent_config", agent)] {
+                if let Some(v) = v {
+                    m.insert(k.into(), v);
+                }
+            }
+            Value::Object(m)
+        }),
+        1 => any_json(),
+    ]
+}
+
 /// A TaskRequest-ish object: every field present or not, of the right type or not, in range
 /// or not, sometimes with a field that does not exist.
 fn request_json() -> impl Strategy<Value = Value> {
@@ -74,10 +121,7 @@ fn request_json() -> impl Strategy<Value = Value> {
         prop::option::of(name_field()),
         prop::option::of(object_field()),
         prop::option::of(int_field(1, 1000)),
-        prop::option::of(prop_oneof![
-            (-1.0f64..1500.0).prop_map(|f| json!(f)),
-            any_json()
-        ]),
+        prop::option::of(minutes_field()),
         prop::option::of(int_field(1, 86_400)),
         prop::option::of(int_field(0, 10)),
         prop::option::of(int_field(1, 20)),
@@ -91,7 +135,7 @@ fn request_json() -> impl Strategy<Value = Value> {
             Just(json!("docker")),
             any_json()
         ]),
-        prop::option::of(object_field()),
+        prop::option::of(parameters_field()),
         prop::option::of(object_field()),
         prop::option::of(prop_oneof![
             Just(json!("https://example.org/hook")),
@@ -156,30 +200,48 @@ fn is_obj_or_null(v: &Option<Value>) -> bool {
     matches!(v, None | Some(Value::Null) | Some(Value::Object(_)))
 }
 
+/// What a valid request runs with: `(max_steps, timeout_seconds)`. The top-level field wins
+/// over `parameters`; `timeout_seconds` over `timeout_minutes`, which rounds to whole seconds.
+fn expected_limits(r: &TaskRequest) -> (i64, i64) {
+    let param = |k: &str| match &r.parameters {
+        Some(Value::Object(m)) => m.get(k).and_then(Value::as_f64),
+        _ => None,
+    };
+    let steps = r
+        .max_steps
+        .or(param("max_steps").map(|f| f as i64))
+        .unwrap_or(30);
+    let timeout = r.timeout_seconds.unwrap_or_else(|| {
+        r.timeout_minutes
+            .or(param("timeout_minutes"))
+            .map_or(1800, |m| ((m * 60.0).round() as i64).max(1))
+    });
+    (steps, timeout)
+}
+
 /// The contract of SPEC §1, written independently of `validate`.
 fn expected_valid(r: &TaskRequest) -> bool {
     let params = match &r.parameters {
         Some(Value::Object(m)) => Some(m),
         _ => None,
     };
-    let param = |k: &str| params.and_then(|m| m.get(k));
-    let max_steps = match (r.max_steps, param("max_steps")) {
-        (Some(n), _) => Some(n),
-        (None, None) => Some(30),
-        (None, Some(v)) => v.as_i64(),
+    // A null parameter is an absent one; every value given must be in range on its own, also
+    // one another field overrides, as the OpenAPI document says of each field.
+    let param = |k: &str| params.and_then(|m| m.get(k)).filter(|v| !v.is_null());
+    let whole = |v: &Value| {
+        v.as_i64().or_else(|| {
+            v.as_f64()
+                .filter(|f| f.fract() == 0.0 && f.abs() < 1e18)
+                .map(|f| f as i64)
+        })
     };
-    let timeout = match (r.timeout_seconds, r.timeout_minutes) {
-        (Some(s), _) => Some(s),
-        (None, Some(m)) if m.is_finite() => Some((m * 60.0).round() as i64),
-        (None, Some(_)) => None,
-        (None, None) => Some(
-            param("timeout_minutes")
-                .and_then(Value::as_f64)
-                .filter(|m| m.is_finite())
-                .map(|m| (m * 60.0).round() as i64)
-                .unwrap_or(1800),
-        ),
-    };
+    let steps_ok = |n: i64| (1..=1000).contains(&n);
+    let minutes_ok = |m: f64| m > 0.0 && m <= 1440.0;
+    let max_steps_ok = r.max_steps.is_none_or(steps_ok)
+        && param("max_steps").is_none_or(|v| whole(v).is_some_and(steps_ok));
+    let timeout_ok = r.timeout_seconds.is_none_or(|s| (1..=86_400).contains(&s))
+        && r.timeout_minutes.is_none_or(minutes_ok)
+        && param("timeout_minutes").is_none_or(|v| v.as_f64().is_some_and(minutes_ok));
     let url_ok = r.callback_url.as_deref().is_none_or(|u| {
         let rest = u
             .strip_prefix("http://")
@@ -196,8 +258,8 @@ fn expected_valid(r: &TaskRequest) -> bool {
         && is_obj_or_null(&r.metadata)
         && (matches!(r.agent_config, Some(Value::Object(_)))
             || param("agent_config").is_none_or(|v| v.is_object() || v.is_null()))
-        && max_steps.is_some_and(|n| (1..=1000).contains(&n))
-        && timeout.is_some_and(|s| (1..=86_400).contains(&s))
+        && max_steps_ok
+        && timeout_ok
         && (0..=10).contains(&r.priority.unwrap_or(5))
         && (1..=20).contains(&r.max_attempts.unwrap_or(3))
         && r.queue.as_deref().is_none_or(good_name)
@@ -229,6 +291,7 @@ proptest! {
                 prop_assert!((1..=86_400).contains(&t.timeout_seconds));
                 let steps = t.parameters["max_steps"].as_i64().unwrap();
                 prop_assert!((1..=1000).contains(&steps));
+                prop_assert_eq!((steps, i64::from(t.timeout_seconds)), expected_limits(&req));
                 prop_assert!(t.parameters["agent_config"].is_object());
                 prop_assert!(t.metadata.is_object());
                 prop_assert_eq!(&t.problem_id, &req.problem_id);

@@ -75,6 +75,7 @@ pub fn url_for(base: &str, db: &str) -> String {
 
 /// A run of the `aiops` binary, built up like a shell command line.
 pub struct Cmd {
+    wrapper: Vec<String>,
     args: Vec<String>,
     env: HashMap<String, String>,
     remove_env: Vec<String>,
@@ -140,6 +141,7 @@ impl Run {
 impl Cmd {
     pub fn new() -> Cmd {
         Cmd {
+            wrapper: Vec::new(),
             args: Vec::new(),
             env: HashMap::new(),
             remove_env: vec![
@@ -173,6 +175,17 @@ impl Cmd {
         self
     }
 
+    /// Run the binary through another program, e.g. `ip netns exec NS` (which execs it, so the
+    /// pid stays the binary's).
+    pub fn wrap<I, S>(mut self, prefix: I) -> Cmd
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<str>,
+    {
+        self.wrapper = prefix.into_iter().map(|s| s.as_ref().to_string()).collect();
+        self
+    }
+
     pub fn stdin(mut self, data: impl Into<Vec<u8>>) -> Cmd {
         self.stdin = Some(data.into());
         self
@@ -180,7 +193,14 @@ impl Cmd {
 
     /// The std Command, for tests that manage the child themselves.
     pub fn command(&self) -> Command {
-        let mut c = Command::new(env!("CARGO_BIN_EXE_aiops"));
+        let mut c = match self.wrapper.split_first() {
+            Some((program, rest)) => {
+                let mut c = Command::new(program);
+                c.args(rest).arg(env!("CARGO_BIN_EXE_aiops"));
+                c
+            }
+            None => Command::new(env!("CARGO_BIN_EXE_aiops")),
+        };
         c.args(&self.args);
         for k in &self.remove_env {
             c.env_remove(k);
@@ -386,6 +406,25 @@ impl PrivatePg {
             .unwrap();
     }
 
+    /// Also listen on TCP at `addr` (the embedded instance is unix-socket only), trusting
+    /// clients from `cidr`; restarts the server. Returns the TCP URL.
+    pub async fn listen_on(&self, addr: &str, cidr: &str) -> String {
+        let hba = self.emb.data_dir().join("pg_hba.conf");
+        let mut f = std::fs::OpenOptions::new().append(true).open(&hba).unwrap();
+        writeln!(f, "host all all {cidr} trust").unwrap();
+        drop(f);
+        let pool = self.pool().await;
+        // postgresql.auto.conf is read last, so this wins over the instance's own settings.
+        sqlx::query(&format!("ALTER SYSTEM SET listen_addresses = '{addr}'"))
+            .execute(&pool)
+            .await
+            .unwrap();
+        pool.close().await;
+        self.stop().await;
+        self.restart().await;
+        format!("postgres://aiops@{addr}:5432/aiops")
+    }
+
     pub async fn pool(&self) -> sqlx::PgPool {
         aiops::db::connect(&self.url(), &aiops::db::PoolConfig::default())
             .await
@@ -429,12 +468,17 @@ impl PrivatePg {
 
 /// `aiops worker run` with no cluster running `sh -c EXEC`, quick polls and kill grace, and 1 s
 /// heartbeats (3 s leases: short, yet long enough that a loaded test machine does not lose
-/// leases by accident) unless `extra` sets `--heartbeat`.
+/// leases by accident) unless `extra` sets `--heartbeat` (likewise `--poll`).
 pub fn spawn_worker(cmd: Cmd, cluster: &str, exec: &str, extra: &[&str]) -> Proc {
     let heartbeat: &[&str] = if extra.contains(&"--heartbeat") {
         &[]
     } else {
         &["--heartbeat", "1s"]
+    };
+    let poll: &[&str] = if extra.contains(&"--poll") {
+        &[]
+    } else {
+        &["--poll", "200ms"]
     };
     cmd.args([
         "worker",
@@ -445,12 +489,11 @@ pub fn spawn_worker(cmd: Cmd, cluster: &str, exec: &str, extra: &[&str]) -> Proc
         "none",
         "--exec",
         exec,
-        "--poll",
-        "200ms",
         "--kill-grace",
         "300ms",
     ])
     .args(heartbeat)
+    .args(poll)
     .args(extra)
     .spawn()
 }

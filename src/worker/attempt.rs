@@ -15,6 +15,7 @@ use crate::log::{LogLevel, LogSource, NewLogLine};
 use crate::queue::{self, Failure, Fence};
 use crate::task::Task;
 use crate::worker::executor::{self, ExecEvent, ExecOutcome, ExecSpec, StopReason};
+use crate::worker::recorder::{Outcome, Record};
 use crate::worker::{bounded, Shared};
 
 /// Lines are written at least this often while an attempt runs (the first batch this long
@@ -218,92 +219,81 @@ fn describe(outcome: &ExecOutcome, task: &Task, took: Duration) -> (String, LogL
 /// Record the outcome together with the attempt's last lines and progress, in one transaction,
 /// retrying while the database is away (but not past the lease: then the task is being rescued
 /// elsewhere and the fence would refuse the write anyway).
-async fn finish(
-    shared: &Shared,
-    fence: &Fence,
-    outcome: ExecOutcome,
-    summary: &str,
-    mut rest: Rest,
-) {
+async fn finish(shared: &Shared, fence: &Fence, outcome: ExecOutcome, summary: &str, rest: Rest) {
     let deadline = Instant::now() + shared.cfg.lease();
     let mut backoff = Duration::from_millis(100);
-    if matches!(outcome, ExecOutcome::Stopped(StopReason::LeaseLost)) || rest.fenced {
+    if rest.fenced {
         return;
     }
+    let Some(outcome) = as_recorded(outcome, summary) else {
+        return;
+    };
+    let mut record = Record {
+        fence: fence.clone(),
+        lines: rest.lines,
+        progress: rest.progress,
+        outcome,
+    };
     loop {
-        // Each try is bounded too: on a connection that died silently it would outlast the lease.
-        let left = deadline
-            .saturating_duration_since(Instant::now())
-            .max(Duration::from_millis(500));
-        match bounded(left, record(shared, fence, &outcome, summary, &rest)).await {
+        let (answer, back) = shared.recorder.record(record, deadline).await;
+        let e = match answer {
             Ok(()) => return,
             Err(Error::Fenced { .. }) => {
                 tracing::warn!(task = %fence.task_id, "the outcome was refused: this worker no longer holds the task");
                 return;
             }
-            Err(e) if Instant::now() < deadline => {
-                tracing::warn!(task = %fence.task_id, "recording the outcome failed, retrying: {e}");
-                // The database answers heartbeats, so the lines themselves may be what it
-                // refuses: the outcome must not be held hostage to them.
-                if rest.lines.len() > 1 && shared.db_reachable() {
-                    let n = rest.lines.len();
-                    rest.lines = vec![worker_line(
-                        LogLevel::Warning,
-                        format!("{n} log lines of this attempt could not be written: {e}"),
-                        None,
-                    )];
-                }
-                tokio::time::sleep(backoff).await;
-                backoff = (backoff * 2).min(Duration::from_secs(2));
-            }
-            Err(e) => {
+            Err(e) => e,
+        };
+        match back {
+            Some(back) if Instant::now() < deadline => record = back,
+            _ => {
                 tracing::error!(task = %fence.task_id, "gave up recording the outcome (the lease has passed; the task will be rescued): {e}");
                 return;
             }
         }
+        tracing::warn!(task = %fence.task_id, "recording the outcome failed, retrying: {e}");
+        // The database answers heartbeats, so the lines themselves may be what it refuses: the
+        // outcome must not be held hostage to them.
+        if record.lines.len() > 1 && shared.db_reachable() {
+            let n = record.lines.len();
+            record.lines = vec![worker_line(
+                LogLevel::Warning,
+                format!("{n} log lines of this attempt could not be written: {e}"),
+                None,
+            )];
+        }
+        tokio::time::sleep(backoff).await;
+        backoff = (backoff * 2).min(Duration::from_secs(2));
     }
 }
 
-/// One try of [`finish`]: lines, progress and outcome commit together or not at all.
-async fn record(
-    shared: &Shared,
-    fence: &Fence,
-    outcome: &ExecOutcome,
-    summary: &str,
-    rest: &Rest,
-) -> Result<(), Error> {
-    let mut tx = shared.pool.begin().await?;
-    queue::append_logs(&mut *tx, fence, &rest.lines).await?;
-    if let Some(p) = &rest.progress {
-        queue::set_progress(&mut *tx, fence, p).await?;
-    }
-    let db = &mut *tx;
-    match outcome {
+/// What the queue records for an attempt's end; `None` when nothing may be written (the lease
+/// is gone).
+fn as_recorded(outcome: ExecOutcome, summary: &str) -> Option<Outcome> {
+    let fail = |kind, exit_code| Outcome::Fail {
+        kind,
+        summary: summary.to_string(),
+        exit_code,
+    };
+    Some(match outcome {
         ExecOutcome::Exited {
             code: 0,
             result: Ok(result),
             ..
-        } => queue::complete(db, fence, result.as_ref(), Some(0)).await?,
-        ExecOutcome::Exited { code, .. } => {
-            queue::fail(db, fence, Failure::Failed, summary, Some(*code)).await?;
-        }
-        ExecOutcome::Signalled { signal, .. } => {
-            queue::fail(db, fence, Failure::Failed, summary, Some(128 + signal)).await?;
-        }
-        ExecOutcome::SpawnFailed(_) => {
-            queue::fail(db, fence, Failure::Failed, summary, None).await?;
-        }
-        ExecOutcome::TimedOut => {
-            queue::fail(db, fence, Failure::Timeout, summary, None).await?;
-        }
-        ExecOutcome::Stopped(StopReason::Cancelled) => {
-            queue::fail(db, fence, Failure::Cancelled, summary, None).await?;
-        }
-        ExecOutcome::Stopped(StopReason::Shutdown) => queue::release(db, fence, summary).await?,
-        ExecOutcome::Stopped(StopReason::LeaseLost) => return Ok(()),
-    }
-    tx.commit().await?;
-    Ok(())
+        } => Outcome::Complete {
+            result,
+            exit_code: Some(0),
+        },
+        ExecOutcome::Exited { code, .. } => fail(Failure::Failed, Some(code)),
+        ExecOutcome::Signalled { signal, .. } => fail(Failure::Failed, Some(128 + signal)),
+        ExecOutcome::SpawnFailed(_) => fail(Failure::Failed, None),
+        ExecOutcome::TimedOut => fail(Failure::Timeout, None),
+        ExecOutcome::Stopped(StopReason::Cancelled) => fail(Failure::Cancelled, None),
+        ExecOutcome::Stopped(StopReason::Shutdown) => Outcome::Release {
+            summary: summary.to_string(),
+        },
+        ExecOutcome::Stopped(StopReason::LeaseLost) => return None,
+    })
 }
 
 /// What the pump had not written when the executor's events ended: [`finish`] writes it with

@@ -161,12 +161,13 @@ pub async fn run(
     events: mpsc::Sender<ExecEvent>,
     mut stop: watch::Receiver<Option<StopReason>>,
 ) -> ExecOutcome {
-    let mut command = Command::new(&spec.program);
+    let env = child_env(std::env::vars_os(), &spec.env);
+    let mut command = Command::new(resolve_program(&spec.program, &env));
     command
         .args(&spec.args)
         .current_dir(&spec.workdir)
         .env_clear()
-        .envs(child_env(std::env::vars_os(), &spec.env))
+        .envs(env)
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -334,6 +335,34 @@ fn child_env(
             .map(|(k, v)| (OsString::from(k), OsString::from(v))),
     );
     env
+}
+
+/// The program as a path, found on the child's own `PATH` when it is a bare name.
+///
+/// N.B.: given a bare name and an environment that sets `PATH`, the standard library spawns
+/// with fork + exec instead of posix_spawn (it cannot know which `PATH` the search would use),
+/// and fork copies the worker's page tables on every attempt: resolving the name here keeps
+/// the cheap path. A name found nowhere is passed on as it is, so the spawn error names it.
+fn resolve_program(program: &str, env: &[(OsString, OsString)]) -> PathBuf {
+    if program.contains('/') {
+        return PathBuf::from(program);
+    }
+    let path = env
+        .iter()
+        .rev()
+        .find(|(k, _)| k == "PATH")
+        .map(|(_, v)| v.clone())
+        .unwrap_or_else(|| OsString::from("/usr/local/bin:/usr/bin:/bin"));
+    std::env::split_paths(&path)
+        .filter(|dir| !dir.as_os_str().is_empty())
+        .map(|dir| dir.join(program))
+        .find(|candidate| is_executable_file(candidate))
+        .unwrap_or_else(|| PathBuf::from(program))
+}
+
+fn is_executable_file(path: &Path) -> bool {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::metadata(path).is_ok_and(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
 }
 
 /// Whether a variable may carry database credentials (`DATABASE_URL`, `AIOPS_DATABASE_URL`,

@@ -5,6 +5,7 @@
 pub mod attempt;
 pub mod cluster;
 pub mod executor;
+pub mod recorder;
 pub mod runner;
 
 use std::collections::HashMap;
@@ -86,6 +87,8 @@ pub struct Shared {
     /// Told by the heartbeat when the database answers again after heartbeats failed: the
     /// LISTEN connection may have died silently meanwhile, so it is replaced.
     relisten: Notify,
+    /// Where finished attempts are written, several to a transaction.
+    recorder: recorder::Recorder,
 }
 
 impl Shared {
@@ -295,6 +298,7 @@ async fn run(ctx: &Ctx, a: WorkerRunArgs) -> Result<u8> {
         pid,
         last_contact: Mutex::new(Instant::now()),
         relisten: Notify::new(),
+        recorder: recorder::Recorder::start(pool.clone()),
     });
     let stopping = Arc::new(std::sync::atomic::AtomicBool::new(false));
     let background = [

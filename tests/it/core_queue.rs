@@ -516,3 +516,97 @@ async fn claim_from_several_queues_keeps_the_claim_order() {
     let ids: Vec<_> = got.iter().map(|t| t.problem_id.as_str()).collect();
     assert_eq!(ids, ["a1"], "queue c is not served");
 }
+
+#[tokio::test]
+async fn a_batch_of_finished_attempts_commits_all_but_the_refused_one() {
+    use aiops::log::{LogLevel, LogSource, NewLogLine};
+    use aiops::worker::recorder::{write_batch, Outcome, Record};
+    let db = TestDb::new().await;
+    for i in 0..3 {
+        submit(&db, req(&format!("p{i}"))).await;
+    }
+    let claimed = queue::claim(&db.pool, &spec("w1", Duration::from_secs(60)), 3)
+        .await
+        .unwrap();
+    let lines = |what: &str| -> Vec<NewLogLine> {
+        (0..2)
+            .map(|i| NewLogLine {
+                timestamp: chrono::Utc::now(),
+                level: LogLevel::Info,
+                source: LogSource::Stdout,
+                message: format!("{what} line {i}"),
+                context: None,
+            })
+            .collect()
+    };
+    let mut stale = Fence::of(&claimed[1]);
+    stale.attempt += 1;
+    let records = [
+        Record {
+            fence: Fence::of(&claimed[0]),
+            lines: lines("done"),
+            progress: Some(serde_json::json!({"step": 9})),
+            outcome: Outcome::Complete {
+                result: Some(serde_json::json!({"ok": 1})),
+                exit_code: Some(0),
+            },
+        },
+        Record {
+            fence: stale,
+            lines: lines("stale"),
+            progress: Some(serde_json::json!({"step": 1})),
+            outcome: Outcome::Complete {
+                result: None,
+                exit_code: Some(0),
+            },
+        },
+        Record {
+            fence: Fence::of(&claimed[2]),
+            lines: lines("failed"),
+            progress: None,
+            outcome: Outcome::Fail {
+                kind: Failure::Failed,
+                summary: "exit 3".into(),
+                exit_code: Some(3),
+            },
+        },
+    ];
+    let answers = write_batch(&db.pool, &records.iter().collect::<Vec<_>>())
+        .await
+        .unwrap();
+    assert!(answers[0].is_ok() && answers[2].is_ok(), "{answers:?}");
+    assert!(
+        matches!(answers[1], Err(aiops::error::Error::Fenced { .. })),
+        "{answers:?}"
+    );
+    let t: Vec<aiops::task::Task> = {
+        let mut v = Vec::new();
+        for c in &claimed {
+            v.push(queue::get(&db.pool, c.id).await.unwrap());
+        }
+        v
+    };
+    assert_eq!(
+        (t[0].status, t[0].progress.clone()),
+        (TaskStatus::Completed, Some(serde_json::json!({"step": 9})))
+    );
+    assert_eq!(
+        (t[1].status, t[1].progress.clone()),
+        (TaskStatus::Running, None)
+    );
+    assert_eq!(
+        (t[2].status, t[2].exit_code),
+        (TaskStatus::Pending, Some(3))
+    );
+    let logged: Vec<(uuid::Uuid, i64)> =
+        sqlx::query_as("SELECT task_id, count(*) FROM task_logs GROUP BY task_id ORDER BY task_id")
+            .fetch_all(&db.pool)
+            .await
+            .unwrap();
+    let mut want = vec![(claimed[0].id.0, 2), (claimed[2].id.0, 2)];
+    want.sort();
+    assert_eq!(
+        logged, want,
+        "the refused attempt's lines were undone with it"
+    );
+}

@@ -1,0 +1,191 @@
+//! Records finished attempts, several in one transaction when several finish together.
+//!
+//! Each record is a task's last log lines, its progress and its outcome; on its own it would
+//! cost a commit (a WAL flush) and hold the worker's row (its completed counter) locked until
+//! then, so a worker's attempts would queue one flush behind another. One task takes whatever
+//! records are waiting, writes each inside a savepoint (a refused or rejected record undoes only
+//! its own writes) and commits once. A lone record is written at once: batching never waits.
+
+use std::time::{Duration, Instant};
+
+use serde_json::Value;
+use sqlx::{PgConnection, PgPool};
+use tokio::sync::{mpsc, oneshot};
+
+use crate::error::{Error, Result};
+use crate::log::NewLogLine;
+use crate::queue::{self, Failure, Fence};
+use crate::worker::bounded;
+
+/// Records written in one transaction at most.
+const MAX_BATCH: usize = 64;
+
+/// What a finished attempt writes.
+pub struct Record {
+    /// The attempt.
+    pub fence: Fence,
+    /// Its log lines not written yet.
+    pub lines: Vec<NewLogLine>,
+    /// Its latest progress, if not written yet.
+    pub progress: Option<Value>,
+    /// How it ended.
+    pub outcome: Outcome,
+}
+
+/// How the attempt ended, as the queue records it.
+pub enum Outcome {
+    /// Succeeded.
+    Complete {
+        /// The result file's JSON.
+        result: Option<Value>,
+        /// The executor's exit code.
+        exit_code: Option<i32>,
+    },
+    /// Failed, timed out or was cancelled.
+    Fail {
+        /// Which of the three.
+        kind: Failure,
+        /// The one-line reason shown on the task.
+        summary: String,
+        /// The executor's exit code, when it exited.
+        exit_code: Option<i32>,
+    },
+    /// Stopped by shutdown: back to the queue without spending the attempt.
+    Release {
+        /// The one-line reason.
+        summary: String,
+    },
+}
+
+struct Job {
+    record: Record,
+    /// Past this the lease is gone and the write pointless: the batch is bounded by the
+    /// earliest deadline among its records.
+    deadline: Instant,
+    reply: oneshot::Sender<(Record, Result<()>)>,
+}
+
+/// The handle attempts send their records through.
+pub(crate) struct Recorder {
+    jobs: mpsc::Sender<Job>,
+}
+
+impl Recorder {
+    /// Start the recording task; it ends when the last handle is dropped.
+    pub fn start(pool: PgPool) -> Recorder {
+        let (jobs, rx) = mpsc::channel(1024);
+        tokio::spawn(run(pool, rx));
+        Recorder { jobs }
+    }
+
+    /// Write one record, bounded by `deadline` (at least half a second from now). The record
+    /// comes back with the answer so a retry can send it again; it is `None` only when the
+    /// recording task has gone (the worker is going down).
+    pub async fn record(&self, record: Record, deadline: Instant) -> (Result<()>, Option<Record>) {
+        let (reply, answer) = oneshot::channel();
+        let job = Job {
+            record,
+            deadline,
+            reply,
+        };
+        if let Err(mpsc::error::SendError(job)) = self.jobs.send(job).await {
+            return (Err(gone()), Some(job.record));
+        }
+        match answer.await {
+            Ok((record, answer)) => (answer, Some(record)),
+            Err(_) => (Err(gone()), None),
+        }
+    }
+}
+
+fn gone() -> Error {
+    Error::Database("the worker's recorder has stopped".into())
+}
+
+async fn run(pool: PgPool, mut rx: mpsc::Receiver<Job>) {
+    while let Some(first) = rx.recv().await {
+        let mut batch = vec![first];
+        while batch.len() < MAX_BATCH {
+            match rx.try_recv() {
+                Ok(job) => batch.push(job),
+                Err(_) => break,
+            }
+        }
+        let deadline = batch
+            .iter()
+            .map(|j| j.deadline)
+            .min()
+            .unwrap_or_else(Instant::now);
+        let limit = deadline
+            .saturating_duration_since(Instant::now())
+            .max(Duration::from_millis(500));
+        let records: Vec<&Record> = batch.iter().map(|j| &j.record).collect();
+        let answers = bounded(limit, write_batch(&pool, &records)).await;
+        drop(records);
+        match answers {
+            Ok(answers) => {
+                for (job, answer) in batch.into_iter().zip(answers) {
+                    let _ = job.reply.send((job.record, answer));
+                }
+            }
+            Err(e) => {
+                let why = e.to_string();
+                for job in batch {
+                    let _ = job
+                        .reply
+                        .send((job.record, Err(Error::Database(why.clone()))));
+                }
+            }
+        }
+    }
+}
+
+/// Write records in one transaction; each record's answer in order. A record refused by its
+/// fence (or rejected by the database) leaves nothing behind, and the others still commit. An
+/// error of the whole (the connection, the commit) is the outer one.
+pub async fn write_batch(pool: &PgPool, records: &[&Record]) -> Result<Vec<Result<()>>> {
+    let mut tx = pool.begin().await?;
+    let mut answers = Vec::with_capacity(records.len());
+    if let [only] = records {
+        // Nothing else to protect: a failure rolls the transaction back, which is all a
+        // savepoint would do.
+        let answer = write_one(&mut tx, only).await;
+        if answer.is_ok() {
+            tx.commit().await?;
+        }
+        answers.push(answer);
+        return Ok(answers);
+    }
+    for r in records {
+        let mut sp = sqlx::Acquire::begin(&mut *tx).await?;
+        let answer = write_one(&mut sp, r).await;
+        if answer.is_ok() {
+            sp.commit().await?;
+        } else {
+            sp.rollback().await?;
+        }
+        answers.push(answer);
+    }
+    tx.commit().await?;
+    Ok(answers)
+}
+
+async fn write_one(db: &mut PgConnection, r: &Record) -> Result<()> {
+    queue::append_logs(&mut *db, &r.fence, &r.lines).await?;
+    if let Some(p) = &r.progress {
+        queue::set_progress(&mut *db, &r.fence, p).await?;
+    }
+    match &r.outcome {
+        Outcome::Complete { result, exit_code } => {
+            queue::complete(&mut *db, &r.fence, result.as_ref(), *exit_code).await
+        }
+        Outcome::Fail {
+            kind,
+            summary,
+            exit_code,
+        } => queue::fail(&mut *db, &r.fence, *kind, summary, *exit_code)
+            .await
+            .map(drop),
+        Outcome::Release { summary } => queue::release(&mut *db, &r.fence, summary).await,
+    }
+}

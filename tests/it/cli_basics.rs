@@ -440,3 +440,73 @@ async fn workers_and_db_commands() {
     let url = db.cmd().args(["db", "url"]).run().ok();
     assert_eq!(url.out(), db.url);
 }
+
+#[tokio::test]
+async fn bulk_submit_stores_awkward_values_exactly_on_both_paths() {
+    let db = TestDb::new().await;
+    // Quotes, commas, backslashes, escaped newlines, a NUL escape, non-ASCII and nesting: CSV
+    // (the COPY path, lines without keys) and the keyed path must store the same thing.
+    let line = |key: Option<&str>| {
+        let mut v = serde_json::json!({
+            "problem_id": "p\"q,r\\s",
+            "queue": "q 1,\"x\"",
+            "priority": 3,
+            "backend_type": "none",
+            "parameters": {"s": "a\"b,c\\d\ne\tf\u{0}g", "n": 1.5, "deep": [1, {"x": null}], "max_steps": 7},
+            "metadata": {"m": "é ✓ \"q\""},
+            "callback_url": "http://127.0.0.1:9/x?a=1,b",
+            "max_attempts": 2,
+            "timeout_seconds": 120
+        });
+        if let Some(k) = key {
+            v["idempotency_key"] = k.into();
+        }
+        v.to_string()
+    };
+    let plain = db
+        .cmd()
+        .args(["submit", "--from", "-", "--allow-unknown"])
+        .stdin(format!("{}\n{}\n", line(None), line(None)))
+        .run()
+        .ok()
+        .out()
+        .to_string();
+    let keyed = db
+        .cmd()
+        .args(["submit", "--from", "-", "--allow-unknown"])
+        .stdin(format!("{}\n", line(Some("k1"))))
+        .run()
+        .ok()
+        .out()
+        .to_string();
+    let show = |id: &str| db.cmd().args(["status", id, "-o", "json"]).run().json();
+    let ids: Vec<&str> = plain.lines().collect();
+    assert_eq!(ids.len(), 2);
+    let keyed = show(&keyed);
+    for id in ids {
+        let t = show(id);
+        for field in [
+            "problem_id",
+            "queue",
+            "priority",
+            "backend_type",
+            "parameters",
+            "metadata",
+            "callback_url",
+            "max_attempts",
+            "timeout_seconds",
+            "status",
+        ] {
+            assert_eq!(t[field], keyed[field], "{field}");
+        }
+        assert_eq!(t["problem_id"], "p\"q,r\\s");
+        assert_eq!(t["queue"], "q 1,\"x\"");
+        assert_eq!(t["parameters"]["s"], "a\"b,c\\d\ne\tf\u{FFFD}g");
+        assert_eq!(t["metadata"]["m"], "é ✓ \"q\"");
+        assert_eq!(t["status"], "pending");
+        assert!(
+            t["run_at"].is_string(),
+            "run_at defaults to the database's now"
+        );
+    }
+}

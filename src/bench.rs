@@ -501,7 +501,7 @@ impl Bench {
 struct Worker {
     spec: ClaimSpec,
     concurrency: usize,
-    /// Claimed tasks whose no-op handler has not finished.
+    /// Claimed tasks whose completion has not committed: the slots taken.
     in_flight: AtomicUsize,
     /// Claimed tasks whose completion is not committed yet: what the heartbeat extends.
     held: Mutex<HashMap<TaskId, i32>>,
@@ -536,16 +536,15 @@ async fn claim_loop(bench: Arc<Bench>, w: Arc<Worker>, done: mpsc::UnboundedSend
                 w.in_flight.fetch_add(got, Ordering::SeqCst);
             }
             for t in tasks {
-                let (w, done) = (w.clone(), done.clone());
+                let done = done.clone();
                 tokio::spawn(async move {
-                    // The no-op executor.
+                    // The no-op executor. Its slot stays taken until the completion commits,
+                    // as in a real worker.
                     let _ = done.send(Completion {
                         fence: Fence::of(&t),
                         result: None,
                         exit_code: Some(0),
                     });
-                    w.in_flight.fetch_sub(1, Ordering::SeqCst);
-                    w.wake.notify_one();
                 });
             }
             busy = got == free;
@@ -603,6 +602,8 @@ async fn complete_loop(
                 held.remove(&c.fence.task_id);
             }
         }
+        w.in_flight.fetch_sub(batch.len(), Ordering::SeqCst);
+        w.wake.notify_one();
         let recorded = ok.iter().filter(|d| **d).count() as u64;
         bench
             .refused

@@ -785,6 +785,8 @@ pub struct Completion {
 /// it was written. The workers' completed counters move by the number recorded.
 ///
 /// N.B.: rows are locked in id order first, so two batches over the same tasks cannot deadlock.
+/// The lock step names no status: with one, the planner may walk every running task through
+/// the status index for each id of the batch (seen: 84 ms per batch of 150 with 14k running).
 /// A worker must not run it concurrently with its own [`heartbeat_tasks`] over the same tasks
 /// (the bench's workers run both from one task).
 pub async fn complete_many(pool: &PgPool, done: &[Completion]) -> Result<Vec<bool>> {
@@ -809,8 +811,7 @@ pub async fn complete_many(pool: &PgPool, done: &[Completion]) -> Result<Vec<boo
             SELECT * FROM unnest($1::uuid[], $2::int4[], $3::text[], $4::jsonb[], $5::int4[]) \
                 AS f(id, attempt, worker_id, result, exit_code)), \
          locked AS ( \
-            SELECT t.id FROM tasks t WHERE t.id IN (SELECT id FROM f) AND t.status = 'running' \
-            ORDER BY t.id FOR UPDATE), \
+            SELECT t.id FROM tasks t WHERE t.id = ANY($1) ORDER BY t.id FOR UPDATE), \
          done AS ( \
             UPDATE tasks t SET status = 'completed', result = f.result, exit_code = f.exit_code, \
                 completed_at = now(), updated_at = now(), lease_expires_at = NULL, \

@@ -42,8 +42,8 @@ pub fn run(args: impl IntoIterator<Item = std::ffi::OsString>) -> u8 {
     };
     // A worker is a service: its own progress (claims, outcomes) is worth seeing by default.
     let service = matches!(cli.command, cli::Command::Worker(_)) && !cli.global.quiet;
-    init_tracing(cli.global.verbose, service);
     let printer = output::Printer::new(&cli.global);
+    init_tracing(cli.global.verbose, service, printer.color);
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .worker_threads(2)
@@ -79,7 +79,9 @@ fn report(printer: &output::Printer, e: &Error) {
     }
 }
 
-fn init_tracing(verbose: u8, service: bool) {
+/// Log lines go to stderr, coloured only when the error messages are (a terminal, `--color`,
+/// `NO_COLOR`): escape codes in a log file or a pipe are noise.
+fn init_tracing(verbose: u8, service: bool, ansi: bool) {
     use tracing_subscriber::EnvFilter;
     let default = match verbose {
         0 if service => "info,sqlx=warn",
@@ -96,6 +98,7 @@ fn init_tracing(verbose: u8, service: bool) {
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
+        .with_ansi(ansi)
         .with_target(false)
         .try_init();
 }

@@ -54,6 +54,13 @@ async fn a_task_completes_with_result_logs_and_progress() {
         .to_string();
     let mut w = worker(&db, "c-complete", STEPS, &["--drain"]);
     assert_eq!(w.wait(Duration::from_secs(30)).await, 0, "{}", w.output());
+    // Its log went to a pipe: plain lines, no colour escape codes.
+    let log = w.output();
+    assert!(log.contains("claimed") && log.contains(&id), "{log}");
+    assert!(
+        !log.contains('\u{1b}'),
+        "escape codes in a piped log: {log:?}"
+    );
     let t = status_of(&db, &id).await;
     assert_eq!(t["status"], "completed", "{t}");
     assert_eq!(t["exit_code"], 0);

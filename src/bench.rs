@@ -6,7 +6,7 @@
 //! and worker rows are deleted at the end, whatever happened.
 
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -279,7 +279,6 @@ async fn measure(
                 lease: LEASE,
             },
             concurrency: a.concurrency as usize,
-            in_flight: AtomicUsize::new(0),
             held: Mutex::new(HashMap::new()),
             wake: Notify::new(),
         }));
@@ -501,9 +500,8 @@ impl Bench {
 struct Worker {
     spec: ClaimSpec,
     concurrency: usize,
-    /// Claimed tasks whose completion has not committed: the slots taken.
-    in_flight: AtomicUsize,
-    /// Claimed tasks whose completion is not committed yet: what the heartbeat extends.
+    /// Claimed tasks whose completion is not committed yet: the slots taken, and what the
+    /// heartbeat extends.
     held: Mutex<HashMap<TaskId, i32>>,
     wake: Notify,
 }
@@ -515,7 +513,7 @@ async fn claim_loop(bench: Arc<Bench>, w: Arc<Worker>, done: mpsc::UnboundedSend
     // slots are free, so one statement claims a batch instead of one task per finished task.
     let mut busy = false;
     while !bench.stop.load(Ordering::SeqCst) {
-        let free = w.concurrency - w.in_flight.load(Ordering::SeqCst).min(w.concurrency);
+        let free = w.concurrency - w.held.lock().unwrap().len().min(w.concurrency);
         let enough = if busy { w.concurrency.div_ceil(2) } else { 1 };
         if free >= enough {
             let tasks = match queue::claim(&bench.pool, &w.spec, free as i64).await {
@@ -533,7 +531,6 @@ async fn claim_loop(bench: Arc<Bench>, w: Arc<Worker>, done: mpsc::UnboundedSend
                     .lock()
                     .unwrap()
                     .extend(tasks.iter().map(|t| (t.id, t.attempt)));
-                w.in_flight.fetch_add(got, Ordering::SeqCst);
             }
             for t in tasks {
                 let done = done.clone();
@@ -602,7 +599,6 @@ async fn complete_loop(
                 held.remove(&c.fence.task_id);
             }
         }
-        w.in_flight.fetch_sub(batch.len(), Ordering::SeqCst);
         w.wake.notify_one();
         let recorded = ok.iter().filter(|d| **d).count() as u64;
         bench

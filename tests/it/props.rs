@@ -11,7 +11,7 @@ use proptest::prelude::*;
 use proptest::test_runner::TestCaseError;
 use serde_json::{json, Map, Value};
 
-use crate::support::TestDb;
+use crate::support::db_property;
 
 // -----------------------------------------------------------------------------------------------
 // (a) Validation
@@ -598,18 +598,7 @@ async fn run_ops(pool: &sqlx::PgPool, queue_name: &str, ops: &[Op]) -> Result<()
 
 #[test]
 fn state_machine_holds_under_random_operations() {
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .unwrap();
-    let db = rt.block_on(TestDb::new());
-    let config = ProptestConfig {
-        cases: 24,
-        failure_persistence: None,
-        ..ProptestConfig::default()
-    };
-    let mut runner = proptest::test_runner::TestRunner::new(config);
+    let (rt, db, mut runner) = db_property(24);
     let case = std::sync::atomic::AtomicU32::new(0);
     runner
         .run(&prop::collection::vec(op(), 1..=20), |ops| {

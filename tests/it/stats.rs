@@ -13,7 +13,7 @@ use proptest::test_runner::TestCaseError;
 use serde_json::{json, Value};
 use sqlx::PgPool;
 
-use crate::support::{eventually, spawn_worker, TestDb};
+use crate::support::{db_property, eventually, spawn_worker, TestDb};
 
 /// The statement `aiops stats` ran before the rollups: one scan of every task in the window.
 const EXACT_SQL: &str = "\
@@ -127,16 +127,8 @@ async fn exact(pool: &PgPool, within: Option<Duration>) -> Value {
 /// must be equal, quantiles null together and otherwise within the histograms' bound.
 fn difference(got: &Value, want: &Value) -> Option<String> {
     let same_summary = |g: &Value, w: &Value, at: &str| -> Option<String> {
-        for k in [
-            "total",
-            "pending",
-            "running",
-            "completed",
-            "failed",
-            "timeout",
-            "cancelled",
-            "finished",
-        ] {
+        let counts = TaskStatus::ALL.map(TaskStatus::as_str);
+        for k in ["total", "finished"].into_iter().chain(counts) {
             if g[k] != w[k] {
                 return Some(format!("{at}.{k}: {} != exact {}", g[k], w[k]));
             }
@@ -471,14 +463,7 @@ async fn seed(pool: &PgPool, op: &Op) -> aiops::task::TaskId {
     else {
         unreachable!()
     };
-    let status = [
-        "pending",
-        "running",
-        "completed",
-        "failed",
-        "timeout",
-        "cancelled",
-    ][*status as usize];
+    let status = TaskStatus::ALL[*status as usize].as_str();
     // A running task needs a worker; a pending one has none.
     let worker = match (status, worker) {
         ("pending", _) => None,
@@ -630,18 +615,7 @@ async fn run_ops(pool: &PgPool, ops: &[Op]) -> Result<(), TestCaseError> {
 
 #[test]
 fn stats_match_an_exact_scan_under_random_operations() {
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .unwrap();
-    let db = rt.block_on(TestDb::new());
-    let config = ProptestConfig {
-        cases: 40,
-        failure_persistence: None,
-        ..ProptestConfig::default()
-    };
-    let mut runner = proptest::test_runner::TestRunner::new(config);
+    let (rt, db, mut runner) = db_property(40);
     runner
         .run(&prop::collection::vec(op(), 1..=30), |ops| {
             rt.block_on(run_ops(&db.pool, &ops))

@@ -497,3 +497,27 @@ pub fn spawn_worker(cmd: Cmd, cluster: &str, exec: &str, extra: &[&str]) -> Proc
     .args(extra)
     .spawn()
 }
+
+/// The setup of a property test over a real database: a runtime to block on, a fresh database,
+/// and a runner for `cases` cases that persists no failures (each case writes to the database,
+/// so a replayed seed would not reproduce it anyway).
+pub fn db_property(
+    cases: u32,
+) -> (
+    tokio::runtime::Runtime,
+    TestDb,
+    proptest::test_runner::TestRunner,
+) {
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    let db = rt.block_on(TestDb::new());
+    let config = proptest::test_runner::Config {
+        cases,
+        failure_persistence: None,
+        ..proptest::test_runner::Config::default()
+    };
+    (rt, db, proptest::test_runner::TestRunner::new(config))
+}

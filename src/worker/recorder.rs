@@ -3,7 +3,7 @@
 //! Each record is a task's last log lines, its progress and its outcome; on its own it would
 //! cost a commit (a WAL flush) and hold the worker's row (its completed counter) locked until
 //! then, so a worker's attempts would queue one flush behind another. One task takes whatever
-//! records are waiting, writes each inside a savepoint (a refused or rejected record undoes only
+//! records are waiting, writes them in one transaction (a refused or rejected record undoes only
 //! its own writes) and commits once. A lone record is written at once: batching never waits.
 
 use std::time::{Duration, Instant};
@@ -143,22 +143,36 @@ async fn run(pool: PgPool, mut rx: mpsc::Receiver<Job>) {
 /// Write records in one transaction; each record's answer in order. A record refused by its
 /// fence (or rejected by the database) leaves nothing behind, and the others still commit. An
 /// error of the whole (the connection, the commit) is the outer one.
+///
+/// N.B.: records are first written one after another with no savepoints, which would cost two
+/// round trips each. A record its fence refuses at its first write has written nothing, so the
+/// others need no protection from it. Only a record that fails after writing something (its
+/// task changed in between) or a database error (which aborts the transaction) sends the batch
+/// back to be written again with a savepoint per record.
 pub async fn write_batch(pool: &PgPool, records: &[&Record]) -> Result<Vec<Result<()>>> {
     let mut tx = pool.begin().await?;
     let mut answers = Vec::with_capacity(records.len());
-    if let [only] = records {
-        // Nothing else to protect: a failure rolls the transaction back, which is all a
-        // savepoint would do.
-        let answer = write_one(&mut tx, only).await;
-        if answer.is_ok() {
-            tx.commit().await?;
+    for r in records {
+        let (answer, clean) = write_one(&mut tx, r).await;
+        if answer.is_err() && !clean {
+            drop(tx);
+            if let [_] = records {
+                return Ok(vec![answer]);
+            }
+            return write_each_in_savepoint(pool, records).await;
         }
         answers.push(answer);
-        return Ok(answers);
     }
+    tx.commit().await?;
+    Ok(answers)
+}
+
+async fn write_each_in_savepoint(pool: &PgPool, records: &[&Record]) -> Result<Vec<Result<()>>> {
+    let mut tx = pool.begin().await?;
+    let mut answers = Vec::with_capacity(records.len());
     for r in records {
         let mut sp = sqlx::Acquire::begin(&mut *tx).await?;
-        let answer = write_one(&mut sp, r).await;
+        let (answer, _) = write_one(&mut sp, r).await;
         if answer.is_ok() {
             sp.commit().await?;
         } else {
@@ -170,10 +184,27 @@ pub async fn write_batch(pool: &PgPool, records: &[&Record]) -> Result<Vec<Resul
     Ok(answers)
 }
 
-async fn write_one(db: &mut PgConnection, r: &Record) -> Result<()> {
-    queue::append_logs(&mut *db, &r.fence, &r.lines).await?;
+/// Write one record. The flag says whether the transaction is as it was before, which holds
+/// on success and when the fence refused the record's first write.
+async fn write_one(db: &mut PgConnection, r: &Record) -> (Result<()>, bool) {
+    let mut wrote = false;
+    let answer = write_steps(db, r, &mut wrote).await;
+    let clean = match &answer {
+        Ok(()) => true,
+        Err(Error::Fenced { .. }) => !wrote,
+        Err(_) => false,
+    };
+    (answer, clean)
+}
+
+async fn write_steps(db: &mut PgConnection, r: &Record, wrote: &mut bool) -> Result<()> {
+    if !r.lines.is_empty() {
+        queue::append_logs(&mut *db, &r.fence, &r.lines).await?;
+        *wrote = true;
+    }
     if let Some(p) = &r.progress {
         queue::set_progress(&mut *db, &r.fence, p).await?;
+        *wrote = true;
     }
     match &r.outcome {
         Outcome::Complete { result, exit_code } => {

@@ -610,3 +610,73 @@ async fn a_batch_of_finished_attempts_commits_all_but_the_refused_one() {
         "the refused attempt's lines were undone with it"
     );
 }
+
+/// A record the database rejects after its lines went in (here a trigger raising on its
+/// completion) aborts the batch's transaction: the batch is written again record by record,
+/// the rejected one leaves nothing behind and the others commit.
+#[tokio::test]
+async fn a_record_the_database_rejects_midway_leaves_the_rest_of_its_batch_committed() {
+    use aiops::log::{LogLevel, LogSource, NewLogLine};
+    use aiops::worker::recorder::{write_batch, Outcome, Record};
+    let db = TestDb::new().await;
+    for i in 0..3 {
+        submit(&db, req(&format!("p{i}"))).await;
+    }
+    let claimed = queue::claim(&db.pool, &spec("w1", Duration::from_secs(60)), 3)
+        .await
+        .unwrap();
+    sqlx::raw_sql(&format!(
+        "CREATE FUNCTION reject_one() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN \
+             RAISE EXCEPTION 'rejected by the test'; END $$; \
+         CREATE TRIGGER reject_one BEFORE UPDATE ON tasks FOR EACH ROW \
+             WHEN (NEW.id = '{}' AND NEW.status = 'completed') EXECUTE FUNCTION reject_one();",
+        claimed[1].id
+    ))
+    .execute(&db.pool)
+    .await
+    .unwrap();
+    let records: Vec<Record> = claimed
+        .iter()
+        .map(|t| Record {
+            fence: Fence::of(t),
+            lines: vec![NewLogLine {
+                timestamp: chrono::Utc::now(),
+                level: LogLevel::Info,
+                source: LogSource::Stdout,
+                message: format!("{} done", t.problem_id),
+                context: None,
+            }],
+            progress: None,
+            outcome: Outcome::Complete {
+                result: None,
+                exit_code: Some(0),
+            },
+        })
+        .collect();
+    let answers = write_batch(&db.pool, &records.iter().collect::<Vec<_>>())
+        .await
+        .unwrap();
+    assert!(answers[0].is_ok() && answers[2].is_ok(), "{answers:?}");
+    let rejected = format!("{:?}", answers[1]);
+    assert!(rejected.contains("rejected by the test"), "{rejected}");
+    let mut got = Vec::new();
+    for c in &claimed {
+        got.push(queue::get(&db.pool, c.id).await.unwrap().status);
+    }
+    assert_eq!(
+        got,
+        [
+            TaskStatus::Completed,
+            TaskStatus::Running,
+            TaskStatus::Completed
+        ]
+    );
+    let logged: Vec<uuid::Uuid> =
+        sqlx::query_scalar("SELECT task_id FROM task_logs ORDER BY task_id")
+            .fetch_all(&db.pool)
+            .await
+            .unwrap();
+    let mut want = vec![claimed[0].id.0, claimed[2].id.0];
+    want.sort();
+    assert_eq!(logged, want, "the rejected record's line was undone");
+}

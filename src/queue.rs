@@ -86,7 +86,7 @@ pub async fn submit(pool: &PgPool, t: &NewTask) -> Result<Submitted> {
             "INSERT INTO tasks (id, problem_id, queue, priority, backend_type, parameters, \
              timeout_seconds, metadata, callback_url, idempotency_key, max_attempts, run_at) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, coalesce($12, now())) \
-             ON CONFLICT (idempotency_key) DO NOTHING RETURNING {TASK_COLUMNS}"
+             ON CONFLICT (idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING RETURNING {TASK_COLUMNS}"
         )
     });
     let inserted: Option<Task> = sqlx::query_as(SQL.as_str())
@@ -235,7 +235,7 @@ pub async fn submit_many(pool: &PgPool, tasks: &[NewTask]) -> Result<Vec<TaskId>
                          $12::timestamptz[]) \
                AS x(id, problem_id, queue, priority, backend_type, parameters, timeout_seconds, \
                     metadata, callback_url, idempotency_key, max_attempts, run_at) \
-             ON CONFLICT (idempotency_key) DO NOTHING RETURNING id",
+             ON CONFLICT (idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING RETURNING id",
         )
         .bind(&id)
         .bind(&problem)

@@ -32,6 +32,29 @@ async fn submit(db: &TestDb, r: TaskRequest) -> aiops::task::Task {
         .clone()
 }
 
+/// `n` fresh tasks (problems p0, p1, …), all claimed by worker w1 with a minute's lease.
+async fn claim_fresh(db: &TestDb, n: usize) -> Vec<aiops::task::Task> {
+    for i in 0..n {
+        submit(db, req(&format!("p{i}"))).await;
+    }
+    let claimed = queue::claim(&db.pool, &spec("w1", Duration::from_secs(60)), n as i64)
+        .await
+        .unwrap();
+    assert_eq!(claimed.len(), n);
+    claimed
+}
+
+/// A stdout log line as an executor would produce it.
+fn stdout_line(message: String) -> aiops::log::NewLogLine {
+    aiops::log::NewLogLine {
+        timestamp: chrono::Utc::now(),
+        level: aiops::log::LogLevel::Info,
+        source: aiops::log::LogSource::Stdout,
+        message,
+        context: None,
+    }
+}
+
 #[tokio::test]
 async fn concurrent_claims_never_share_a_task() {
     let db = TestDb::new().await;
@@ -428,13 +451,7 @@ async fn a_newer_schema_is_refused() {
 #[tokio::test]
 async fn complete_many_refuses_only_the_stale_fences_in_its_batch() {
     let db = TestDb::new().await;
-    for i in 0..4 {
-        submit(&db, req(&format!("p{i}"))).await;
-    }
-    let claimed = queue::claim(&db.pool, &spec("w1", Duration::from_secs(60)), 4)
-        .await
-        .unwrap();
-    assert_eq!(claimed.len(), 4);
+    let claimed = claim_fresh(&db, 4).await;
     let done = |f: Fence| queue::Completion {
         fence: f,
         result: Some(serde_json::json!({"ok": true})),
@@ -519,24 +536,13 @@ async fn claim_from_several_queues_keeps_the_claim_order() {
 
 #[tokio::test]
 async fn a_batch_of_finished_attempts_commits_all_but_the_refused_one() {
-    use aiops::log::{LogLevel, LogSource, NewLogLine};
+    use aiops::log::NewLogLine;
     use aiops::worker::recorder::{write_batch, Outcome, Record};
     let db = TestDb::new().await;
-    for i in 0..3 {
-        submit(&db, req(&format!("p{i}"))).await;
-    }
-    let claimed = queue::claim(&db.pool, &spec("w1", Duration::from_secs(60)), 3)
-        .await
-        .unwrap();
+    let claimed = claim_fresh(&db, 3).await;
     let lines = |what: &str| -> Vec<NewLogLine> {
         (0..2)
-            .map(|i| NewLogLine {
-                timestamp: chrono::Utc::now(),
-                level: LogLevel::Info,
-                source: LogSource::Stdout,
-                message: format!("{what} line {i}"),
-                context: None,
-            })
+            .map(|i| stdout_line(format!("{what} line {i}")))
             .collect()
     };
     let mut stale = Fence::of(&claimed[1]);
@@ -616,15 +622,9 @@ async fn a_batch_of_finished_attempts_commits_all_but_the_refused_one() {
 /// the rejected one leaves nothing behind and the others commit.
 #[tokio::test]
 async fn a_record_the_database_rejects_midway_leaves_the_rest_of_its_batch_committed() {
-    use aiops::log::{LogLevel, LogSource, NewLogLine};
     use aiops::worker::recorder::{write_batch, Outcome, Record};
     let db = TestDb::new().await;
-    for i in 0..3 {
-        submit(&db, req(&format!("p{i}"))).await;
-    }
-    let claimed = queue::claim(&db.pool, &spec("w1", Duration::from_secs(60)), 3)
-        .await
-        .unwrap();
+    let claimed = claim_fresh(&db, 3).await;
     sqlx::raw_sql(&format!(
         "CREATE FUNCTION reject_one() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN \
              RAISE EXCEPTION 'rejected by the test'; END $$; \
@@ -639,13 +639,7 @@ async fn a_record_the_database_rejects_midway_leaves_the_rest_of_its_batch_commi
         .iter()
         .map(|t| Record {
             fence: Fence::of(t),
-            lines: vec![NewLogLine {
-                timestamp: chrono::Utc::now(),
-                level: LogLevel::Info,
-                source: LogSource::Stdout,
-                message: format!("{} done", t.problem_id),
-                context: None,
-            }],
+            lines: vec![stdout_line(format!("{} done", t.problem_id))],
             progress: None,
             outcome: Outcome::Complete {
                 result: None,

@@ -674,3 +674,67 @@ async fn a_record_the_database_rejects_midway_leaves_the_rest_of_its_batch_commi
     want.sort();
     assert_eq!(logged, want, "the rejected record's line was undone");
 }
+
+/// A heartbeat extends only the attempts the worker still holds: a stale attempt, another
+/// worker's task and a finished task are left out of the answer and keep their lease.
+#[tokio::test]
+async fn a_heartbeat_extends_only_the_attempts_the_worker_holds() {
+    let db = TestDb::new().await;
+    let mine = claim_fresh(&db, 3).await;
+    submit(&db, req("theirs")).await;
+    let theirs = queue::claim(&db.pool, &spec("w2", Duration::from_secs(60)), 1)
+        .await
+        .unwrap();
+    queue::complete(&db.pool, &Fence::of(&mine[2]), None, Some(0))
+        .await
+        .unwrap();
+    let lease = |id: aiops::task::TaskId| {
+        let pool = db.pool.clone();
+        async move {
+            sqlx::query_scalar::<_, Option<f64>>(
+                "SELECT extract(epoch FROM lease_expires_at)::float8 FROM tasks WHERE id = $1",
+            )
+            .bind(id)
+            .fetch_one(&pool)
+            .await
+            .unwrap()
+        }
+    };
+    let before_mine = lease(mine[0].id).await.unwrap();
+    let before_stale = lease(mine[1].id).await;
+    let before_theirs = lease(theirs[0].id).await;
+    let held = queue::heartbeat_tasks(
+        &db.pool,
+        "w1",
+        &[
+            (mine[0].id, mine[0].attempt),
+            (mine[1].id, mine[1].attempt + 1),
+            (theirs[0].id, theirs[0].attempt),
+            (mine[2].id, mine[2].attempt),
+        ],
+        Duration::from_secs(3600),
+    )
+    .await
+    .unwrap();
+    let ids: Vec<_> = held.iter().map(|h| h.task_id).collect();
+    assert_eq!(ids, vec![mine[0].id], "only the held attempt answers");
+    assert!(
+        lease(mine[0].id).await.unwrap() - before_mine > 3000.0,
+        "its lease was extended"
+    );
+    assert_eq!(
+        lease(mine[1].id).await,
+        before_stale,
+        "the stale attempt's lease is untouched"
+    );
+    assert_eq!(
+        lease(theirs[0].id).await,
+        before_theirs,
+        "another worker's lease is untouched"
+    );
+    assert_eq!(
+        lease(mine[2].id).await,
+        None,
+        "a finished task gets no lease"
+    );
+}

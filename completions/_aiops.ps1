@@ -382,7 +382,7 @@ Register-ArgumentCompleter -Native -CommandName 'aiops' -ScriptBlock {
         'aiops;bench' {
             [CompletionResult]::new('--tasks', '--tasks', [CompletionResultType]::ParameterName, 'Tasks to enqueue and drain')
             [CompletionResult]::new('--workers', '--workers', [CompletionResultType]::ParameterName, 'Workers draining at once')
-            [CompletionResult]::new('--concurrency', '--concurrency', [CompletionResultType]::ParameterName, 'Tasks each worker holds at once')
+            [CompletionResult]::new('--concurrency', '--concurrency', [CompletionResultType]::ParameterName, 'Executor slots per worker, as `worker run --concurrency`')
             [CompletionResult]::new('--database-url', '--database-url', [CompletionResultType]::ParameterName, 'PostgreSQL URL; without it DATABASE_URL, else the embedded instance')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format: tables for people, one JSON document for scripts')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format: tables for people, one JSON document for scripts')

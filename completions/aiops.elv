@@ -356,7 +356,7 @@ set edit:completion:arg-completer[aiops] = {|@words|
         &'aiops;bench'= {
             cand --tasks 'Tasks to enqueue and drain'
             cand --workers 'Workers draining at once'
-            cand --concurrency 'Tasks each worker holds at once'
+            cand --concurrency 'Executor slots per worker, as `worker run --concurrency`'
             cand --database-url 'PostgreSQL URL; without it DATABASE_URL, else the embedded instance'
             cand -o 'Output format: tables for people, one JSON document for scripts'
             cand --output 'Output format: tables for people, one JSON document for scripts'

@@ -285,7 +285,7 @@ complete -c aiops -n "__fish_aiops_using_subcommand prune" -s h -l help -d 'Prin
 complete -c aiops -n "__fish_aiops_using_subcommand prune" -s V -l version -d 'Print version'
 complete -c aiops -n "__fish_aiops_using_subcommand bench" -l tasks -d 'Tasks to enqueue and drain' -r
 complete -c aiops -n "__fish_aiops_using_subcommand bench" -l workers -d 'Workers draining at once' -r
-complete -c aiops -n "__fish_aiops_using_subcommand bench" -l concurrency -d 'Tasks each worker holds at once' -r
+complete -c aiops -n "__fish_aiops_using_subcommand bench" -l concurrency -d 'Executor slots per worker, as `worker run --concurrency`' -r
 complete -c aiops -n "__fish_aiops_using_subcommand bench" -l database-url -d 'PostgreSQL URL; without it DATABASE_URL, else the embedded instance' -r
 complete -c aiops -n "__fish_aiops_using_subcommand bench" -s o -l output -d 'Output format: tables for people, one JSON document for scripts' -r -f -a "table\t'Human tables and text'
 json\t'Exactly one JSON document'"

@@ -6,7 +6,7 @@
 //! and worker rows are deleted at the end, whatever happened.
 
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -280,6 +280,7 @@ async fn measure(
             },
             concurrency: a.concurrency as usize,
             held: Mutex::new(HashMap::new()),
+            executing: AtomicUsize::new(0),
             wake: Notify::new(),
         }));
     }
@@ -500,9 +501,10 @@ impl Bench {
 struct Worker {
     spec: ClaimSpec,
     concurrency: usize,
-    /// Claimed tasks whose completion is not committed yet: the slots taken, and what the
-    /// heartbeat extends.
+    /// Claimed tasks whose completion is not committed yet: what the heartbeat extends.
     held: Mutex<HashMap<TaskId, i32>>,
+    /// Of those, the ones whose no-op has not ended: the slots taken.
+    executing: AtomicUsize,
     wake: Notify,
 }
 
@@ -513,7 +515,12 @@ async fn claim_loop(bench: Arc<Bench>, w: Arc<Worker>, done: mpsc::UnboundedSend
     // slots are free, so one statement claims a batch instead of one task per finished task.
     let mut busy = false;
     while !bench.stop.load(Ordering::SeqCst) {
-        let free = w.concurrency - w.held.lock().unwrap().len().min(w.concurrency);
+        // As a real worker: `concurrency` executors at once, and as many ended attempts whose
+        // outcome is not committed yet.
+        let c = w.concurrency;
+        let free = c
+            .saturating_sub(w.executing.load(Ordering::SeqCst))
+            .min((2 * c).saturating_sub(w.held.lock().unwrap().len()));
         let enough = if busy { w.concurrency.div_ceil(2) } else { 1 };
         if free >= enough {
             let tasks = match queue::claim(&bench.pool, &w.spec, free as i64).await {
@@ -531,12 +538,16 @@ async fn claim_loop(bench: Arc<Bench>, w: Arc<Worker>, done: mpsc::UnboundedSend
                     .lock()
                     .unwrap()
                     .extend(tasks.iter().map(|t| (t.id, t.attempt)));
+                w.executing.fetch_add(got, Ordering::SeqCst);
             }
             for t in tasks {
                 let done = done.clone();
+                let w = w.clone();
                 tokio::spawn(async move {
-                    // The no-op executor. Its slot stays taken until the completion commits,
-                    // as in a real worker.
+                    // The no-op executor. It gives its slot back as it ends; its task stays
+                    // held (and heartbeated) until the completion commits, as in a real worker.
+                    w.executing.fetch_sub(1, Ordering::SeqCst);
+                    w.wake.notify_one();
                     let _ = done.send(Completion {
                         fence: Fence::of(&t),
                         result: None,

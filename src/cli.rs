@@ -427,7 +427,7 @@ pub struct BenchArgs {
     /// Workers draining at once
     #[arg(long, value_name = "N", default_value_t = 4)]
     pub workers: u32,
-    /// Tasks each worker holds at once
+    /// Executor slots per worker, as `worker run --concurrency`
     #[arg(long, value_name = "N", default_value_t = 16)]
     pub concurrency: u32,
 }

@@ -85,8 +85,9 @@ pub async fn run(shared: Arc<Shared>, task: Task, stop: watch::Receiver<Option<S
     let rest = pump.await.unwrap_or_default();
     tracing::info!(task = %task.id, attempt = task.attempt, "{summary}");
     // N.B.: leave the heartbeat's set before the final write, so a heartbeat racing with it
-    // does not mistake the finished task for a lost lease.
+    // does not mistake the finished task for a lost lease. This also gives the slot back.
     shared.running.lock().unwrap().remove(&task.id);
+    shared.wake.notify_one();
     finish(&shared, &fence, outcome, &summary, rest).await;
 }
 

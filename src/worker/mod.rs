@@ -118,6 +118,17 @@ impl Shared {
         self.last_contact.lock().unwrap().elapsed() < self.cfg.heartbeat * 2
     }
 
+    /// Tasks the next claim may take. `concurrency` executors run at once; an attempt whose
+    /// executor has ended gives its slot back while its outcome waits for the recorder, so the
+    /// next claim does not wait for the last commit. Up to `concurrency` such attempts may wait,
+    /// which bounds what a crash can leave to be run again.
+    fn free_slots(&self, attempts: usize) -> usize {
+        let c = self.cfg.concurrency;
+        let executing = self.running.lock().unwrap().len();
+        c.saturating_sub(executing)
+            .min((2 * c).saturating_sub(attempts))
+    }
+
     fn held(&self) -> Vec<(TaskId, i32)> {
         self.running
             .lock()
@@ -361,7 +372,7 @@ async fn claim_loop(
         if a.once && claimed_total >= 1 {
             break;
         }
-        let free = shared.cfg.concurrency - set.len();
+        let free = shared.free_slots(set.len());
         let mut nap = shared.cfg.poll;
         if free > 0 {
             let limit = if a.once { 1 } else { free as i64 };

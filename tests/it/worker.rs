@@ -318,6 +318,39 @@ async fn four_workers_drain_two_thousand_tasks_exactly_once() {
     );
 }
 
+/// `--concurrency` bounds the executors running at once, although an attempt whose executor
+/// has ended gives its slot back before its outcome is written.
+#[tokio::test]
+async fn concurrency_bounds_the_executors_running_at_once() {
+    let db = TestDb::new().await;
+    let dir = tempfile::tempdir().unwrap();
+    let (live, seen) = (dir.path().join("live"), dir.path().join("seen"));
+    std::fs::create_dir(&live).unwrap();
+    // Each executor is a file in `live` while it runs, and appends how many it saw there.
+    let cmd = format!(
+        "touch {l}/$AIOPS_TASK_ID; ls {l} | wc -l >> {s}; sleep 0.2; rm {l}/$AIOPS_TASK_ID",
+        l = live.display(),
+        s = seen.display()
+    );
+    let lines: String = (0..12)
+        .map(|i| format!("{{\"problem_id\":\"c{i}\"}}\n"))
+        .collect();
+    db.cmd()
+        .args(["submit", "--from", "-"])
+        .stdin(lines)
+        .run()
+        .ok();
+    let mut w = worker(&db, "c-bound", &cmd, &["--drain", "--concurrency", "2"]);
+    assert_eq!(w.wait(Duration::from_secs(60)).await, 0, "{}", w.output());
+    let counts: Vec<usize> = std::fs::read_to_string(&seen)
+        .unwrap()
+        .lines()
+        .map(|l| l.trim().parse().unwrap())
+        .collect();
+    assert_eq!(counts.len(), 12, "{counts:?}");
+    assert_eq!(counts.iter().max(), Some(&2), "{counts:?}");
+}
+
 #[tokio::test]
 async fn submit_wait_returns_each_exit_code() {
     let db = TestDb::new().await;

@@ -577,12 +577,17 @@ pub struct ClaimSpec {
 }
 
 /// What a claim sets on each picked row; shared by both claim statements.
+///
+/// N.B.: the picked rows are found with `id = ANY(ARRAY(…))`, not by joining `picked`. The
+/// claim is planned afresh each time (its `LIMIT` decides the plan), and for a join of a
+/// hundred picked rows the planner takes a hash join over a sequential scan of `tasks` to be
+/// cheaper than a hundred index probes: at 25k rows that scan took 4.4 ms of every claim.
 const CLAIM_SET: &str =
     "UPDATE tasks t SET status = 'running', attempt = t.attempt + 1, worker_id = $1, \
     started_at = now(), heartbeat_at = now(), updated_at = now(), \
     lease_expires_at = now() + make_interval(secs => $5), progress = NULL, \
     exit_code = NULL, result = NULL \
-    FROM picked WHERE t.id = picked.id";
+    WHERE t.id = ANY(ARRAY(SELECT id FROM picked))";
 
 /// Claim from one queue. N.B.: `queue = $2`, not `queue = ANY($2)`: with an array PostgreSQL 15
 /// cannot read `tasks_claimable` in claim order, so it sorts every pending row of the queue
@@ -982,7 +987,7 @@ pub async fn rescue_expired(pool: &PgPool) -> Result<Vec<Rescued>> {
                 error_details = 'worker lost: ' || t.worker_id || ' stopped heartbeating (lease expired ' \
                     || to_char(now() - t.lease_expires_at, 'HH24:MI:SS') || ' ago)', \
                 run_at = now(), lease_expires_at = NULL, updated_at = now() \
-            FROM expired WHERE t.id = expired.id \
+            WHERE t.id = ANY(ARRAY(SELECT id FROM expired)) \
             RETURNING t.id, t.attempt, t.status, t.error_details), \
          logged AS ( \
             INSERT INTO task_logs (task_id, attempt, level, source, message) \

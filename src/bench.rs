@@ -412,10 +412,11 @@ async fn verify(pool: &PgPool, queue_name: &str, expected: u64) -> Result<Checke
     })
 }
 
-/// Verify the drained tasks, then delete them and vacuum, as the peers' harness resets its
-/// tables before measuring pickup: otherwise every pickup claim would step over the drained
-/// tasks' dead entries in the claim index until autovacuum comes by. VACUUM needs the table's
-/// owner, so it is best effort.
+/// Verify the drained tasks, then delete them, vacuum and settle, as the peers' harness resets
+/// its tables before measuring pickup: otherwise every pickup claim would step over the drained
+/// tasks' dead entries in the claim index until autovacuum comes by, and a checkpoint forced by
+/// the deletes' WAL could land among the samples. VACUUM needs the table's owner, so it is best
+/// effort.
 async fn verify_and_clear(pool: &PgPool, queue_name: &str, expected: u64) -> Result<Checked> {
     let checked = verify(pool, queue_name, expected).await?;
     sqlx::query("DELETE FROM tasks WHERE queue = $1")
@@ -423,6 +424,7 @@ async fn verify_and_clear(pool: &PgPool, queue_name: &str, expected: u64) -> Res
         .execute(pool)
         .await?;
     let _ = sqlx::query("VACUUM tasks").execute(pool).await;
+    settle(pool).await?;
     Ok(checked)
 }
 

@@ -99,10 +99,7 @@ async fn eight_workers_with_random_cancels_and_retries_reconcile() {
         .collect();
     let ids: Vec<String> = db
         .cmd()
-        .args(["submit", "--from", "-"])
-        .stdin(lines)
-        .run()
-        .ok()
+        .submit_jsonl(lines)
         .stdout
         .lines()
         .map(str::to_string)
@@ -186,11 +183,7 @@ async fn a_postmaster_killed_mid_drain_recovers_and_everything_finishes() {
     let lines: String = (0..200)
         .map(|i| format!("{{\"problem_id\":\"p{i}\"}}\n"))
         .collect();
-    pg.cmd()
-        .args(["submit", "--from", "-"])
-        .stdin(lines)
-        .run()
-        .ok();
+    pg.cmd().submit_jsonl(lines);
     let pool = pg.pool().await;
     let mut ws: Vec<Proc> = (0..2)
         .map(|i| {

@@ -26,11 +26,7 @@ async fn a_postgres_restart_during_a_drain_loses_nothing() {
     let lines: String = (0..300)
         .map(|i| format!("{{\"problem_id\":\"p{i}\"}}\n"))
         .collect();
-    pg.cmd()
-        .args(["submit", "--from", "-"])
-        .stdin(lines)
-        .run()
-        .ok();
+    pg.cmd().submit_jsonl(lines);
     let pool = pg.pool().await;
     let mut ws: Vec<Proc> = (0..2)
         .map(|i| {

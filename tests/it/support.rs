@@ -186,6 +186,12 @@ impl Cmd {
         self
     }
 
+    /// `submit --from -` with these JSON Lines piped in, as a user feeds a file; it must
+    /// succeed (its stdout holds one task id a line).
+    pub fn submit_jsonl(self, lines: String) -> Run {
+        self.args(["submit", "--from", "-"]).stdin(lines).run().ok()
+    }
+
     pub fn stdin(mut self, data: impl Into<Vec<u8>>) -> Cmd {
         self.stdin = Some(data.into());
         self

@@ -281,11 +281,7 @@ async fn four_workers_drain_two_thousand_tasks_exactly_once() {
     let lines: String = (0..2000)
         .map(|i| format!("{{\"problem_id\":\"p{i}\",\"max_attempts\":1}}\n"))
         .collect();
-    db.cmd()
-        .args(["submit", "--from", "-"])
-        .stdin(lines)
-        .run()
-        .ok();
+    db.cmd().submit_jsonl(lines);
     let mut ws: Vec<Proc> = (0..4)
         .map(|i| {
             worker(
@@ -335,11 +331,7 @@ async fn concurrency_bounds_the_executors_running_at_once() {
     let lines: String = (0..12)
         .map(|i| format!("{{\"problem_id\":\"c{i}\"}}\n"))
         .collect();
-    db.cmd()
-        .args(["submit", "--from", "-"])
-        .stdin(lines)
-        .run()
-        .ok();
+    db.cmd().submit_jsonl(lines);
     let mut w = worker(&db, "c-bound", &cmd, &["--drain", "--concurrency", "2"]);
     assert_eq!(w.wait(Duration::from_secs(60)).await, 0, "{}", w.output());
     let counts: Vec<usize> = std::fs::read_to_string(&seen)

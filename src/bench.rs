@@ -558,12 +558,11 @@ async fn claim_loop(bench: Arc<Bench>, w: Arc<Worker>, done: mpsc::UnboundedSend
     // slots are free, so one statement claims a batch instead of one task per finished task.
     let mut busy = false;
     while !bench.stop.load(Ordering::SeqCst) {
-        // As a real worker: `concurrency` executors at once, and as many ended attempts whose
-        // outcome is not committed yet.
-        let c = w.concurrency;
-        let free = c
-            .saturating_sub(w.executing.load(Ordering::SeqCst))
-            .min((2 * c).saturating_sub(w.held.lock().unwrap().len()));
+        let free = crate::worker::free_slots(
+            w.concurrency,
+            w.executing.load(Ordering::SeqCst),
+            w.held.lock().unwrap().len(),
+        );
         let enough = if busy { w.concurrency.div_ceil(2) } else { 1 };
         if free >= enough {
             let tasks = match queue::claim(&bench.pool, &w.spec, free as i64).await {

@@ -118,15 +118,10 @@ impl Shared {
         self.last_contact.lock().unwrap().elapsed() < self.cfg.heartbeat * 2
     }
 
-    /// Tasks the next claim may take. `concurrency` executors run at once; an attempt whose
-    /// executor has ended gives its slot back while its outcome waits for the recorder, so the
-    /// next claim does not wait for the last commit. Up to `concurrency` such attempts may wait,
-    /// which bounds what a crash can leave to be run again.
+    /// Tasks the next claim may take, with `attempts` attempts not yet recorded.
     fn free_slots(&self, attempts: usize) -> usize {
-        let c = self.cfg.concurrency;
         let executing = self.running.lock().unwrap().len();
-        c.saturating_sub(executing)
-            .min((2 * c).saturating_sub(attempts))
+        free_slots(self.cfg.concurrency, executing, attempts)
     }
 
     fn held(&self) -> Vec<(TaskId, i32)> {
@@ -146,6 +141,18 @@ impl Shared {
             lease: self.cfg.lease(),
         }
     }
+}
+
+/// Tasks a worker's next claim may take, given the executors running and the attempts whose
+/// outcome is not recorded yet (those running included). `concurrency` executors run at once;
+/// an attempt whose executor has ended gives its slot back while its outcome waits for the
+/// recorder, so the next claim does not wait for the last commit. Up to `concurrency` such
+/// attempts may wait, which bounds what a crash can leave to be run again. `aiops bench`
+/// follows the same rule.
+pub fn free_slots(concurrency: usize, executing: usize, attempts: usize) -> usize {
+    concurrency
+        .saturating_sub(executing)
+        .min((2 * concurrency).saturating_sub(attempts))
 }
 
 fn validate(a: &WorkerRunArgs) -> Result<Config> {
@@ -657,5 +664,24 @@ async fn listen_loop(shared: Arc<Shared>) {
                 }
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::free_slots;
+
+    #[test]
+    fn slots_bound_executors_and_unrecorded_attempts() {
+        // Two slots: both executing, nothing free.
+        assert_eq!(free_slots(2, 2, 2), 0);
+        // One ended and waits for the recorder: its slot is free again.
+        assert_eq!(free_slots(2, 1, 2), 1);
+        // Both ended and wait: both slots free.
+        assert_eq!(free_slots(2, 0, 2), 2);
+        // Three waiting: only one more may be claimed, so at most four are unrecorded.
+        assert_eq!(free_slots(2, 0, 3), 1);
+        assert_eq!(free_slots(2, 0, 4), 0);
+        assert_eq!(free_slots(2, 1, 4), 0);
     }
 }

@@ -165,10 +165,26 @@ async fn eight_workers_with_random_cancels_and_retries_reconcile() {
             .unwrap();
     let total: i64 = rows.iter().map(|(_, n)| n).sum();
     assert_eq!(total, n as i64, "none lost: {rows:?}");
+    // Every task completed or was cancelled, with one documented exception: a cancel request
+    // that lands while an attempt fails on its own ends the task `failed`, not retried
+    // (core_queue's `a_failed_attempt_with_a_cancel_request_is_not_retried`). A lost lease
+    // ("worker lost") or any other end is a bug.
+    let others: Vec<(uuid::Uuid, TaskStatus, i32, bool, Option<String>)> = sqlx::query_as(
+        "SELECT id, status, attempt, cancel_requested, error_details FROM tasks \
+         WHERE status NOT IN ('completed', 'cancelled')",
+    )
+    .fetch_all(&db.pool)
+    .await
+    .unwrap();
     assert!(
-        rows.iter()
-            .all(|(s, _)| matches!(s, TaskStatus::Completed | TaskStatus::Cancelled)),
-        "{rows:?}"
+        others
+            .iter()
+            .all(|(_, status, _, cancel_requested, error)| {
+                *status == TaskStatus::Failed
+                    && *cancel_requested
+                    && !error.as_deref().unwrap_or("").starts_with("worker lost")
+            }),
+        "{rows:?}: {others:?}"
     );
     let (completed, recorded) = completions(&db.pool).await;
     assert_eq!(

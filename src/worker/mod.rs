@@ -401,13 +401,9 @@ async fn claim_loop(
                             },
                         );
                         tracing::info!(task = %t.id, problem = %t.problem_id, attempt = t.attempt, "claimed");
-                        let s = shared.clone();
-                        set.spawn(async move {
-                            let id = t.id;
-                            attempt::run(s.clone(), t, rx).await;
-                            s.running.lock().unwrap().remove(&id);
-                            s.wake.notify_one();
-                        });
+                        // The attempt leaves `running` and wakes this loop as its executor
+                        // ends; its end in the set wakes the loop again (`join_next` below).
+                        set.spawn(attempt::run(shared.clone(), t, rx));
                     }
                     if n as i64 == limit && !a.once {
                         continue;

@@ -123,8 +123,17 @@ pub async fn run(ctx: &Ctx, a: BenchArgs) -> Result<u8> {
     }
     let pool = ctx
         .pool_with(&PoolConfig {
-            max_connections: a.workers * 3 + 4,
+            max_connections: a.workers * 2 + 4,
             connect_timeout: Duration::from_secs(10),
+            plan_once: false,
+        })
+        .await?;
+    // As in a real worker, claims run on connections of their own (one per worker).
+    let claims = ctx
+        .pool_with(&PoolConfig {
+            max_connections: a.workers,
+            connect_timeout: Duration::from_secs(10),
+            plan_once: true,
         })
         .await?;
     let queue = format!("aiops-bench-{}", uuid::Uuid::now_v7().simple());
@@ -139,7 +148,7 @@ pub async fn run(ctx: &Ctx, a: BenchArgs) -> Result<u8> {
         )));
     }
     let worker_ids: Vec<String> = (0..a.workers).map(|i| format!("{queue}-w{i}")).collect();
-    let measured = measure(ctx, &pool, &a, &queue, &probe_queue, &worker_ids).await;
+    let measured = measure(ctx, &pool, &claims, &a, &queue, &probe_queue, &worker_ids).await;
     let cleaned = cleanup(&pool, &[queue.clone(), probe_queue], &worker_ids).await;
     let mut report = measured?;
     cleaned?;
@@ -179,13 +188,19 @@ async fn settle(pool: &PgPool) -> Result<()> {
     Ok(())
 }
 
-/// Time `samples` claim statements of one task each, then complete what they claimed.
-async fn time_claims(pool: &PgPool, spec: &ClaimSpec, samples: usize) -> Result<(Vec<f64>, u64)> {
+/// Time `samples` claim statements of one task each (on `claims`, the connections workers claim
+/// on), then complete what they claimed.
+async fn time_claims(
+    pool: &PgPool,
+    claims: &PgPool,
+    spec: &ClaimSpec,
+    samples: usize,
+) -> Result<(Vec<f64>, u64)> {
     let mut times = Vec::with_capacity(samples);
     let mut claimed = Vec::with_capacity(samples);
     for _ in 0..samples {
         let t0 = Instant::now();
-        let got = queue::claim(pool, spec, 1).await?;
+        let got = queue::claim(claims, spec, 1).await?;
         times.push(t0.elapsed().as_secs_f64() * 1e3);
         claimed.extend(got.iter().map(|t| Completion {
             fence: Fence::of(t),
@@ -200,6 +215,7 @@ async fn time_claims(pool: &PgPool, spec: &ClaimSpec, samples: usize) -> Result<
 async fn measure(
     ctx: &Ctx,
     pool: &PgPool,
+    claims: &PgPool,
     a: &BenchArgs,
     queue_name: &str,
     probe_queue: &str,
@@ -213,7 +229,7 @@ async fn measure(
         .note(format!("claim cost with {SHALLOW_PENDING} pending…"));
     queue::submit_many(pool, &noop_tasks(probe_queue, SHALLOW_PENDING)?).await?;
     settle(pool).await?;
-    let (shallow, _) = time_claims(pool, &probe_spec(probe_queue), CLAIM_SAMPLES).await?;
+    let (shallow, _) = time_claims(pool, claims, &probe_spec(probe_queue), CLAIM_SAMPLES).await?;
     sqlx::query("DELETE FROM tasks WHERE queue = $1")
         .bind(probe_queue)
         .execute(pool)
@@ -231,7 +247,8 @@ async fn measure(
     // Claim cost at the deep queue (these tasks are completed here, not by the workers).
     ctx.printer.note(format!("claim cost with {n} pending…"));
     let deep_samples = CLAIM_SAMPLES.min(n / 2);
-    let (deep, probe_done) = time_claims(pool, &probe_spec(queue_name), deep_samples).await?;
+    let (deep, probe_done) =
+        time_claims(pool, claims, &probe_spec(queue_name), deep_samples).await?;
     let drain_target = n as u64 - probe_done;
 
     // Drain.
@@ -241,6 +258,7 @@ async fn measure(
     ));
     let bench = Arc::new(Bench {
         pool: pool.clone(),
+        claims: claims.clone(),
         stop: AtomicBool::new(false),
         stopped: Notify::new(),
         completed: AtomicU64::new(0),
@@ -490,6 +508,8 @@ fn percentile(xs: &[f64], p: f64) -> f64 {
 
 struct Bench {
     pool: PgPool,
+    /// Where the workers claim (one connection each, planned once: [`crate::db::CLAIM_SESSION`]).
+    claims: PgPool,
     stop: AtomicBool,
     stopped: Notify,
     /// Completions committed by the workers.
@@ -565,7 +585,7 @@ async fn claim_loop(bench: Arc<Bench>, w: Arc<Worker>, done: mpsc::UnboundedSend
         );
         let enough = if busy { w.concurrency.div_ceil(2) } else { 1 };
         if free >= enough {
-            let tasks = match queue::claim(&bench.pool, &w.spec, free as i64).await {
+            let tasks = match queue::claim(&bench.claims, &w.spec, free as i64).await {
                 Ok(t) => t,
                 Err(e) => return bench.fail("claim", e),
             };

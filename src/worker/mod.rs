@@ -75,6 +75,8 @@ struct Running {
 /// State shared by the claim loop, the heartbeat, the listener and the attempts.
 pub struct Shared {
     pool: PgPool,
+    /// The claim loop's own connection, planned once ([`crate::db::CLAIM_SESSION`]).
+    claims: PgPool,
     cfg: Config,
     cluster: Cluster,
     state_dir: PathBuf,
@@ -266,6 +268,17 @@ async fn run(ctx: &Ctx, a: WorkerRunArgs) -> Result<u8> {
         &PoolConfig {
             max_connections: cfg.concurrency as u32 * 2 + 4,
             connect_timeout: Duration::from_secs(5),
+            plan_once: false,
+        },
+        &SUSPECT,
+    )
+    .await?;
+    let claims = crate::db::connect_discarding(
+        &url,
+        &PoolConfig {
+            max_connections: 1,
+            connect_timeout: Duration::from_secs(5),
+            plan_once: true,
         },
         &SUSPECT,
     )
@@ -307,6 +320,7 @@ async fn run(ctx: &Ctx, a: WorkerRunArgs) -> Result<u8> {
     ));
     let shared = Arc::new(Shared {
         pool: pool.clone(),
+        claims,
         cfg,
         cluster,
         state_dir,
@@ -386,7 +400,12 @@ async fn claim_loop(
             // Bounded like every database call of the worker: a query in flight when the network
             // silently dies waits as long as TCP retries, and this loop must keep answering
             // signals and claim again once the database is back.
-            match bounded(shared.cfg.lease(), queue::claim(&shared.pool, &spec, limit)).await {
+            match bounded(
+                shared.cfg.lease(),
+                queue::claim(&shared.claims, &spec, limit),
+            )
+            .await
+            {
                 Ok(tasks) => {
                     db_backoff = Duration::from_millis(100);
                     let n = tasks.len();

@@ -534,6 +534,69 @@ async fn claim_from_several_queues_keeps_the_claim_order() {
     assert_eq!(ids, ["a1"], "queue c is not served");
 }
 
+/// Workers claim on connections that plan each statement once ([`aiops::db::CLAIM_SESSION`]):
+/// the session really has those settings, and the generic plans of both claim statements keep
+/// the claim order, claim by claim, past the five custom plans PostgreSQL would make first.
+#[tokio::test]
+async fn claims_on_a_plan_once_connection_keep_the_claim_order() {
+    let db = TestDb::new().await;
+    let claims = aiops::db::connect(
+        &db.url,
+        &aiops::db::PoolConfig {
+            plan_once: true,
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    for (name, want) in aiops::db::CLAIM_SESSION {
+        let (got,): (String,) = sqlx::query_as(&format!("SHOW {name}"))
+            .fetch_one(&claims)
+            .await
+            .unwrap();
+        assert_eq!(got, want, "{name} on a claiming connection");
+    }
+    for i in 0..8 {
+        for (q, p) in [("a", 2), ("b", 5)] {
+            submit(
+                &db,
+                TaskRequest {
+                    queue: Some(q.into()),
+                    priority: Some(p),
+                    ..req(&format!("{q}{i}"))
+                },
+            )
+            .await;
+        }
+    }
+    let one = spec("w", Duration::from_secs(60));
+    let mut two = one.clone();
+    two.queues = vec!["a".into(), "b".into()];
+    let mut order = Vec::new();
+    for _ in 0..8 {
+        let got = queue::claim(&claims, &two, 2).await.unwrap();
+        order.extend(got.into_iter().map(|t| t.problem_id));
+    }
+    let want: Vec<String> = (0..8)
+        .map(|i| format!("b{i}"))
+        .chain((0..8).map(|i| format!("a{i}")))
+        .collect();
+    assert_eq!(order, want, "several queues: priority first, then oldest");
+    for i in 0..7 {
+        submit(&db, req(&format!("d{i}"))).await;
+    }
+    let mut got = Vec::new();
+    for _ in 0..7 {
+        got.extend(queue::claim(&claims, &one, 1).await.unwrap());
+    }
+    let ids: Vec<_> = got.iter().map(|t| t.problem_id.as_str()).collect();
+    assert_eq!(
+        ids,
+        ["d0", "d1", "d2", "d3", "d4", "d5", "d6"],
+        "one queue: oldest first"
+    );
+}
+
 #[tokio::test]
 async fn a_batch_of_finished_attempts_commits_all_but_the_refused_one() {
     use aiops::log::NewLogLine;

@@ -65,8 +65,8 @@ pub struct PoolConfig {
     pub max_connections: u32,
     /// How long to wait for the server before giving up with [`Error::Unreachable`].
     pub connect_timeout: Duration,
-    /// Plan each prepared statement once per connection, and never JIT-compile it. For the
-    /// pools that claim: see [`CLAIM_SESSION`].
+    /// Plan each prepared statement once per connection ([`CLAIM_SESSION`]): for the pools
+    /// that claim, and only for them.
     pub plan_once: bool,
 }
 
@@ -75,18 +75,21 @@ pub struct PoolConfig {
 /// PostgreSQL plans the claim afresh at every execution, because with its `LIMIT` known the
 /// custom plan always looks cheaper than the generic one. That planning took 0.13 ms of every
 /// claim, as much as running a small claim: with one generic plan per connection, `aiops bench`
-/// drained 8–11 % more tasks per second at 10 and 24 slots (3 paired runs each). The generic
-/// plan is the same index plan (`tasks_claimable` in claim order, then the primary key) with
-/// 1k and with 1M pending tasks. JIT is off because the generic plan's row estimates grow with
-/// the table: at 1M pending the several-queue claim crossed `jit_above_cost` and spent 25 ms
-/// compiling a statement that runs in 4.
+/// drained 6–20 % more tasks per second at 10, 24 and 128 slots (3 paired runs each). The
+/// generic plan is the same index plan (`tasks_claimable` in claim order, then the primary key)
+/// with 1k and with 1M pending tasks.
 ///
-/// N.B.: a generic plan is made once per connection and kept until the table's statistics
-/// change. Made while `tasks` was empty and never analyzed, it updates the picked rows through
-/// a sequential scan, which stays until autovacuum first analyzes the table (after about 1,000
-/// changed rows).
-pub const CLAIM_SESSION: [(&str, &str); 2] =
-    [("plan_cache_mode", "force_generic_plan"), ("jit", "off")];
+/// N.B.: JIT is off because the generic plan's row estimates grow with the table: at 1M pending
+/// the several-queue claim crossed `jit_above_cost` and spent 25 ms compiling a statement that
+/// runs in 4. Sequential scans are off because a generic plan is kept until the table's
+/// statistics change: made while `tasks` was empty and never analyzed, it would update the
+/// picked rows through a sequential scan of the whole table until autovacuum first analyzed
+/// it. The claim never wants one; with them off that plan reads the primary key instead.
+pub const CLAIM_SESSION: [(&str, &str); 3] = [
+    ("plan_cache_mode", "force_generic_plan"),
+    ("jit", "off"),
+    ("enable_seqscan", "off"),
+];
 
 impl Default for PoolConfig {
     fn default() -> Self {

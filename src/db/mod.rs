@@ -75,9 +75,9 @@ pub struct PoolConfig {
 /// PostgreSQL plans the claim afresh at every execution, because with its `LIMIT` known the
 /// custom plan always looks cheaper than the generic one. That planning took 0.13 ms of every
 /// claim, as much as running a small claim: with one generic plan per connection, `aiops bench`
-/// drained 6–20 % more tasks per second at 10, 24 and 128 slots (3 paired runs each). The
-/// generic plan is the same index plan (`tasks_claimable` in claim order, then the primary key)
-/// with 1k and with 1M pending tasks.
+/// drained 11, 8 and 3 % more tasks per second at 10, 24 and 128 slots (3 paired runs each).
+/// The generic plan is the same index plan (`tasks_claimable` in claim order, then the primary
+/// key) with 1k and with 1M pending tasks.
 ///
 /// N.B.: JIT is off because the generic plan's row estimates grow with the table: at 1M pending
 /// the several-queue claim crossed `jit_above_cost` and spent 25 ms compiling a statement that

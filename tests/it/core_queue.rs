@@ -32,6 +32,19 @@ async fn submit(db: &TestDb, r: TaskRequest) -> aiops::task::Task {
         .clone()
 }
 
+/// A task for `problem` in `queue` at `priority`.
+async fn submit_to(db: &TestDb, queue: &str, priority: i64, problem: &str) {
+    submit(
+        db,
+        TaskRequest {
+            queue: Some(queue.into()),
+            priority: Some(priority),
+            ..req(problem)
+        },
+    )
+    .await;
+}
+
 /// `n` fresh tasks (problems p0, p1, …), all claimed by worker w1 with a minute's lease.
 async fn claim_fresh(db: &TestDb, n: usize) -> Vec<aiops::task::Task> {
     for i in 0..n {
@@ -514,15 +527,7 @@ async fn complete_many_refuses_only_the_stale_fences_in_its_batch() {
 async fn claim_from_several_queues_keeps_the_claim_order() {
     let db = TestDb::new().await;
     for (q, p) in [("a", 1), ("b", 9), ("c", 5), ("a", 7)] {
-        submit(
-            &db,
-            TaskRequest {
-                queue: Some(q.into()),
-                priority: Some(p),
-                ..req(&format!("{q}{p}"))
-            },
-        )
-        .await;
+        submit_to(&db, q, p, &format!("{q}{p}")).await;
     }
     let mut s = spec("w", Duration::from_secs(60));
     s.queues = vec!["a".into(), "b".into()];
@@ -558,15 +563,7 @@ async fn claims_on_a_plan_once_connection_keep_the_claim_order() {
     }
     for i in 0..8 {
         for (q, p) in [("a", 2), ("b", 5)] {
-            submit(
-                &db,
-                TaskRequest {
-                    queue: Some(q.into()),
-                    priority: Some(p),
-                    ..req(&format!("{q}{i}"))
-                },
-            )
-            .await;
+            submit_to(&db, q, p, &format!("{q}{i}")).await;
         }
     }
     let one = spec("w", Duration::from_secs(60));

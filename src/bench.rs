@@ -125,7 +125,7 @@ pub async fn run(ctx: &Ctx, a: BenchArgs) -> Result<u8> {
         .pool_with(&PoolConfig {
             max_connections: a.workers * 2 + 4,
             connect_timeout: Duration::from_secs(10),
-            plan_once: false,
+            claims_only: false,
         })
         .await?;
     // As in a real worker, claims run on connections of their own (one per worker).
@@ -133,7 +133,7 @@ pub async fn run(ctx: &Ctx, a: BenchArgs) -> Result<u8> {
         .pool_with(&PoolConfig {
             max_connections: a.workers,
             connect_timeout: Duration::from_secs(10),
-            plan_once: true,
+            claims_only: true,
         })
         .await?;
     let queue = format!("aiops-bench-{}", uuid::Uuid::now_v7().simple());
@@ -508,7 +508,8 @@ fn percentile(xs: &[f64], p: f64) -> f64 {
 
 struct Bench {
     pool: PgPool,
-    /// Where the workers claim (one connection each, planned once: [`crate::db::CLAIM_SESSION`]).
+    /// Where the workers claim (one connection each, as in a real worker:
+    /// [`crate::db::CLAIM_SESSION`]).
     claims: PgPool,
     stop: AtomicBool,
     stopped: Notify,

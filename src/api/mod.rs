@@ -188,7 +188,7 @@ pub async fn command(ctx: &Ctx, a: ServeArgs) -> Result<u8> {
         .pool_with(&PoolConfig {
             max_connections: 16,
             connect_timeout: Duration::from_secs(5),
-            plan_once: false,
+            claims_only: false,
         })
         .await?;
     let listener = TcpListener::bind(addr)

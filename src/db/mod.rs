@@ -65,12 +65,27 @@ pub struct PoolConfig {
     pub max_connections: u32,
     /// How long to wait for the server before giving up with [`Error::Unreachable`].
     pub connect_timeout: Duration,
-    /// Plan each prepared statement once per connection ([`CLAIM_SESSION`]): for the pools
-    /// that claim, and only for them.
-    pub plan_once: bool,
+    /// The pool only claims: its connections have the [`CLAIM_SESSION`] settings, and opening
+    /// it leaves the schema to the pool opened before it (a claiming connection commits
+    /// asynchronously, which a migration must not).
+    pub claims_only: bool,
 }
 
 /// Session settings of a connection that claims.
+///
+/// **Claims commit asynchronously.** A claim returns as soon as its commit is in the WAL
+/// buffers; the WAL writer flushes it within a few hundred milliseconds, and any later
+/// synchronous commit on the server (a log line, a heartbeat, a completion, another task's
+/// submit) flushes it first. That saves one WAL flush on the way from submit to running: idle
+/// pickup p50 went from 2.01–2.20 ms to 1.73–1.97 ms and `aiops bench` at 10 slots drained 30 %
+/// more tasks per second (6 paired runs). Nothing a guarantee rests on is lost: only a crash of
+/// PostgreSQL in that window can forget a claim, and then nothing of its attempt was committed
+/// either (a commit of any of its writes would have flushed the claim before it). The task is
+/// back where it was before the claim, pending at the previous attempt number, as if the claim
+/// had never been made; it runs again, as after any worker crash. Completions, logs, progress,
+/// cancels and submits stay synchronous. If the same worker claims it again, that claim carries
+/// the same fence (task, attempt, worker) as the executor still running from the forgotten one,
+/// so the worker treats both as one run (see `worker::Shared::take_claim`).
 ///
 /// PostgreSQL plans the claim afresh at every execution, because with its `LIMIT` known the
 /// custom plan always looks cheaper than the generic one. That planning took 0.13 ms of every
@@ -85,7 +100,8 @@ pub struct PoolConfig {
 /// statistics change: made while `tasks` was empty and never analyzed, it would update the
 /// picked rows through a sequential scan of the whole table until autovacuum first analyzed
 /// it. The claim never wants one; with them off that plan reads the primary key instead.
-pub const CLAIM_SESSION: [(&str, &str); 3] = [
+pub const CLAIM_SESSION: [(&str, &str); 4] = [
+    ("synchronous_commit", "off"),
     ("plan_cache_mode", "force_generic_plan"),
     ("jit", "off"),
     ("enable_seqscan", "off"),
@@ -98,15 +114,18 @@ impl Default for PoolConfig {
         PoolConfig {
             max_connections: 1,
             connect_timeout: Duration::from_secs(5),
-            plan_once: false,
+            claims_only: false,
         }
     }
 }
 
-/// Open a pool, check the server answers, and bring the schema up to date.
+/// Open a pool, check the server answers, and bring the schema up to date (unless the pool
+/// only claims: [`PoolConfig::claims_only`]).
 pub async fn connect(url: &str, cfg: &PoolConfig) -> Result<PgPool> {
     let pool = connect_no_migrate(url, cfg).await?;
-    migrate_if_needed(&pool).await?;
+    if !cfg.claims_only {
+        migrate_if_needed(&pool).await?;
+    }
     Ok(pool)
 }
 
@@ -120,7 +139,9 @@ pub async fn connect_discarding(
     suspect: &'static AtomicBool,
 ) -> Result<PgPool> {
     let pool = open(url, cfg, Some(suspect)).await?;
-    migrate_if_needed(&pool).await?;
+    if !cfg.claims_only {
+        migrate_if_needed(&pool).await?;
+    }
     Ok(pool)
 }
 
@@ -153,7 +174,7 @@ async fn open(url: &str, cfg: &PoolConfig, suspect: Option<&'static AtomicBool>)
         .application_name("aiops")
         .log_statements(tracing::log::LevelFilter::Trace)
         .log_slow_statements(tracing::log::LevelFilter::Debug, Duration::from_secs(1));
-    let opts = if cfg.plan_once {
+    let opts = if cfg.claims_only {
         opts.options(CLAIM_SESSION)
     } else {
         opts

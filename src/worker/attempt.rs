@@ -86,8 +86,26 @@ pub async fn run(shared: Arc<Shared>, task: Task, stop: watch::Receiver<Option<S
     tracing::info!(task = %task.id, attempt = task.attempt, "{summary}");
     // N.B.: leave the heartbeat's set before the final write, so a heartbeat racing with it
     // does not mistake the finished task for a lost lease. This also gives the slot back.
-    shared.running.lock().unwrap().remove(&task.id);
-    shared.wake.notify_one();
+    let remade = shared.leave(task.id, task.attempt);
+    if remade && (rest.fenced || matches!(outcome, ExecOutcome::Stopped(StopReason::LeaseLost))) {
+        // The lease looked lost because the database had forgotten the claim; by the time this
+        // worker claimed the attempt again, its executor was stopping. The claim made again is
+        // ours, so the task goes back to the queue at once instead of waiting out the lease.
+        let summary = format!(
+            "attempt {} was stopped because the database had forgotten its claim; re-queued without spending an attempt",
+            task.attempt
+        );
+        tracing::warn!(task = %task.id, attempt = task.attempt, "{summary}");
+        let mut lines = rest.lines;
+        lines.push(worker_line(LogLevel::Warning, summary.clone(), None));
+        let release = Record {
+            fence,
+            lines,
+            progress: rest.progress,
+            outcome: Outcome::Release { summary },
+        };
+        return record(&shared, release).await;
+    }
     finish(&shared, &fence, outcome, &summary, rest).await;
 }
 
@@ -221,20 +239,26 @@ fn describe(outcome: &ExecOutcome, task: &Task, took: Duration) -> (String, LogL
 /// retrying while the database is away (but not past the lease: then the task is being rescued
 /// elsewhere and the fence would refuse the write anyway).
 async fn finish(shared: &Shared, fence: &Fence, outcome: ExecOutcome, summary: &str, rest: Rest) {
-    let deadline = Instant::now() + shared.cfg.lease();
-    let mut backoff = Duration::from_millis(100);
     if rest.fenced {
         return;
     }
     let Some(outcome) = as_recorded(outcome, summary) else {
         return;
     };
-    let mut record = Record {
+    let r = Record {
         fence: fence.clone(),
         lines: rest.lines,
         progress: rest.progress,
         outcome,
     };
+    record(shared, r).await;
+}
+
+/// Write a record through the recorder, retrying as [`finish`] says.
+async fn record(shared: &Shared, mut record: Record) {
+    let fence = record.fence.clone();
+    let deadline = Instant::now() + shared.cfg.lease();
+    let mut backoff = Duration::from_millis(100);
     loop {
         let (answer, back) = shared.recorder.record(record, deadline).await;
         let e = match answer {

@@ -70,12 +70,30 @@ impl Config {
 struct Running {
     attempt: i32,
     stop: watch::Sender<Option<StopReason>>,
+    /// This worker claimed the attempt a second time: PostgreSQL forgot the claim that started
+    /// it (claims commit asynchronously, [`crate::db::CLAIM_SESSION`]) and the claim made
+    /// again carries the same fence.
+    remade: bool,
+}
+
+impl Running {
+    /// The first reason given is the one the attempt ends with.
+    fn request_stop(&self, why: StopReason) {
+        self.stop.send_if_modified(|cur| {
+            let first = cur.is_none();
+            if first {
+                *cur = Some(why);
+            }
+            first
+        });
+    }
 }
 
 /// State shared by the claim loop, the heartbeat, the listener and the attempts.
 pub struct Shared {
     pool: PgPool,
-    /// The claim loop's own connection, planned once ([`crate::db::CLAIM_SESSION`]).
+    /// The claim loop's own connection ([`crate::db::CLAIM_SESSION`]: plans once, commits
+    /// asynchronously).
     claims: PgPool,
     cfg: Config,
     cluster: Cluster,
@@ -97,14 +115,7 @@ impl Shared {
     /// Ask a running attempt to stop (no-op if it is not ours or already stopping).
     pub fn stop(&self, task: TaskId, why: StopReason) {
         if let Some(r) = self.running.lock().unwrap().get(&task) {
-            r.stop.send_if_modified(|cur| {
-                if cur.is_none() {
-                    *cur = Some(why);
-                    true
-                } else {
-                    false
-                }
-            });
+            r.request_stop(why);
         }
     }
 
@@ -133,6 +144,45 @@ impl Shared {
             .iter()
             .map(|(id, r)| (*id, r.attempt))
             .collect()
+    }
+
+    /// Take a task the claim loop just claimed. Returns the new attempt's stop channel, or
+    /// `None` when this worker already runs that very attempt: the database forgot the claim
+    /// that started it and this claim made it again, with the same fence, so the running
+    /// executor carries on as this claim's run. An older attempt of the task still ending here
+    /// lost its lease, so it is fenced out already; it is told to stop.
+    fn take_claim(&self, task: &crate::task::Task) -> Option<watch::Receiver<Option<StopReason>>> {
+        let mut running = self.running.lock().unwrap();
+        if let Some(r) = running.get_mut(&task.id) {
+            if r.attempt == task.attempt {
+                r.remade = true;
+                return None;
+            }
+        }
+        let (tx, rx) = watch::channel(None);
+        let new = Running {
+            attempt: task.attempt,
+            stop: tx,
+            remade: false,
+        };
+        if let Some(old) = running.insert(task.id, new) {
+            old.request_stop(StopReason::LeaseLost);
+        }
+        Some(rx)
+    }
+
+    /// An attempt ends: it leaves the heartbeat's set (unless a newer attempt of its task has
+    /// taken its place) and gives its slot back. Returns whether its claim was made again
+    /// while it ran ([`Shared::take_claim`]).
+    fn leave(&self, task: TaskId, attempt: i32) -> bool {
+        let mut running = self.running.lock().unwrap();
+        let remade = match running.get(&task) {
+            Some(r) if r.attempt == attempt => running.remove(&task).is_some_and(|r| r.remade),
+            _ => false,
+        };
+        drop(running);
+        self.wake.notify_one();
+        remade
     }
 
     fn claim_spec(&self) -> ClaimSpec {
@@ -268,7 +318,7 @@ async fn run(ctx: &Ctx, a: WorkerRunArgs) -> Result<u8> {
         &PoolConfig {
             max_connections: cfg.concurrency as u32 * 2 + 4,
             connect_timeout: Duration::from_secs(5),
-            plan_once: false,
+            claims_only: false,
         },
         &SUSPECT,
     )
@@ -278,7 +328,7 @@ async fn run(ctx: &Ctx, a: WorkerRunArgs) -> Result<u8> {
         &PoolConfig {
             max_connections: 1,
             connect_timeout: Duration::from_secs(5),
-            plan_once: true,
+            claims_only: true,
         },
         &SUSPECT,
     )
@@ -410,15 +460,11 @@ async fn claim_loop(
                     db_backoff = Duration::from_millis(100);
                     let n = tasks.len();
                     for t in tasks {
+                        let Some(rx) = shared.take_claim(&t) else {
+                            tracing::warn!(task = %t.id, attempt = t.attempt, "claimed again an attempt this worker runs: the database forgot the first claim (it crashed before flushing it); the running executor carries on");
+                            continue;
+                        };
                         claimed_total += 1;
-                        let (tx, rx) = watch::channel(None);
-                        shared.running.lock().unwrap().insert(
-                            t.id,
-                            Running {
-                                attempt: t.attempt,
-                                stop: tx,
-                            },
-                        );
                         tracing::info!(task = %t.id, problem = %t.problem_id, attempt = t.attempt, "claimed");
                         // The attempt leaves `running` and wakes this loop as its executor
                         // ends; its end in the set wakes the loop again (`join_next` below).

@@ -543,12 +543,12 @@ async fn claim_from_several_queues_keeps_the_claim_order() {
 /// the session really has those settings, and the generic plans of both claim statements keep
 /// the claim order, claim by claim, past the five custom plans PostgreSQL would make first.
 #[tokio::test]
-async fn claims_on_a_plan_once_connection_keep_the_claim_order() {
+async fn claims_on_a_claiming_connection_keep_the_claim_order() {
     let db = TestDb::new().await;
     let claims = aiops::db::connect(
         &db.url,
         &aiops::db::PoolConfig {
-            plan_once: true,
+            claims_only: true,
             ..Default::default()
         },
     )

@@ -474,19 +474,9 @@ impl PrivatePg {
 
 /// `aiops worker run` with no cluster running `sh -c EXEC`, quick polls and kill grace, and 1 s
 /// heartbeats (3 s leases: short, yet long enough that a loaded test machine does not lose
-/// leases by accident) unless `extra` sets `--heartbeat` (likewise `--poll`).
+/// leases by accident) unless `extra` sets `--heartbeat` (likewise `--poll`, `--kill-grace`).
 pub fn spawn_worker(cmd: Cmd, cluster: &str, exec: &str, extra: &[&str]) -> Proc {
-    let heartbeat: &[&str] = if extra.contains(&"--heartbeat") {
-        &[]
-    } else {
-        &["--heartbeat", "1s"]
-    };
-    let poll: &[&str] = if extra.contains(&"--poll") {
-        &[]
-    } else {
-        &["--poll", "200ms"]
-    };
-    cmd.args([
+    let mut cmd = cmd.args([
         "worker",
         "run",
         "--cluster",
@@ -495,13 +485,17 @@ pub fn spawn_worker(cmd: Cmd, cluster: &str, exec: &str, extra: &[&str]) -> Proc
         "none",
         "--exec",
         exec,
-        "--kill-grace",
-        "300ms",
-    ])
-    .args(heartbeat)
-    .args(poll)
-    .args(extra)
-    .spawn()
+    ]);
+    for (flag, default) in [
+        ("--heartbeat", "1s"),
+        ("--poll", "200ms"),
+        ("--kill-grace", "300ms"),
+    ] {
+        if !extra.contains(&flag) {
+            cmd = cmd.args([flag, default]);
+        }
+    }
+    cmd.args(extra).spawn()
 }
 
 /// The setup of a property test over a real database: a runtime to block on, a fresh database,

@@ -509,3 +509,165 @@ async fn the_runner_check_refuses_to_start_without_aiopslab() {
         .code(2)
         .error_line(&["aiopslab", "--python"]);
 }
+
+/// Put a running task back where a crash of PostgreSQL leaves it when the claim that started it
+/// was not flushed yet (claims commit asynchronously: `aiops::db::CLAIM_SESSION`): pending at
+/// the previous attempt, in no worker's name, with nothing of the attempt written. With
+/// `wake` false it fires no trigger, so no worker hears of it.
+async fn forget_claim(db: &TestDb, id: &str, wake: bool) {
+    let id: uuid::Uuid = id.parse().unwrap();
+    let mut tx = db.pool.begin().await.unwrap();
+    if !wake {
+        sqlx::query("SET LOCAL session_replication_role = replica")
+            .execute(&mut *tx)
+            .await
+            .unwrap();
+    }
+    let forgotten = sqlx::query(
+        "UPDATE tasks SET status = 'pending', attempt = attempt - 1, worker_id = NULL, \
+         started_at = NULL, heartbeat_at = NULL, lease_expires_at = NULL \
+         WHERE id = $1 AND status = 'running'",
+    )
+    .bind(id)
+    .execute(&mut *tx)
+    .await
+    .unwrap();
+    assert_eq!(forgotten.rows_affected(), 1);
+    sqlx::query("DELETE FROM task_logs WHERE task_id = $1")
+        .bind(id)
+        .execute(&mut *tx)
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+}
+
+/// The task's lease as the database has it, once its attempt's first log line is written.
+async fn lease_once_logged(db: &TestDb, id: &str) -> chrono::DateTime<chrono::Utc> {
+    let id: uuid::Uuid = id.parse().unwrap();
+    eventually(
+        Duration::from_secs(20),
+        "the attempt's first line",
+        || async {
+            sqlx::query_scalar(
+                "SELECT t.lease_expires_at FROM tasks t \
+             WHERE t.id = $1 AND EXISTS (SELECT 1 FROM task_logs l WHERE l.task_id = t.id)",
+            )
+            .bind(id)
+            .fetch_optional(&db.pool)
+            .await
+            .unwrap()
+            .flatten()
+        },
+    )
+    .await
+}
+
+#[tokio::test]
+async fn a_claim_the_database_forgot_and_the_worker_made_again_is_the_same_run() {
+    let db = TestDb::new().await;
+    let dir = tempfile::tempdir().unwrap();
+    let (starts, go) = (dir.path().join("starts"), dir.path().join("go"));
+    let cmd = format!(
+        "echo $AIOPS_ATTEMPT >> {}; while [ ! -e {} ]; do sleep 0.05; done",
+        starts.display(),
+        go.display()
+    );
+    let id = db.cmd().args(["submit", "p"]).run().ok().out().to_string();
+    // Two slots, so the worker can claim while the executor runs; 2 s heartbeats, so the claim
+    // made again comes well before the next heartbeat could call the lease lost.
+    let mut w = worker(
+        &db,
+        "c-forgot",
+        &cmd,
+        &["--concurrency", "2", "--heartbeat", "2s"],
+    );
+    let first = lease_once_logged(&db, &id).await;
+    let tid: uuid::Uuid = id.parse().unwrap();
+    eventually(
+        Duration::from_secs(10),
+        "a heartbeat to extend the lease",
+        || async {
+            let lease: Option<chrono::DateTime<chrono::Utc>> =
+                sqlx::query_scalar("SELECT lease_expires_at FROM tasks WHERE id = $1")
+                    .bind(tid)
+                    .fetch_one(&db.pool)
+                    .await
+                    .unwrap();
+            lease.filter(|l| *l > first)
+        },
+    )
+    .await;
+    forget_claim(&db, &id, true).await;
+    let t = wait_status(&db, &id, "running", Duration::from_secs(10)).await;
+    assert_eq!(t["attempt"], 1, "claimed again at the same attempt");
+    std::fs::write(&go, "").unwrap();
+    let t = wait_status(&db, &id, "completed", Duration::from_secs(20)).await;
+    assert_eq!(t["attempt"], 1);
+    assert_eq!(
+        std::fs::read_to_string(&starts).unwrap(),
+        "1\n",
+        "one executor ran: the claim made again carried on the running one"
+    );
+    assert!(
+        w.output()
+            .contains("claimed again an attempt this worker runs"),
+        "{}",
+        w.output()
+    );
+    w.signal("TERM");
+    assert_eq!(w.wait(Duration::from_secs(10)).await, 0, "{}", w.output());
+}
+
+#[tokio::test]
+async fn a_forgotten_claim_made_again_while_its_executor_stops_is_requeued_unspent() {
+    let db = TestDb::new().await;
+    let dir = tempfile::tempdir().unwrap();
+    let (starts, term, go) = (
+        dir.path().join("starts"),
+        dir.path().join("term"),
+        dir.path().join("go"),
+    );
+    // The first run outlives SIGTERM until `go` exists; the second ends at once.
+    let cmd = format!(
+        "echo $AIOPS_ATTEMPT >> {s}; if [ $(wc -l < {s}) = 1 ]; then \
+         trap 'echo term > {t}' TERM; while [ ! -e {g} ]; do sleep 0.05; done; fi",
+        s = starts.display(),
+        t = term.display(),
+        g = go.display()
+    );
+    let id = db.cmd().args(["submit", "p"]).run().ok().out().to_string();
+    // A long poll, so only the NOTIFY below makes the worker claim again; a long kill grace, so
+    // the first executor is still stopping when it does.
+    let mut w = worker(
+        &db,
+        "c-forgot-stop",
+        &cmd,
+        &["--concurrency", "2", "--poll", "60s", "--kill-grace", "60s"],
+    );
+    lease_once_logged(&db, &id).await;
+    forget_claim(&db, &id, false).await;
+    eventually(
+        Duration::from_secs(10),
+        "the heartbeat to stop the executor",
+        || async { term.exists().then_some(()) },
+    )
+    .await;
+    sqlx::query("SELECT pg_notify('aiops_submit', 'default')")
+        .execute(&db.pool)
+        .await
+        .unwrap();
+    eventually(Duration::from_secs(10), "the claim made again", || async {
+        w.output()
+            .contains("claimed again an attempt this worker runs")
+            .then_some(())
+    })
+    .await;
+    std::fs::write(&go, "").unwrap();
+    let t = wait_status(&db, &id, "completed", Duration::from_secs(20)).await;
+    assert_eq!(t["attempt"], 1, "the stopped run spent no attempt");
+    assert_eq!(std::fs::read_to_string(&starts).unwrap(), "1\n1\n");
+    let logs = db.cmd().args(["logs", &id]).run().ok().stdout;
+    assert!(logs.contains("had forgotten its claim"), "{logs}");
+    w.signal("TERM");
+    assert_eq!(w.wait(Duration::from_secs(10)).await, 0, "{}", w.output());
+}

@@ -539,9 +539,36 @@ async fn claim_from_several_queues_keeps_the_claim_order() {
     assert_eq!(ids, ["a1"], "queue c is not served");
 }
 
-/// Workers claim on connections that plan each statement once ([`aiops::db::CLAIM_SESSION`]):
-/// the session really has those settings, and the generic plans of both claim statements keep
-/// the claim order, claim by claim, past the five custom plans PostgreSQL would make first.
+/// A claiming connection commits asynchronously, so opening a claiming pool leaves the schema
+/// to the pool opened before it; an ordinary pool brings it up to date.
+#[tokio::test]
+async fn a_claiming_pool_never_migrates() {
+    let db = TestDb::new().await;
+    let name = format!("aiops_t_{}", uuid::Uuid::now_v7().simple());
+    sqlx::query(&format!("CREATE DATABASE {name}"))
+        .execute(&db.pool)
+        .await
+        .unwrap();
+    let url = crate::support::url_for(&db.url, &name);
+    let open = |claims_only| {
+        let url = url.clone();
+        async move {
+            let cfg = aiops::db::PoolConfig {
+                claims_only,
+                ..Default::default()
+            };
+            let pool = aiops::db::connect(&url, &cfg).await.unwrap();
+            aiops::db::schema_status(&pool).await.unwrap().applied
+        }
+    };
+    assert_eq!(open(true).await, None, "a claiming pool migrated");
+    assert_eq!(open(false).await, Some(aiops::db::known_version()));
+}
+
+/// Workers claim on connections of their own ([`aiops::db::CLAIM_SESSION`]: asynchronous
+/// commit, each statement planned once): the session really has those settings, and the
+/// generic plans of both claim statements keep the claim order, claim by claim, past the five
+/// custom plans PostgreSQL would make first.
 #[tokio::test]
 async fn claims_on_a_claiming_connection_keep_the_claim_order() {
     let db = TestDb::new().await;

@@ -122,11 +122,8 @@ impl Default for PoolConfig {
 /// Open a pool, check the server answers, and bring the schema up to date (unless the pool
 /// only claims: [`PoolConfig::claims_only`]).
 pub async fn connect(url: &str, cfg: &PoolConfig) -> Result<PgPool> {
-    let pool = connect_no_migrate(url, cfg).await?;
-    if !cfg.claims_only {
-        migrate_if_needed(&pool).await?;
-    }
-    Ok(pool)
+    let pool = open(url, cfg, None).await?;
+    migrate_unless_claiming(pool, cfg).await
 }
 
 /// Open a pool like [`connect`] whose connections are closed instead of reused when they come
@@ -139,6 +136,11 @@ pub async fn connect_discarding(
     suspect: &'static AtomicBool,
 ) -> Result<PgPool> {
     let pool = open(url, cfg, Some(suspect)).await?;
+    migrate_unless_claiming(pool, cfg).await
+}
+
+/// Bring the schema of a freshly opened pool up to date, unless it only claims.
+async fn migrate_unless_claiming(pool: PgPool, cfg: &PoolConfig) -> Result<PgPool> {
     if !cfg.claims_only {
         migrate_if_needed(&pool).await?;
     }

@@ -87,26 +87,7 @@ pub async fn run(shared: Arc<Shared>, task: Task, stop: watch::Receiver<Option<S
     // N.B.: leave the heartbeat's set before the final write, so a heartbeat racing with it
     // does not mistake the finished task for a lost lease. This also gives the slot back.
     let remade = shared.leave(task.id, task.attempt);
-    if remade && (rest.fenced || matches!(outcome, ExecOutcome::Stopped(StopReason::LeaseLost))) {
-        // The lease looked lost because the database had forgotten the claim; by the time this
-        // worker claimed the attempt again, its executor was stopping. The claim made again is
-        // ours, so the task goes back to the queue at once instead of waiting out the lease.
-        let summary = format!(
-            "attempt {} was stopped because the database had forgotten its claim; re-queued without spending an attempt",
-            task.attempt
-        );
-        tracing::warn!(task = %task.id, attempt = task.attempt, "{summary}");
-        let mut lines = rest.lines;
-        lines.push(worker_line(LogLevel::Warning, summary.clone(), None));
-        let release = Record {
-            fence,
-            lines,
-            progress: rest.progress,
-            outcome: Outcome::Release { summary },
-        };
-        return record(&shared, release).await;
-    }
-    finish(&shared, &fence, outcome, &summary, rest).await;
+    finish(&shared, &fence, outcome, &summary, rest, remade).await;
 }
 
 /// The attempt's work directory, program, environment and stdin.
@@ -238,27 +219,45 @@ fn describe(outcome: &ExecOutcome, task: &Task, took: Duration) -> (String, LogL
 /// Record the outcome together with the attempt's last lines and progress, in one transaction,
 /// retrying while the database is away (but not past the lease: then the task is being rescued
 /// elsewhere and the fence would refuse the write anyway).
-async fn finish(shared: &Shared, fence: &Fence, outcome: ExecOutcome, summary: &str, rest: Rest) {
-    if rest.fenced {
+///
+/// `remade`: this worker claimed the attempt again while it ran ([`Shared::take_claim`]). If
+/// its lease looked lost meanwhile, that was because the database had forgotten the first
+/// claim; by the time the claim was made again the executor was stopping. The claim made again
+/// is ours, so the task goes back to the queue at once instead of waiting out the lease.
+async fn finish(
+    shared: &Shared,
+    fence: &Fence,
+    outcome: ExecOutcome,
+    summary: &str,
+    rest: Rest,
+    remade: bool,
+) {
+    let lease_lost = rest.fenced || matches!(outcome, ExecOutcome::Stopped(StopReason::LeaseLost));
+    let (outcome, lines) = if remade && lease_lost {
+        let summary = format!(
+            "attempt {} was stopped because the database had forgotten its claim; re-queued without spending an attempt",
+            fence.attempt
+        );
+        tracing::warn!(task = %fence.task_id, attempt = fence.attempt, "{summary}");
+        let mut lines = rest.lines;
+        lines.push(worker_line(LogLevel::Warning, summary.clone(), None));
+        (Outcome::Release { summary }, lines)
+    } else if rest.fenced {
         return;
-    }
-    let Some(outcome) = as_recorded(outcome, summary) else {
-        return;
+    } else {
+        match as_recorded(outcome, summary) {
+            Some(outcome) => (outcome, rest.lines),
+            None => return,
+        }
     };
-    let r = Record {
+    let deadline = Instant::now() + shared.cfg.lease();
+    let mut backoff = Duration::from_millis(100);
+    let mut record = Record {
         fence: fence.clone(),
-        lines: rest.lines,
+        lines,
         progress: rest.progress,
         outcome,
     };
-    record(shared, r).await;
-}
-
-/// Write a record through the recorder, retrying as [`finish`] says.
-async fn record(shared: &Shared, mut record: Record) {
-    let fence = record.fence.clone();
-    let deadline = Instant::now() + shared.cfg.lease();
-    let mut backoff = Duration::from_millis(100);
     loop {
         let (answer, back) = shared.recorder.record(record, deadline).await;
         let e = match answer {

@@ -19,6 +19,7 @@ pub mod output;
 pub mod queue;
 pub mod stats;
 pub mod task;
+pub mod watch;
 pub mod worker;
 
 use clap::Parser;

@@ -1,8 +1,10 @@
-//! Server-sent events. One LISTEN connection per server forwards the database's
-//! notifications (`aiops_task`, `aiops_log`) to every stream through a broadcast channel;
+//! Server-sent events. One LISTEN connection per server, open while some stream is, forwards
+//! the database's notifications (`aiops_task`, `aiops_log`) to every stream through a broadcast
+//! channel;
 //! `GET /api/v1/events` turns task notifications into events by re-reading the task.
 
 use std::convert::Infallible;
+use std::sync::Arc;
 use std::time::Duration;
 
 use axum::extract::State;
@@ -11,7 +13,7 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 use sqlx::postgres::PgListener;
 use sqlx::PgPool;
-use tokio::sync::{broadcast, mpsc, watch};
+use tokio::sync::{broadcast, mpsc, watch, Notify};
 use tokio_stream::wrappers::ReceiverStream;
 
 use super::AppState;
@@ -25,13 +27,24 @@ pub struct Note {
     pub payload: String,
 }
 
-/// Forward notifications until shutdown, reconnecting after a lost connection.
+/// Forward notifications to the streams until shutdown, reconnecting after a lost connection.
+/// The server watches tasks only while some stream is open: with none, it neither listens nor
+/// keeps claims and completions announcing their changes ([`crate::watch`]). `wanted` wakes it
+/// when a stream opens; `live` says whether it watches.
 pub async fn listen_loop(
     pool: PgPool,
     tx: broadcast::Sender<Note>,
+    wanted: Arc<Notify>,
+    live: Arc<watch::Sender<bool>>,
     mut shutdown: watch::Receiver<bool>,
 ) {
     loop {
+        while tx.receiver_count() == 0 {
+            tokio::select! {
+                _ = wanted.notified() => {}
+                _ = shutdown.changed() => return,
+            }
+        }
         let mut l = match PgListener::connect_with(&pool).await {
             Ok(l) => l,
             Err(e) => {
@@ -42,16 +55,25 @@ pub async fn listen_loop(
                 }
             }
         };
-        if let Err(e) = l.listen_all(["aiops_task", "aiops_log"]).await {
-            tracing::debug!("LISTEN failed: {e}");
+        if let Err(e) = crate::watch::start(&mut l).await {
+            tracing::debug!("watching tasks failed: {e}");
             tokio::time::sleep(Duration::from_secs(1)).await;
             continue;
         }
+        live.send_replace(true);
+        let mut still_wanted = tokio::time::interval(Duration::from_secs(1));
         loop {
             tokio::select! {
-                n = l.recv() => match n {
-                    Ok(n) => {
+                n = l.try_recv() => match n {
+                    Ok(Some(n)) => {
                         let _ = tx.send(Note { channel: n.channel().to_string(), payload: n.payload().to_string() });
+                    }
+                    Ok(None) => {
+                        // Reconnected: the watch belonged to the lost session.
+                        if let Err(e) = crate::watch::start(&mut l).await {
+                            tracing::debug!("watching tasks again failed: {e}");
+                            break;
+                        }
                     }
                     Err(e) => {
                         tracing::debug!("notification connection lost: {e}");
@@ -59,9 +81,18 @@ pub async fn listen_loop(
                         break;
                     }
                 },
+                _ = still_wanted.tick() => {
+                    if tx.receiver_count() == 0 {
+                        if let Err(e) = crate::watch::stop(&mut l).await {
+                            tracing::debug!("unwatch failed: {e}");
+                        }
+                        break;
+                    }
+                }
                 _ = shutdown.changed() => return,
             }
         }
+        live.send_replace(false);
     }
 }
 
@@ -150,7 +181,7 @@ pub async fn events(
     State(st): State<AppState>,
 ) -> Sse<impl futures_util::Stream<Item = Result<Event, Infallible>>> {
     let (tx, rx) = mpsc::channel::<Result<Event, Infallible>>(256);
-    let mut notes = st.notes.subscribe();
+    let mut notes = st.watch_tasks().await;
     let mut shutdown = st.shutdown.clone();
     tokio::spawn(async move {
         loop {

@@ -22,7 +22,7 @@ use axum::http::{HeaderName, Request};
 use axum::{middleware, Extension, Router};
 use sqlx::PgPool;
 use tokio::net::TcpListener;
-use tokio::sync::{broadcast, watch};
+use tokio::sync::{broadcast, watch, Notify};
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::trace::TraceLayer;
@@ -48,6 +48,10 @@ pub struct AppState {
     pub http: Arc<metrics::HttpMetrics>,
     /// Database notifications (and this server's own events) for SSE streams.
     pub notes: broadcast::Sender<Note>,
+    /// Wakes the LISTEN connection when a stream opens ([`events::listen_loop`]).
+    pub wanted: Arc<Notify>,
+    /// Whether the server watches tasks (a stream is open and the watch registered).
+    pub live: Arc<watch::Sender<bool>>,
     /// Flips to true when the server shuts down; SSE streams end then.
     pub shutdown: watch::Receiver<bool>,
 }
@@ -61,8 +65,21 @@ impl AppState {
             token: token.map(|t| Arc::from(t.into_bytes().into_boxed_slice())),
             http: Arc::default(),
             notes,
+            wanted: Arc::default(),
+            live: Arc::new(watch::channel(false).0),
             shutdown,
         }
+    }
+
+    /// Subscribe a stream to the notifications, and return once the server watches tasks (or
+    /// after [`WATCH_WAIT`], when the database is slow to answer: streams re-read on a timer),
+    /// so that every change committed after this returns reaches the stream.
+    async fn watch_tasks(&self) -> broadcast::Receiver<Note> {
+        let notes = self.notes.subscribe();
+        self.wanted.notify_one();
+        let mut live = self.live.subscribe();
+        let _ = tokio::time::timeout(WATCH_WAIT, live.wait_for(|l| *l)).await;
+        notes
     }
 
     /// Publish an event of this server to the SSE streams.
@@ -169,6 +186,8 @@ pub async fn serve(
 
 /// How often `serve` takes back tasks whose worker stopped heartbeating.
 const RESCUE_EVERY: Duration = Duration::from_secs(5);
+/// Longest a new stream waits for the server to start watching tasks.
+const WATCH_WAIT: Duration = Duration::from_secs(2);
 
 /// Entry point of `aiops serve`.
 pub async fn command(ctx: &Ctx, a: ServeArgs) -> Result<u8> {
@@ -200,6 +219,8 @@ pub async fn command(ctx: &Ctx, a: ServeArgs) -> Result<u8> {
     tokio::spawn(events::listen_loop(
         pool.clone(),
         state.notes.clone(),
+        state.wanted.clone(),
+        state.live.clone(),
         stop_rx.clone(),
     ));
     tokio::spawn(rescue_loop(pool.clone(), stop_rx.clone()));
@@ -226,6 +247,9 @@ async fn rescue_loop(pool: PgPool, mut stop: watch::Receiver<bool>) {
         tokio::select! {
             _ = tokio::time::sleep(RESCUE_EVERY) => {}
             _ = stop.changed() => return,
+        }
+        if let Err(e) = crate::watch::forget_gone(&pool).await {
+            tracing::debug!("forgetting gone watchers failed: {e}");
         }
         match crate::queue::rescue_expired(&pool).await {
             Ok(r) if !r.is_empty() => {

@@ -368,7 +368,7 @@ fn stream_logs(
     let (tx, rx) = mpsc::channel::<Result<Event, Infallible>>(64);
     q.limit = 1000;
     tokio::spawn(async move {
-        let mut notes = st.notes.subscribe();
+        let mut notes = st.watch_tasks().await;
         let mut shutdown = st.shutdown.clone();
         let key = id.to_string();
         loop {

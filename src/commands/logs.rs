@@ -9,6 +9,8 @@ use crate::commands::Ctx;
 use crate::error::{Error, Result};
 use crate::log::{LogEntry, LogLevel};
 use crate::queue::{self, LogQuery};
+use crate::task::TaskId;
+use sqlx::PgPool;
 
 /// Most lines `logs` prints without `--tail`.
 const MAX_LINES: i64 = 100_000;
@@ -57,10 +59,17 @@ pub async fn run(ctx: &Ctx, a: LogsArgs) -> Result<u8> {
         None => None,
     };
     f.after(shown);
+    let ended = follow(ctx, &pool, id, &mut f).await;
+    f.finish().await;
+    ended
+}
+
+/// Print new lines until the task ends.
+async fn follow(ctx: &Ctx, pool: &PgPool, id: TaskId, f: &mut Follower) -> Result<u8> {
     loop {
         // Status first: lines written before the task ended are all read below.
-        let status = queue::get(&pool, id).await?.status;
-        f.print_new_logs(ctx, &pool, None).await?;
+        let status = queue::get(pool, id).await?.status;
+        f.print_new_logs(ctx, pool, None).await?;
         if status.is_terminal() {
             return Ok(0);
         }

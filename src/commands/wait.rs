@@ -13,9 +13,7 @@ use crate::error::{Error, Result};
 use crate::log::LogLevel;
 use crate::queue::{self, LogQuery};
 use crate::task::{Task, TaskId};
-
-/// Channels a waiter listens on.
-const CHANNELS: [&str; 2] = ["aiops_task", "aiops_log"];
+use crate::watch;
 
 /// Follows one task: wakes on its notifications, prints new log lines, tracks progress.
 pub struct Follower {
@@ -27,7 +25,7 @@ pub struct Follower {
 }
 
 impl Follower {
-    /// Start listening before the first read, so no change between read and listen is missed.
+    /// Start watching before the first read, so no change between read and watch is missed.
     pub async fn new(pool: &PgPool, id: TaskId) -> Follower {
         // N.B.: a listener holds its connection for good, so it gets its own, leaving the
         // command's (single-connection) pool free for queries.
@@ -35,8 +33,8 @@ impl Follower {
             .max_connections(1)
             .connect_lazy_with((*pool.connect_options()).clone());
         let listener = match PgListener::connect_with(&own).await {
-            Ok(mut l) => match l.listen_all(CHANNELS).await {
-                Ok(()) => Some(l),
+            Ok(mut l) => match watch::start(&mut l).await {
+                Ok(_) => Some(l),
                 Err(e) => {
                     tracing::debug!("LISTEN failed, polling instead: {e}");
                     None
@@ -112,12 +110,19 @@ impl Follower {
         };
         let id = self.id.to_string();
         loop {
-            match tokio::time::timeout_at(deadline, listener.recv()).await {
+            match tokio::time::timeout_at(deadline, listener.try_recv()).await {
                 Err(_) => return,
-                Ok(Ok(n)) => {
+                Ok(Ok(Some(n))) => {
                     if n.payload().starts_with(&id) {
                         return;
                     }
+                }
+                Ok(Ok(None)) => {
+                    // Reconnected: the watch belonged to the lost session. Re-read now.
+                    if let Err(e) = watch::start(listener).await {
+                        tracing::debug!("watching again failed: {e}");
+                    }
+                    return;
                 }
                 Ok(Err(e)) => {
                     // The connection dropped; sqlx reconnects on the next recv. Re-read now.
@@ -125,6 +130,18 @@ impl Follower {
                     tokio::time::sleep(Duration::from_millis(200)).await;
                     return;
                 }
+            }
+        }
+    }
+}
+
+impl Follower {
+    /// Stop watching, so that nobody's claims and completions are announced for us any more
+    /// (a follower dropped without it is forgotten by the next rescue pass).
+    pub async fn finish(self) {
+        if let Some(mut l) = self.listener {
+            if let Err(e) = watch::stop(&mut l).await {
+                tracing::debug!("unwatch failed: {e}");
             }
         }
     }
@@ -185,6 +202,19 @@ pub async fn wait_for(
     timeout: Option<Duration>,
 ) -> Result<u8> {
     let mut f = Follower::new(pool, id).await;
+    let ended = wait_with(ctx, pool, id, follow, timeout, &mut f).await;
+    f.finish().await;
+    ended
+}
+
+async fn wait_with(
+    ctx: &Ctx,
+    pool: &PgPool,
+    id: TaskId,
+    follow: bool,
+    timeout: Option<Duration>,
+    f: &mut Follower,
+) -> Result<u8> {
     let deadline = timeout.map(|d| Instant::now() + d);
     let bar = bar_for(ctx);
     loop {

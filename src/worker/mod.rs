@@ -659,6 +659,9 @@ async fn heartbeat_loop(shared: Arc<Shared>, stopping: Arc<std::sync::atomic::At
                 continue;
             }
         }
+        if let Err(e) = bounded(hb, crate::watch::forget_gone(&shared.pool)).await {
+            tracing::debug!("forgetting gone watchers failed: {e}");
+        }
         match bounded(hb, queue::rescue_expired(&shared.pool)).await {
             Ok(r) if !r.is_empty() => {
                 tracing::warn!("rescued {} task(s) from lost workers", r.len());

@@ -18,4 +18,5 @@ mod props;
 mod resilience;
 mod soak;
 mod stats;
+mod watch;
 mod worker;

@@ -1,0 +1,47 @@
+//! Watching tasks. The database announces task changes (`aiops_task`) and new log lines
+//! (`aiops_log`) only while some session is registered as a watcher: those announcements cost
+//! every claim and every completion a notifying commit, and only waiters read them
+//! (`submit --wait`, `logs -f`, the SSE streams of `serve`). The registration protocol and why
+//! it misses nothing are in `migrations/20261127000009_watched_announcements.sql`.
+
+use sqlx::postgres::PgListener;
+use sqlx::PgPool;
+
+use crate::error::Result;
+
+/// `<task id>:<status>` when a task's status or cancel request changes.
+pub const TASK_CHANNEL: &str = "aiops_task";
+/// A task id, once per statement that added log lines for it.
+pub const LOG_CHANNEL: &str = "aiops_log";
+
+/// Listen on both channels and register the listener's session as a watcher. From the moment
+/// it returns `Ok(true)`, every change committed is announced; `Ok(false)` means a transaction
+/// that was already running when it registered took too long to wait for, and a change it
+/// commits may go unannounced (waiters re-read on a timer anyway). Call it again after the
+/// listener reconnected: the registration belongs to the lost session.
+pub async fn start(listener: &mut PgListener) -> Result<bool> {
+    listener.listen_all([TASK_CHANNEL, LOG_CHANNEL]).await?;
+    let (settled,): (bool,) = sqlx::query_as("SELECT aiops_watch()")
+        .fetch_one(&mut *listener)
+        .await?;
+    Ok(settled)
+}
+
+/// Stop listening and withdraw the registration, so that changes stop being announced when
+/// nobody else watches.
+pub async fn stop(listener: &mut PgListener) -> Result<()> {
+    sqlx::query("SELECT aiops_unwatch()")
+        .execute(&mut *listener)
+        .await?;
+    listener.unlisten_all().await?;
+    Ok(())
+}
+
+/// Drop the registrations of sessions that ended without [`stop`] (a process killed, a lost
+/// connection), so that announcements stop when nobody watches any more. Returns how many.
+pub async fn forget_gone(pool: &PgPool) -> Result<i64> {
+    let (n,): (i64,) = sqlx::query_as("SELECT aiops_forget_gone_watchers()")
+        .fetch_one(pool)
+        .await?;
+    Ok(n)
+}

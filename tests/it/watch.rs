@@ -1,0 +1,151 @@
+//! Task changes and log lines are announced only while someone watches, and a waiter that
+//! ends, cleanly or killed, stops being a watcher.
+
+use std::time::Duration;
+
+use aiops::queue::{self, ClaimSpec, Fence};
+use aiops::task::{TaskId, TaskRequest};
+use aiops::watch;
+use sqlx::postgres::PgListener;
+
+use crate::support::{eventually, TestDb};
+
+async fn pending(db: &TestDb, problem: &str) -> TaskId {
+    let r = TaskRequest {
+        problem_id: problem.into(),
+        ..Default::default()
+    };
+    queue::submit(&db.pool, &r.validate().unwrap())
+        .await
+        .unwrap()
+        .task()
+        .id
+}
+
+async fn watchers(db: &TestDb) -> i64 {
+    sqlx::query_scalar("SELECT count(*) FROM task_watchers")
+        .fetch_one(&db.pool)
+        .await
+        .unwrap()
+}
+
+/// The next announcement on a listener, as `channel payload`.
+async fn next(l: &mut PgListener) -> String {
+    let n = tokio::time::timeout(Duration::from_secs(10), l.recv())
+        .await
+        .expect("an announcement within 10 s")
+        .unwrap();
+    format!("{} {}", n.channel(), n.payload())
+}
+
+/// A plain listener (not a watcher) hears nothing of what changes while nobody watches: the
+/// first announcements it gets are those made after a watcher registered, and after that
+/// watcher stops, the next ones it gets are those made after another registered.
+#[tokio::test]
+async fn task_changes_are_announced_only_while_someone_watches() {
+    let db = TestDb::new().await;
+    let ids = [
+        pending(&db, "a").await,
+        pending(&db, "b").await,
+        pending(&db, "c").await,
+        pending(&db, "d").await,
+    ];
+    let mut plain = PgListener::connect_with(&db.pool).await.unwrap();
+    plain
+        .listen_all([watch::TASK_CHANNEL, watch::LOG_CHANNEL])
+        .await
+        .unwrap();
+
+    // Unwatched: a cancel, and a claim with a log line.
+    queue::cancel(&db.pool, ids[0], None).await.unwrap();
+    let spec = ClaimSpec {
+        worker_id: "w".into(),
+        queues: vec!["default".into()],
+        backend_type: "none".into(),
+        lease: Duration::from_secs(60),
+    };
+    let claimed = queue::claim(&db.pool, &spec, 1).await.unwrap();
+    assert_eq!(claimed[0].id, ids[1]);
+    let line = aiops::log::NewLogLine {
+        timestamp: chrono::Utc::now(),
+        level: aiops::log::LogLevel::Info,
+        source: aiops::log::LogSource::Worker,
+        message: "unwatched".into(),
+        context: None,
+    };
+    queue::append_logs(
+        &db.pool,
+        &Fence::of(&claimed[0]),
+        std::slice::from_ref(&line),
+    )
+    .await
+    .unwrap();
+
+    let mut watcher = PgListener::connect_with(&db.pool).await.unwrap();
+    assert!(watch::start(&mut watcher).await.unwrap());
+    assert_eq!(watchers(&db).await, 1);
+    queue::append_logs(&db.pool, &Fence::of(&claimed[0]), &[line])
+        .await
+        .unwrap();
+    queue::cancel(&db.pool, ids[2], None).await.unwrap();
+    let log = format!("aiops_log {}", ids[1]);
+    let cancelled = format!("aiops_task {}:cancelled", ids[2]);
+    assert_eq!(next(&mut plain).await, log);
+    assert_eq!(next(&mut plain).await, cancelled);
+    assert_eq!(next(&mut watcher).await, log);
+    assert_eq!(next(&mut watcher).await, cancelled);
+
+    watch::stop(&mut watcher).await.unwrap();
+    assert_eq!(watchers(&db).await, 0);
+    queue::cancel(&db.pool, ids[1], None).await.unwrap();
+    let mut again = PgListener::connect_with(&db.pool).await.unwrap();
+    assert!(watch::start(&mut again).await.unwrap());
+    queue::cancel(&db.pool, ids[3], None).await.unwrap();
+    assert_eq!(
+        next(&mut plain).await,
+        format!("aiops_task {}:cancelled", ids[3])
+    );
+}
+
+/// `submit --wait` watches while it waits and withdraws as it returns; one killed while it
+/// waits leaves its registration behind until the next pass forgets sessions that are gone.
+#[tokio::test]
+async fn a_waiter_watches_while_it_waits_and_is_forgotten_when_killed() {
+    let db = TestDb::new().await;
+    let mut waiter = db
+        .cmd()
+        .args(["submit", "p1", "--queue", "nobody", "--wait"])
+        .spawn();
+    eventually(Duration::from_secs(20), "the waiter to watch", || async {
+        (watchers(&db).await == 1).then_some(())
+    })
+    .await;
+    let (id,): (uuid::Uuid,) = sqlx::query_as("SELECT id FROM tasks")
+        .fetch_one(&db.pool)
+        .await
+        .unwrap();
+    db.cmd().args(["cancel", &id.to_string()]).run().ok();
+    assert_eq!(waiter.wait(Duration::from_secs(20)).await, 12);
+    assert_eq!(watchers(&db).await, 0, "a waiter that returned withdraws");
+
+    let waiter = db
+        .cmd()
+        .args(["submit", "p2", "--queue", "nobody", "--wait"])
+        .spawn();
+    eventually(
+        Duration::from_secs(20),
+        "the second waiter to watch",
+        || async { (watchers(&db).await == 1).then_some(()) },
+    )
+    .await;
+    waiter.signal("KILL");
+    eventually(
+        Duration::from_secs(20),
+        "the killed waiter to be forgotten",
+        || async {
+            watch::forget_gone(&db.pool).await.unwrap();
+            (watchers(&db).await == 0).then_some(())
+        },
+    )
+    .await;
+}

@@ -8,22 +8,25 @@
 -- `aiops bench`, 3 interleaved runs each, with the row trigger against none at all: 8.2k against
 -- 10.5k tasks/s at 10 slots, 14.0k against 16.5k at 24, 26.2k against 30.3k at 128.
 --
--- A watcher is a session in task_watchers. aiops_watch() registers the calling session and then
--- takes SHARE on tasks: that waits for every transaction writing tasks at that moment (any of
--- them may have looked for watchers before the registration was visible), and every writer
--- after it sees the registration. So once aiops_watch() returns true, each change committed
--- later is announced, and each one committed earlier is visible to the watcher's next read.
--- The lock waits at most 50 ms (a long transaction, such as a prune, must not hold the queue up
--- behind it); if it gave up, aiops_watch() returns false, the registration stands, and only a
--- change of a transaction that was already running may go unannounced: watchers re-read on a
--- short timer anyway.
+-- A watcher is a session in task_watchers, watching one task (a waiter) or all of them (the
+-- SSE streams of `serve`). aiops_watch(task) registers the calling session and then takes SHARE
+-- on tasks: that waits for every transaction writing tasks at that moment (any of them may
+-- have looked for watchers before the registration was visible), and every writer after it
+-- sees the registration. So once aiops_watch() returns true, each change committed later is
+-- announced, and each one committed earlier is visible to the watcher's next read. The lock
+-- waits at most 50 ms (a long transaction, such as a prune, must not hold the queue up behind
+-- it); if it gave up, aiops_watch() returns false, the registration stands, and only a change
+-- of a transaction that was already running may go unannounced: watchers re-read on a short
+-- timer anyway.
 --
 -- A session that ends without aiops_unwatch() leaves its row; aiops_forget_gone_watchers()
 -- drops the rows of sessions that no longer exist (every aiops_watch() and every rescue pass
 -- of workers and `serve` call it). The table is unlogged: after a crash every session is gone.
 CREATE UNLOGGED TABLE task_watchers (
-    pid   integer PRIMARY KEY,
-    since timestamptz NOT NULL DEFAULT now()
+    pid     integer PRIMARY KEY,
+    -- NULL: every task.
+    task_id uuid,
+    since   timestamptz NOT NULL DEFAULT now()
 );
 
 CREATE FUNCTION aiops_forget_gone_watchers() RETURNS bigint LANGUAGE sql AS $$
@@ -34,10 +37,11 @@ CREATE FUNCTION aiops_forget_gone_watchers() RETURNS bigint LANGUAGE sql AS $$
     SELECT count(*) FROM gone
 $$;
 
-CREATE FUNCTION aiops_watch() RETURNS boolean LANGUAGE plpgsql AS $$
+CREATE FUNCTION aiops_watch(task uuid) RETURNS boolean LANGUAGE plpgsql AS $$
 BEGIN
     PERFORM aiops_forget_gone_watchers();
-    INSERT INTO task_watchers (pid) VALUES (pg_backend_pid()) ON CONFLICT (pid) DO NOTHING;
+    INSERT INTO task_watchers (pid, task_id) VALUES (pg_backend_pid(), task)
+        ON CONFLICT (pid) DO UPDATE SET task_id = EXCLUDED.task_id, since = now();
     BEGIN
         PERFORM set_config('lock_timeout', '50ms', true);
         LOCK TABLE tasks IN SHARE MODE;
@@ -53,16 +57,25 @@ $$;
 
 -- aiops_task: the row trigger stays (one '<task id>:<status>' per row whose status or cancel
 -- request changed), but its WHEN clause now also reads a transaction-local setting that a
--- statement-level trigger sets before each UPDATE of tasks: whether anyone watches. Unwatched,
--- an UPDATE costs one look at task_watchers instead of a function call and a notification per
--- row; the look runs while the UPDATE holds its lock on tasks, as aiops_watch() requires.
+-- statement-level trigger sets before each UPDATE of tasks: what is watched, as '' (nothing),
+-- 'all', or the watched task ids. Unwatched, an UPDATE costs one look at task_watchers instead
+-- of a function call and a notification per row; with a few waiters, only their tasks are
+-- announced (with more than 32 waiters, every task: the list would cost more to search per row
+-- than the announcements). The look runs while the UPDATE holds its lock on tasks, as
+-- aiops_watch() requires.
 -- N.B.: one statement-level trigger that joined the transition tables and notified from there
 -- cost 8-10 µs more per claimed row than the row trigger while watched (pg_stat_statements).
+CREATE FUNCTION aiops_watched() RETURNS text LANGUAGE sql STABLE AS $$
+    SELECT CASE WHEN bool_or(task_id IS NULL) OR count(*) > 32 THEN 'all'
+                ELSE coalesce(string_agg(task_id::text, ','), '') END
+    FROM task_watchers
+$$;
+
 CREATE FUNCTION aiops_look_for_watchers() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE
     was text;
 BEGIN
-    was := set_config('aiops.watched', (EXISTS (SELECT 1 FROM task_watchers))::text, true);
+    was := set_config('aiops.watched', aiops_watched(), true);
     RETURN NULL;
 END $$;
 
@@ -81,7 +94,9 @@ DROP TRIGGER tasks_notify_status ON tasks;
 CREATE TRIGGER tasks_notify_status AFTER UPDATE OF status, cancel_requested ON tasks
     FOR EACH ROW WHEN ((OLD.status IS DISTINCT FROM NEW.status
                         OR OLD.cancel_requested IS DISTINCT FROM NEW.cancel_requested)
-                       AND current_setting('aiops.watched', true) = 'true')
+                       AND current_setting('aiops.watched', true) <> ''
+                       AND (current_setting('aiops.watched', true) = 'all'
+                            OR strpos(current_setting('aiops.watched', true), NEW.id::text) > 0))
     EXECUTE FUNCTION aiops_notify_task();
 
 -- aiops_cancel stays unconditional (the owning worker always listens) and costs nothing for the
@@ -98,10 +113,15 @@ CREATE TRIGGER tasks_notify_cancel AFTER UPDATE OF cancel_requested ON tasks
     FOR EACH ROW WHEN (NEW.cancel_requested AND NOT OLD.cancel_requested AND NEW.status = 'running')
     EXECUTE FUNCTION aiops_notify_cancel();
 
+-- aiops_log: a statement-level trigger already; it now announces only the watched tasks.
 CREATE OR REPLACE FUNCTION aiops_notify_log() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+    watched text := aiops_watched();
 BEGIN
-    IF EXISTS (SELECT 1 FROM task_watchers) THEN
-        PERFORM pg_notify('aiops_log', l.task_id::text) FROM (SELECT DISTINCT task_id FROM new_rows) l;
+    IF watched <> '' THEN
+        PERFORM pg_notify('aiops_log', l.task_id::text)
+          FROM (SELECT DISTINCT task_id FROM new_rows) l
+         WHERE watched = 'all' OR strpos(watched, l.task_id::text) > 0;
     END IF;
     RETURN NULL;
 END $$;

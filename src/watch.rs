@@ -1,5 +1,5 @@
 //! Watching tasks. The database announces task changes (`aiops_task`) and new log lines
-//! (`aiops_log`) only while some session is registered as a watcher: those announcements cost
+//! (`aiops_log`) only for the tasks some session is registered to watch: those announcements cost
 //! every claim and every completion a notifying commit, and only waiters read them
 //! (`submit --wait`, `logs -f`, the SSE streams of `serve`). The registration protocol and why
 //! it misses nothing are in `migrations/20261127000009_watched_announcements.sql`.
@@ -8,20 +8,23 @@ use sqlx::postgres::PgListener;
 use sqlx::PgPool;
 
 use crate::error::Result;
+use crate::task::TaskId;
 
 /// `<task id>:<status>` when a task's status or cancel request changes.
 pub const TASK_CHANNEL: &str = "aiops_task";
 /// A task id, once per statement that added log lines for it.
 pub const LOG_CHANNEL: &str = "aiops_log";
 
-/// Listen on both channels and register the listener's session as a watcher. From the moment
-/// it returns `Ok(true)`, every change committed is announced; `Ok(false)` means a transaction
+/// Listen on both channels and register the listener's session as the watcher of one task, or
+/// of every task (`None`; a session watches one or all, the last call decides). From the moment
+/// it returns `Ok(true)`, every change committed to what it watches is announced; `Ok(false)` means a transaction
 /// that was already running when it registered took too long to wait for, and a change it
 /// commits may go unannounced (waiters re-read on a timer anyway). Call it again after the
 /// listener reconnected: the registration belongs to the lost session.
-pub async fn start(listener: &mut PgListener) -> Result<bool> {
+pub async fn start(listener: &mut PgListener, task: Option<TaskId>) -> Result<bool> {
     listener.listen_all([TASK_CHANNEL, LOG_CHANNEL]).await?;
-    let (settled,): (bool,) = sqlx::query_as("SELECT aiops_watch()")
+    let (settled,): (bool,) = sqlx::query_as("SELECT aiops_watch($1)")
+        .bind(task.map(|t| t.0))
         .fetch_one(&mut *listener)
         .await?;
     Ok(settled)

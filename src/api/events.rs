@@ -55,7 +55,7 @@ pub async fn listen_loop(
                 }
             }
         };
-        if let Err(e) = crate::watch::start(&mut l).await {
+        if let Err(e) = crate::watch::start(&mut l, None).await {
             tracing::debug!("watching tasks failed: {e}");
             tokio::time::sleep(Duration::from_secs(1)).await;
             continue;
@@ -70,7 +70,7 @@ pub async fn listen_loop(
                     }
                     Ok(None) => {
                         // Reconnected: the watch belonged to the lost session.
-                        if let Err(e) = crate::watch::start(&mut l).await {
+                        if let Err(e) = crate::watch::start(&mut l, None).await {
                             tracing::debug!("watching tasks again failed: {e}");
                             break;
                         }

@@ -33,7 +33,7 @@ impl Follower {
             .max_connections(1)
             .connect_lazy_with((*pool.connect_options()).clone());
         let listener = match PgListener::connect_with(&own).await {
-            Ok(mut l) => match watch::start(&mut l).await {
+            Ok(mut l) => match watch::start(&mut l, Some(id)).await {
                 Ok(_) => Some(l),
                 Err(e) => {
                     tracing::debug!("LISTEN failed, polling instead: {e}");
@@ -119,7 +119,7 @@ impl Follower {
                 }
                 Ok(Ok(None)) => {
                     // Reconnected: the watch belonged to the lost session. Re-read now.
-                    if let Err(e) = watch::start(listener).await {
+                    if let Err(e) = watch::start(listener, Some(self.id)).await {
                         tracing::debug!("watching again failed: {e}");
                     }
                     return;

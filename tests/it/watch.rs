@@ -10,6 +10,7 @@ use sqlx::postgres::PgListener;
 
 use crate::support::{eventually, TestDb};
 
+/// A new pending task's id.
 async fn pending(db: &TestDb, problem: &str) -> TaskId {
     let r = TaskRequest {
         problem_id: problem.into(),
@@ -22,6 +23,7 @@ async fn pending(db: &TestDb, problem: &str) -> TaskId {
         .id
 }
 
+/// Sessions registered as watchers.
 async fn watchers(db: &TestDb) -> i64 {
     sqlx::query_scalar("SELECT count(*) FROM task_watchers")
         .fetch_one(&db.pool)
@@ -82,7 +84,7 @@ async fn task_changes_are_announced_only_while_someone_watches() {
     .unwrap();
 
     let mut watcher = PgListener::connect_with(&db.pool).await.unwrap();
-    assert!(watch::start(&mut watcher).await.unwrap());
+    assert!(watch::start(&mut watcher, None).await.unwrap());
     assert_eq!(watchers(&db).await, 1);
     queue::append_logs(&db.pool, &Fence::of(&claimed[0]), &[line])
         .await
@@ -99,11 +101,42 @@ async fn task_changes_are_announced_only_while_someone_watches() {
     assert_eq!(watchers(&db).await, 0);
     queue::cancel(&db.pool, ids[1], None).await.unwrap();
     let mut again = PgListener::connect_with(&db.pool).await.unwrap();
-    assert!(watch::start(&mut again).await.unwrap());
+    assert!(watch::start(&mut again, None).await.unwrap());
     queue::cancel(&db.pool, ids[3], None).await.unwrap();
     assert_eq!(
         next(&mut plain).await,
         format!("aiops_task {}:cancelled", ids[3])
+    );
+}
+
+/// A session watching one task (as a waiter does) has only that task's changes and log lines
+/// announced; one watching every task has them all announced again.
+#[tokio::test]
+async fn a_watch_of_one_task_announces_only_that_task() {
+    let db = TestDb::new().await;
+    let [mine, other, third] = [
+        pending(&db, "mine").await,
+        pending(&db, "other").await,
+        pending(&db, "third").await,
+    ];
+    let mut plain = PgListener::connect_with(&db.pool).await.unwrap();
+    plain.listen(watch::TASK_CHANNEL).await.unwrap();
+    let mut waiter = PgListener::connect_with(&db.pool).await.unwrap();
+    assert!(watch::start(&mut waiter, Some(mine)).await.unwrap());
+
+    queue::cancel(&db.pool, other, None).await.unwrap();
+    queue::cancel(&db.pool, mine, None).await.unwrap();
+    let first = format!("aiops_task {mine}:cancelled");
+    assert_eq!(next(&mut plain).await, first);
+    assert_eq!(next(&mut waiter).await, first);
+
+    // The same session now watching everything.
+    assert!(watch::start(&mut waiter, None).await.unwrap());
+    assert_eq!(watchers(&db).await, 1);
+    queue::cancel(&db.pool, third, None).await.unwrap();
+    assert_eq!(
+        next(&mut plain).await,
+        format!("aiops_task {third}:cancelled")
     );
 }
 
@@ -148,4 +181,24 @@ async fn a_waiter_watches_while_it_waits_and_is_forgotten_when_killed() {
         },
     )
     .await;
+}
+
+/// Registering waits for the transactions writing tasks at that moment (one of them may have
+/// looked for watchers before the registration), but not for long: behind a transaction that
+/// stays open it gives up, says so, and the registration stands.
+#[tokio::test]
+async fn registering_behind_a_long_writer_gives_up_waiting_but_stays_registered() {
+    let db = TestDb::new().await;
+    let id = pending(&db, "held").await;
+    let mut writer = db.pool.begin().await.unwrap();
+    sqlx::query("UPDATE tasks SET priority = 6 WHERE id = $1")
+        .bind(id.0)
+        .execute(&mut *writer)
+        .await
+        .unwrap();
+    let mut watcher = PgListener::connect_with(&db.pool).await.unwrap();
+    assert!(!watch::start(&mut watcher, None).await.unwrap());
+    assert_eq!(watchers(&db).await, 1);
+    writer.commit().await.unwrap();
+    assert!(watch::start(&mut watcher, None).await.unwrap());
 }

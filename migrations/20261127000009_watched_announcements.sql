@@ -65,17 +65,26 @@ $$;
 -- aiops_watch() requires.
 -- N.B.: one statement-level trigger that joined the transition tables and notified from there
 -- cost 8-10 µs more per claimed row than the row trigger while watched (pg_stat_statements).
-CREATE FUNCTION aiops_watched() RETURNS text LANGUAGE sql STABLE AS $$
-    SELECT CASE WHEN bool_or(task_id IS NULL) OR count(*) > 32 THEN 'all'
-                ELSE coalesce(string_agg(task_id::text, ','), '') END
-    FROM task_watchers
-$$;
+-- N.B.: plpgsql, not sql: plpgsql keeps the plan of its query for the session, while a sql
+-- function not inlined is planned again at every call, here at every UPDATE of tasks.
+CREATE FUNCTION aiops_watched() RETURNS text LANGUAGE plpgsql STABLE AS $$
+BEGIN
+    RETURN (SELECT CASE WHEN bool_or(task_id IS NULL) OR count(*) > 32 THEN 'all'
+                        ELSE coalesce(string_agg(task_id::text, ','), '') END
+            FROM task_watchers);
+END $$;
 
+-- N.B.: unwatched, this takes 13-14 µs per UPDATE statement (EXPLAIN ANALYZE); calling
+-- aiops_watched() unconditionally took 22-26 µs, and the same query inline 40 µs.
 CREATE FUNCTION aiops_look_for_watchers() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE
     was text;
 BEGIN
-    was := set_config('aiops.watched', aiops_watched(), true);
+    IF EXISTS (SELECT 1 FROM task_watchers) THEN
+        was := set_config('aiops.watched', aiops_watched(), true);
+    ELSE
+        was := set_config('aiops.watched', '', true);
+    END IF;
     RETURN NULL;
 END $$;
 
@@ -116,9 +125,10 @@ CREATE TRIGGER tasks_notify_cancel AFTER UPDATE OF cancel_requested ON tasks
 -- aiops_log: a statement-level trigger already; it now announces only the watched tasks.
 CREATE OR REPLACE FUNCTION aiops_notify_log() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE
-    watched text := aiops_watched();
+    watched text;
 BEGIN
-    IF watched <> '' THEN
+    IF EXISTS (SELECT 1 FROM task_watchers) THEN
+        watched := aiops_watched();
         PERFORM pg_notify('aiops_log', l.task_id::text)
           FROM (SELECT DISTINCT task_id FROM new_rows) l
          WHERE watched = 'all' OR strpos(watched, l.task_id::text) > 0;

@@ -1,6 +1,6 @@
 //! Watching tasks. The database announces task changes (`aiops_task`) and new log lines
-//! (`aiops_log`) only for the tasks some session is registered to watch: those announcements cost
-//! every claim and every completion a notifying commit, and only waiters read them
+//! (`aiops_log`) only for the tasks some session is registered to watch: those announcements
+//! cost every claim and every completion a notifying commit, and only waiters read them
 //! (`submit --wait`, `logs -f`, the SSE streams of `serve`). The registration protocol and why
 //! it misses nothing are in `migrations/20261127000009_watched_announcements.sql`.
 
@@ -16,11 +16,11 @@ pub const TASK_CHANNEL: &str = "aiops_task";
 pub const LOG_CHANNEL: &str = "aiops_log";
 
 /// Listen on both channels and register the listener's session as the watcher of one task, or
-/// of every task (`None`; a session watches one or all, the last call decides). From the moment
-/// it returns `Ok(true)`, every change committed to what it watches is announced; `Ok(false)` means a transaction
-/// that was already running when it registered took too long to wait for, and a change it
-/// commits may go unannounced (waiters re-read on a timer anyway). Call it again after the
-/// listener reconnected: the registration belongs to the lost session.
+/// of every task (`None`; a session watches one or all, the last call decides). From the
+/// moment it returns `Ok(true)`, every change committed to what it watches is announced.
+/// `Ok(false)`: a transaction that was already writing tasks took too long to wait for, and a
+/// change it commits may go unannounced (waiters re-read on a timer anyway). Call it again
+/// after the listener reconnected: the registration belonged to the lost session.
 pub async fn start(listener: &mut PgListener, task: Option<TaskId>) -> Result<bool> {
     listener.listen_all([TASK_CHANNEL, LOG_CHANNEL]).await?;
     let (settled,): (bool,) = sqlx::query_as("SELECT aiops_watch($1)")

@@ -89,7 +89,10 @@ pub async fn listen_loop(
                         break;
                     }
                 }
-                _ = shutdown.changed() => return,
+                _ = shutdown.changed() => {
+                    let _ = crate::watch::stop(&mut l).await;
+                    return;
+                }
             }
         }
         live.send_replace(false);

@@ -3,6 +3,8 @@
 use std::io::Write;
 use std::time::Duration;
 
+use sqlx::PgPool;
+
 use crate::cli::LogsArgs;
 use crate::commands::wait::Follower;
 use crate::commands::Ctx;
@@ -10,7 +12,6 @@ use crate::error::{Error, Result};
 use crate::log::{LogEntry, LogLevel};
 use crate::queue::{self, LogQuery};
 use crate::task::TaskId;
-use sqlx::PgPool;
 
 /// Most lines `logs` prints without `--tail`.
 const MAX_LINES: i64 = 100_000;

@@ -18,6 +18,8 @@ use crate::watch;
 /// Follows one task: wakes on its notifications, prints new log lines, tracks progress.
 pub struct Follower {
     listener: Option<PgListener>,
+    /// False after the listener's session was lost: the watch must be registered again.
+    watching: bool,
     id: TaskId,
     last_log_id: Option<i64>,
     min_level: Option<LogLevel>,
@@ -47,6 +49,7 @@ impl Follower {
         };
         Follower {
             listener,
+            watching: true,
             id,
             last_log_id: None,
             min_level: None,
@@ -101,6 +104,16 @@ impl Follower {
         }
     }
 
+    /// Stop watching, so that this task's changes are no longer announced for us (a follower
+    /// dropped without it is forgotten by the next rescue pass).
+    pub async fn finish(self) {
+        if let Some(mut l) = self.listener {
+            if let Err(e) = watch::stop(&mut l).await {
+                tracing::debug!("unwatch failed: {e}");
+            }
+        }
+    }
+
     /// Sleep until something about this task is announced, or `max` passes.
     pub async fn wait(&mut self, max: Duration) {
         let deadline = tokio::time::Instant::now() + max;
@@ -108,6 +121,12 @@ impl Follower {
             tokio::time::sleep(max).await;
             return;
         };
+        if !self.watching {
+            match watch::start(listener, Some(self.id)).await {
+                Ok(_) => self.watching = true,
+                Err(e) => tracing::debug!("watching again failed: {e}"),
+            }
+        }
         let id = self.id.to_string();
         loop {
             match tokio::time::timeout_at(deadline, listener.try_recv()).await {
@@ -118,30 +137,19 @@ impl Follower {
                     }
                 }
                 Ok(Ok(None)) => {
-                    // Reconnected: the watch belonged to the lost session. Re-read now.
-                    if let Err(e) = watch::start(listener, Some(self.id)).await {
-                        tracing::debug!("watching again failed: {e}");
-                    }
+                    // Reconnected: the watch belonged to the lost session. Register again,
+                    // then re-read.
+                    self.watching = watch::start(listener, Some(self.id)).await.is_ok();
                     return;
                 }
                 Ok(Err(e)) => {
-                    // The connection dropped; sqlx reconnects on the next recv. Re-read now.
+                    // The connection dropped and could not be made again yet. Re-read now;
+                    // the next wait reconnects and registers again.
+                    self.watching = false;
                     tracing::debug!("notification connection lost: {e}");
                     tokio::time::sleep(Duration::from_millis(200)).await;
                     return;
                 }
-            }
-        }
-    }
-}
-
-impl Follower {
-    /// Stop watching, so that nobody's claims and completions are announced for us any more
-    /// (a follower dropped without it is forgotten by the next rescue pass).
-    pub async fn finish(self) {
-        if let Some(mut l) = self.listener {
-            if let Err(e) = watch::stop(&mut l).await {
-                tracing::debug!("unwatch failed: {e}");
             }
         }
     }

@@ -881,3 +881,37 @@ async fn api_document_states_the_rules_the_server_applies() {
     let t = json_of(s.get(&format!("/api/v1/tasks/{id}")).await, StatusCode::OK).await;
     assert_eq!(t["status"], "cancelled");
 }
+
+/// The server watches tasks only while a stream is open: none at start, one watch (of every
+/// task) once an event stream is open and answered, none again soon after it closes.
+#[tokio::test]
+async fn api_server_watches_tasks_only_while_a_stream_is_open() {
+    let db = TestDb::new().await;
+    let s = Server::start(db.cmd(), &[]).await;
+    let watchers = || async {
+        sqlx::query_as::<_, (i64, i64)>(
+            "SELECT count(*), count(*) FILTER (WHERE task_id IS NULL) FROM task_watchers",
+        )
+        .fetch_one(&db.pool)
+        .await
+        .unwrap()
+    };
+    json_of(s.get("/api/v1/tasks").await, StatusCode::OK).await;
+    assert_eq!(watchers().await, (0, 0), "nobody streams yet");
+
+    let events = s.get("/api/v1/events").await;
+    assert_eq!(events.status(), StatusCode::OK);
+    assert_eq!(
+        watchers().await,
+        (1, 1),
+        "an open stream is answered once watched"
+    );
+
+    drop(events);
+    eventually(
+        Duration::from_secs(20),
+        "the server to stop watching",
+        || async { (watchers().await == (0, 0)).then_some(()) },
+    )
+    .await;
+}

@@ -883,7 +883,8 @@ async fn api_document_states_the_rules_the_server_applies() {
 }
 
 /// The server watches tasks only while a stream is open: none at start, one watch (of every
-/// task) once an event stream is open and answered, none again soon after it closes.
+/// task) once an event stream is open and answered (again after its session is lost), none
+/// again soon after the stream closes.
 #[tokio::test]
 async fn api_server_watches_tasks_only_while_a_stream_is_open() {
     let db = TestDb::new().await;
@@ -906,6 +907,30 @@ async fn api_server_watches_tasks_only_while_a_stream_is_open() {
         (1, 1),
         "an open stream is answered once watched"
     );
+
+    // Its session lost under it, the server connects and registers again.
+    let pid_of = || async {
+        sqlx::query_scalar::<_, i32>("SELECT pid FROM task_watchers")
+            .fetch_all(&db.pool)
+            .await
+            .unwrap()
+    };
+    let first = pid_of().await[0];
+    sqlx::query("SELECT pg_terminate_backend($1)")
+        .bind(first)
+        .execute(&db.pool)
+        .await
+        .unwrap();
+    eventually(
+        Duration::from_secs(20),
+        "the server to watch again",
+        || async {
+            aiops::watch::forget_gone(&db.pool).await.unwrap();
+            let pids = pid_of().await;
+            (pids.len() == 1 && pids[0] != first).then_some(())
+        },
+    )
+    .await;
 
     drop(events);
     eventually(

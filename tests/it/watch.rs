@@ -202,3 +202,47 @@ async fn registering_behind_a_long_writer_gives_up_waiting_but_stays_registered(
     writer.commit().await.unwrap();
     assert!(watch::start(&mut watcher, None).await.unwrap());
 }
+
+/// A waiter whose session is terminated under it connects again and registers again, so the
+/// announcements it waits for keep coming; the lost session's registration is forgotten.
+#[tokio::test]
+async fn a_waiter_whose_session_is_lost_watches_again() {
+    let db = TestDb::new().await;
+    let mut waiter = db
+        .cmd()
+        .args(["submit", "p1", "--queue", "nobody", "--wait"])
+        .spawn();
+    let watcher_pids = || async {
+        sqlx::query_scalar::<_, i32>("SELECT pid FROM task_watchers ORDER BY pid")
+            .fetch_all(&db.pool)
+            .await
+            .unwrap()
+    };
+    let first = eventually(Duration::from_secs(20), "the waiter to watch", || async {
+        let pids = watcher_pids().await;
+        (pids.len() == 1).then(|| pids[0])
+    })
+    .await;
+    sqlx::query("SELECT pg_terminate_backend($1)")
+        .bind(first)
+        .execute(&db.pool)
+        .await
+        .unwrap();
+    eventually(
+        Duration::from_secs(20),
+        "the waiter to watch again",
+        || async {
+            watch::forget_gone(&db.pool).await.unwrap();
+            let pids = watcher_pids().await;
+            (pids.len() == 1 && pids[0] != first).then_some(())
+        },
+    )
+    .await;
+    let (id,): (uuid::Uuid,) = sqlx::query_as("SELECT id FROM tasks")
+        .fetch_one(&db.pool)
+        .await
+        .unwrap();
+    db.cmd().args(["cancel", &id.to_string()]).run().ok();
+    assert_eq!(waiter.wait(Duration::from_secs(20)).await, 12);
+    assert!(watcher_pids().await.is_empty());
+}

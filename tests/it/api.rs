@@ -5,7 +5,9 @@ use std::time::Duration;
 use reqwest::{Client, Response, StatusCode};
 use serde_json::{json, Value};
 
-use crate::support::{eventually, Cmd, PrivatePg, Proc, TestDb};
+use crate::support::{
+    eventually, lose_watch_and_await_another, watcher_pids, Cmd, PrivatePg, Proc, TestDb,
+};
 
 /// A running server and a client for it.
 struct Server {
@@ -909,28 +911,8 @@ async fn api_server_watches_tasks_only_while_a_stream_is_open() {
     );
 
     // Its session lost under it, the server connects and registers again.
-    let pid_of = || async {
-        sqlx::query_scalar::<_, i32>("SELECT pid FROM task_watchers")
-            .fetch_all(&db.pool)
-            .await
-            .unwrap()
-    };
-    let first = pid_of().await[0];
-    sqlx::query("SELECT pg_terminate_backend($1)")
-        .bind(first)
-        .execute(&db.pool)
-        .await
-        .unwrap();
-    eventually(
-        Duration::from_secs(20),
-        "the server to watch again",
-        || async {
-            aiops::watch::forget_gone(&db.pool).await.unwrap();
-            let pids = pid_of().await;
-            (pids.len() == 1 && pids[0] != first).then_some(())
-        },
-    )
-    .await;
+    let first = watcher_pids(&db.pool).await[0];
+    lose_watch_and_await_another(&db.pool, first).await;
 
     drop(events);
     eventually(

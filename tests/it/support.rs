@@ -274,6 +274,43 @@ where
     }
 }
 
+/// Sessions registered as task watchers ([`aiops::watch`]), by pid.
+pub async fn watcher_pids(pool: &PgPool) -> Vec<i32> {
+    sqlx::query_scalar("SELECT pid FROM task_watchers ORDER BY pid")
+        .fetch_all(pool)
+        .await
+        .unwrap()
+}
+
+/// Wait until exactly one session watches; its pid.
+pub async fn one_watcher(pool: &PgPool, what: &str) -> i32 {
+    eventually(Duration::from_secs(20), what, || async {
+        let pids = watcher_pids(pool).await;
+        (pids.len() == 1).then(|| pids[0])
+    })
+    .await
+}
+
+/// Terminate the watching session `pid` and wait until another session of the same watcher
+/// watches in its place (the lost one's registration forgotten).
+pub async fn lose_watch_and_await_another(pool: &PgPool, pid: i32) {
+    sqlx::query("SELECT pg_terminate_backend($1)")
+        .bind(pid)
+        .execute(pool)
+        .await
+        .unwrap();
+    eventually(
+        Duration::from_secs(20),
+        "a watch from a new session",
+        || async {
+            aiops::watch::forget_gone(pool).await.unwrap();
+            let pids = watcher_pids(pool).await;
+            (pids.len() == 1 && pids[0] != pid).then_some(())
+        },
+    )
+    .await;
+}
+
 /// A background `aiops` process (a worker or a server), killed when dropped.
 pub struct Proc {
     pub child: std::process::Child,

@@ -8,7 +8,9 @@ use aiops::task::{TaskId, TaskRequest};
 use aiops::watch;
 use sqlx::postgres::PgListener;
 
-use crate::support::{eventually, TestDb};
+use crate::support::{
+    eventually, lose_watch_and_await_another, one_watcher, watcher_pids, Proc, TestDb,
+};
 
 /// A new pending task's id.
 async fn pending(db: &TestDb, problem: &str) -> TaskId {
@@ -24,11 +26,8 @@ async fn pending(db: &TestDb, problem: &str) -> TaskId {
 }
 
 /// Sessions registered as watchers.
-async fn watchers(db: &TestDb) -> i64 {
-    sqlx::query_scalar("SELECT count(*) FROM task_watchers")
-        .fetch_one(&db.pool)
-        .await
-        .unwrap()
+async fn watchers(db: &TestDb) -> usize {
+    watcher_pids(&db.pool).await.len()
 }
 
 /// The next announcement on a listener, as `channel payload`.
@@ -140,37 +139,35 @@ async fn a_watch_of_one_task_announces_only_that_task() {
     );
 }
 
-/// `submit --wait` watches while it waits and withdraws as it returns; one killed while it
-/// waits leaves its registration behind until the next pass forgets sessions that are gone.
-#[tokio::test]
-async fn a_waiter_watches_while_it_waits_and_is_forgotten_when_killed() {
-    let db = TestDb::new().await;
-    let mut waiter = db
-        .cmd()
-        .args(["submit", "p1", "--queue", "nobody", "--wait"])
-        .spawn();
-    eventually(Duration::from_secs(20), "the waiter to watch", || async {
-        (watchers(&db).await == 1).then_some(())
-    })
-    .await;
+/// `aiops submit --wait` of a task nobody will run.
+fn spawn_waiter(db: &TestDb, problem: &str) -> Proc {
+    db.cmd()
+        .args(["submit", problem, "--queue", "nobody", "--wait"])
+        .spawn()
+}
+
+/// Cancel the one task there is, through the binary.
+async fn cancel_the_task(db: &TestDb) {
     let (id,): (uuid::Uuid,) = sqlx::query_as("SELECT id FROM tasks")
         .fetch_one(&db.pool)
         .await
         .unwrap();
     db.cmd().args(["cancel", &id.to_string()]).run().ok();
+}
+
+/// `submit --wait` watches while it waits and withdraws as it returns; one killed while it
+/// waits leaves its registration behind until the next pass forgets sessions that are gone.
+#[tokio::test]
+async fn a_waiter_watches_while_it_waits_and_is_forgotten_when_killed() {
+    let db = TestDb::new().await;
+    let mut waiter = spawn_waiter(&db, "p1");
+    one_watcher(&db.pool, "the waiter to watch").await;
+    cancel_the_task(&db).await;
     assert_eq!(waiter.wait(Duration::from_secs(20)).await, 12);
     assert_eq!(watchers(&db).await, 0, "a waiter that returned withdraws");
 
-    let waiter = db
-        .cmd()
-        .args(["submit", "p2", "--queue", "nobody", "--wait"])
-        .spawn();
-    eventually(
-        Duration::from_secs(20),
-        "the second waiter to watch",
-        || async { (watchers(&db).await == 1).then_some(()) },
-    )
-    .await;
+    let waiter = spawn_waiter(&db, "p2");
+    one_watcher(&db.pool, "the second waiter to watch").await;
     waiter.signal("KILL");
     eventually(
         Duration::from_secs(20),
@@ -208,41 +205,10 @@ async fn registering_behind_a_long_writer_gives_up_waiting_but_stays_registered(
 #[tokio::test]
 async fn a_waiter_whose_session_is_lost_watches_again() {
     let db = TestDb::new().await;
-    let mut waiter = db
-        .cmd()
-        .args(["submit", "p1", "--queue", "nobody", "--wait"])
-        .spawn();
-    let watcher_pids = || async {
-        sqlx::query_scalar::<_, i32>("SELECT pid FROM task_watchers ORDER BY pid")
-            .fetch_all(&db.pool)
-            .await
-            .unwrap()
-    };
-    let first = eventually(Duration::from_secs(20), "the waiter to watch", || async {
-        let pids = watcher_pids().await;
-        (pids.len() == 1).then(|| pids[0])
-    })
-    .await;
-    sqlx::query("SELECT pg_terminate_backend($1)")
-        .bind(first)
-        .execute(&db.pool)
-        .await
-        .unwrap();
-    eventually(
-        Duration::from_secs(20),
-        "the waiter to watch again",
-        || async {
-            watch::forget_gone(&db.pool).await.unwrap();
-            let pids = watcher_pids().await;
-            (pids.len() == 1 && pids[0] != first).then_some(())
-        },
-    )
-    .await;
-    let (id,): (uuid::Uuid,) = sqlx::query_as("SELECT id FROM tasks")
-        .fetch_one(&db.pool)
-        .await
-        .unwrap();
-    db.cmd().args(["cancel", &id.to_string()]).run().ok();
+    let mut waiter = spawn_waiter(&db, "p1");
+    let first = one_watcher(&db.pool, "the waiter to watch").await;
+    lose_watch_and_await_another(&db.pool, first).await;
+    cancel_the_task(&db).await;
     assert_eq!(waiter.wait(Duration::from_secs(20)).await, 12);
-    assert!(watcher_pids().await.is_empty());
+    assert!(watcher_pids(&db.pool).await.is_empty());
 }

@@ -38,7 +38,7 @@ impl Follower {
             Ok(mut l) => match watch::start(&mut l, Some(id)).await {
                 Ok(_) => Some(l),
                 Err(e) => {
-                    tracing::debug!("LISTEN failed, polling instead: {e}");
+                    tracing::debug!("watching the task failed, polling instead: {e}");
                     None
                 }
             },

@@ -23,6 +23,7 @@
 //! [`MAX_RELATIVE_ERROR`] (1.1 %) of the exact one (zero is kept exactly).
 
 use std::collections::HashMap;
+use std::sync::LazyLock;
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
@@ -30,6 +31,7 @@ use serde::Serialize;
 use sqlx::PgPool;
 
 use crate::error::Result;
+use crate::queue::FINISHED_SQL;
 use crate::task::TaskStatus;
 
 /// Histogram resolution; must match `aiops_stats_bucket` in the migration.
@@ -255,7 +257,8 @@ struct Bounds {
     complement: bool,
 }
 
-const BOUNDS_SQL: &str = "\
+static BOUNDS_SQL: LazyLock<String> = LazyLock::new(|| {
+    format!("\
 SELECT since, \
     CASE WHEN since IS NULL OR since <= first THEN NULL \
         ELSE to_timestamp(ceil(date_part('epoch', since) / 86400) * 86400) END AS from_day, \
@@ -263,7 +266,11 @@ SELECT since, \
         - to_timestamp(floor(date_part('epoch', first) / 86400) * 86400) \
         < now() - to_timestamp(ceil(date_part('epoch', since) / 86400) * 86400), false) AS complement \
 FROM (SELECT now() - make_interval(secs => $1) AS since, \
-             (SELECT min(created_at) FROM tasks) AS first) w";
+             least((SELECT min(created_at) FROM tasks WHERE status = 'pending'), \
+                   (SELECT min(created_at) FROM tasks WHERE status = 'running'), \
+                   (SELECT min(created_at) FROM tasks WHERE {FINISHED_SQL})) AS first) w"
+)
+});
 
 /// One rollup row: a histogram of one dimension key, to add (sign 1) or subtract (-1).
 #[derive(sqlx::FromRow)]
@@ -298,7 +305,9 @@ struct LooseRow {
 // N.B.: pending tasks have no wait nor run time, so they are counted in SQL (there may be a
 // million); running ones are few (bounded by the workers' slots); finished ones of the partial
 // first day are bounded by a day of tasks; deltas by the compaction.
-const LOOSE_SQL: &str = "\
+static LOOSE_SQL: LazyLock<String> = LazyLock::new(|| {
+    format!(
+        "\
 SELECT problem_id, worker_id, status, count(*) AS n, NULL::float8 AS wait_s, NULL::float8 AS run_s \
 FROM tasks WHERE status = 'pending' AND created_at >= coalesce($1, '-infinity') \
 GROUP BY problem_id, worker_id, status \
@@ -308,10 +317,12 @@ FROM tasks WHERE status = 'running' AND created_at >= coalesce($1, '-infinity') 
 UNION ALL \
 SELECT problem_id, worker_id, status, 1, aiops_stats_wait(status, run_at, started_at), \
     aiops_stats_run(status, started_at, completed_at) \
-FROM tasks WHERE created_at >= $1 AND created_at < $2 AND status NOT IN ('pending', 'running') \
+FROM tasks WHERE created_at >= $1 AND created_at < $2 AND {FINISHED_SQL} \
 UNION ALL \
 SELECT problem_id, worker_id, status, n, wait_s, run_s \
-FROM task_stats_delta WHERE created_at >= coalesce($2, '-infinity')";
+FROM task_stats_delta WHERE created_at >= coalesce($2, '-infinity')"
+    )
+});
 
 /// Compute statistics for tasks created within `within` (all tasks when None).
 pub async fn compute(pool: &PgPool, within: Option<Duration>) -> Result<Stats> {
@@ -323,7 +334,7 @@ pub async fn compute(pool: &PgPool, within: Option<Duration>) -> Result<Stats> {
     sqlx::query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
         .execute(&mut *tx)
         .await?;
-    let b: Bounds = sqlx::query_as(BOUNDS_SQL)
+    let b: Bounds = sqlx::query_as(BOUNDS_SQL.as_str())
         .bind(within.map(|d| d.as_secs_f64()))
         .fetch_one(&mut *tx)
         .await?;
@@ -342,7 +353,7 @@ pub async fn compute(pool: &PgPool, within: Option<Duration>) -> Result<Stats> {
                 .await?
         }
     };
-    let loose: Vec<LooseRow> = sqlx::query_as(LOOSE_SQL)
+    let loose: Vec<LooseRow> = sqlx::query_as(LOOSE_SQL.as_str())
         .bind(b.since)
         .bind(b.from_day)
         .fetch_all(&mut *tx)

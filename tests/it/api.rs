@@ -77,6 +77,158 @@ async fn json_of(r: Response, status: StatusCode) -> Value {
     serde_json::from_str(&text).unwrap()
 }
 
+/// Lists read each status group (pending, running, finished) through its own index and merge
+/// them. Over tasks whose statuses, problems, workers and creation times interleave, every page
+/// of every sort and filter must equal what one plain `ORDER BY` over the whole table gives.
+#[tokio::test]
+async fn api_lists_merge_status_groups_exactly_as_one_sort() {
+    let db = TestDb::new().await;
+    let statuses = [
+        "pending",
+        "running",
+        "completed",
+        "failed",
+        "timeout",
+        "cancelled",
+    ];
+    for i in 0..60i64 {
+        let status = statuses[(i * 7 % 6) as usize];
+        let (worker, lease) = if status == "pending" {
+            (None, None)
+        } else {
+            (Some(format!("w{}", i % 2)), Some(1i64))
+        };
+        // Every fourth task shares its creation time with the one before: ties go by id.
+        let at = i - i64::from(i % 4 == 3);
+        sqlx::query(
+            "INSERT INTO tasks (id, problem_id, status, priority, worker_id, attempt, \
+                lease_expires_at, created_at, run_at, completed_at) \
+             VALUES ($1, $2, $3::task_status, $4, $5, $6, \
+                CASE WHEN $3 = 'running' THEN now() + make_interval(mins => $7::int) END, \
+                now() - make_interval(secs => 1000 - $8::int), now(), \
+                CASE WHEN $3 NOT IN ('pending', 'running') THEN now() END)",
+        )
+        .bind(uuid::Uuid::new_v4())
+        .bind(if i % 3 == 0 { "a" } else { "b" })
+        .bind(status)
+        .bind((i * 5 % 11) as i16)
+        .bind(worker)
+        .bind(i32::from(status != "pending"))
+        .bind(lease.unwrap_or(0) as i32)
+        .bind(at as i32)
+        .execute(&db.pool)
+        .await
+        .unwrap();
+    }
+    let s = Server::start(db.cmd(), &[]).await;
+    let filters: [(&str, &str); 8] = [
+        ("", "true"),
+        ("status=pending", "status = 'pending'"),
+        ("status=running,failed", "status IN ('running', 'failed')"),
+        (
+            "status=completed,cancelled,timeout",
+            "status IN ('completed', 'cancelled', 'timeout')",
+        ),
+        (
+            "status=pending,running,completed,failed,timeout,cancelled",
+            "true",
+        ),
+        ("problem_id=a", "problem_id = 'a'"),
+        (
+            "worker_id=w1&status=running,completed",
+            "worker_id = 'w1' AND status IN ('running', 'completed')",
+        ),
+        (
+            "status=pending,timeout&problem_id=b",
+            "status IN ('pending', 'timeout') AND problem_id = 'b'",
+        ),
+    ];
+    let sorts = [
+        ("-created_at", "created_at DESC, id DESC"),
+        ("created_at", "created_at, id"),
+        ("priority", "priority, created_at DESC, id DESC"),
+        ("-priority", "priority DESC, created_at DESC, id DESC"),
+    ];
+    for (query, cond) in filters {
+        let (total,): (i64,) = sqlx::query_as(&format!("SELECT count(*) FROM tasks WHERE {cond}"))
+            .fetch_one(&db.pool)
+            .await
+            .unwrap();
+        assert!(total > 0, "the filter {cond} matches some tasks");
+        for (sort, order) in sorts {
+            for (limit, offset) in [(7i64, 0i64), (7, 7), (7, 20), (100, 0), (5, total - 2)] {
+                let want: Vec<(uuid::Uuid,)> = sqlx::query_as(&format!(
+                    "SELECT id FROM tasks WHERE {cond} ORDER BY {order} LIMIT {limit} OFFSET {offset}"
+                ))
+                .fetch_all(&db.pool)
+                .await
+                .unwrap();
+                let page = json_of(
+                    s.get(&format!(
+                        "/api/v1/tasks?{query}&sort={sort}&limit={limit}&offset={offset}"
+                    ))
+                    .await,
+                    StatusCode::OK,
+                )
+                .await;
+                let got: Vec<String> = page["tasks"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|t| t["id"].as_str().unwrap().to_string())
+                    .collect();
+                let want: Vec<String> = want.iter().map(|(id,)| id.to_string()).collect();
+                assert_eq!(
+                    got, want,
+                    "{query} sort={sort} limit={limit} offset={offset}"
+                );
+                assert_eq!(page["total"], total, "{query}: total");
+            }
+        }
+    }
+    // An offset past every task, up to the largest the API takes, is an empty page.
+    for query in ["", "status=pending", "status=pending,failed"] {
+        let page = json_of(
+            s.get(&format!("/api/v1/tasks?{query}&offset={}", i64::MAX))
+                .await,
+            StatusCode::OK,
+        )
+        .await;
+        assert_eq!(page["tasks"], json!([]), "{query}");
+    }
+    // The CLI lists through the same code: newest first, its total, a status subset.
+    let listed = db
+        .cmd()
+        .args([
+            "status",
+            "--status",
+            "failed,running",
+            "--limit",
+            "4",
+            "-o",
+            "json",
+        ])
+        .run()
+        .ok()
+        .json();
+    let want: Vec<(uuid::Uuid,)> = sqlx::query_as(
+        "SELECT id FROM tasks WHERE status IN ('failed', 'running') \
+         ORDER BY created_at DESC, id DESC LIMIT 4",
+    )
+    .fetch_all(&db.pool)
+    .await
+    .unwrap();
+    let got: Vec<&str> = listed["tasks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["id"].as_str().unwrap())
+        .collect();
+    let want: Vec<String> = want.iter().map(|(id,)| id.to_string()).collect();
+    assert_eq!(got, want);
+    assert_eq!(listed["total"], 20);
+}
+
 #[tokio::test]
 async fn api_tasks_create_list_get_cancel_retry() {
     let db = TestDb::new().await;

@@ -83,16 +83,8 @@ async fn json_of(r: Response, status: StatusCode) -> Value {
 #[tokio::test]
 async fn api_lists_merge_status_groups_exactly_as_one_sort() {
     let db = TestDb::new().await;
-    let statuses = [
-        "pending",
-        "running",
-        "completed",
-        "failed",
-        "timeout",
-        "cancelled",
-    ];
     for i in 0..60i64 {
-        let status = statuses[(i * 7 % 6) as usize];
+        let status = aiops::task::TaskStatus::ALL[(i * 7 % 6) as usize].as_str();
         let (worker, lease) = if status == "pending" {
             (None, None)
         } else {

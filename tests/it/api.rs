@@ -149,12 +149,14 @@ async fn api_lists_merge_status_groups_exactly_as_one_sort() {
         assert!(total > 0, "the filter {cond} matches some tasks");
         for (sort, order) in sorts {
             for (limit, offset) in [(7i64, 0i64), (7, 7), (7, 20), (100, 0), (5, total - 2)] {
-                let want: Vec<(uuid::Uuid,)> = sqlx::query_as(&format!(
-                    "SELECT id FROM tasks WHERE {cond} ORDER BY {order} LIMIT {limit} OFFSET {offset}"
-                ))
-                .fetch_all(&db.pool)
-                .await
-                .unwrap();
+                let want = ids_by_sql(
+                    &db,
+                    &format!(
+                        "SELECT id FROM tasks WHERE {cond} ORDER BY {order} \
+                         LIMIT {limit} OFFSET {offset}"
+                    ),
+                )
+                .await;
                 let page = json_of(
                     s.get(&format!(
                         "/api/v1/tasks?{query}&sort={sort}&limit={limit}&offset={offset}"
@@ -163,15 +165,9 @@ async fn api_lists_merge_status_groups_exactly_as_one_sort() {
                     StatusCode::OK,
                 )
                 .await;
-                let got: Vec<String> = page["tasks"]
-                    .as_array()
-                    .unwrap()
-                    .iter()
-                    .map(|t| t["id"].as_str().unwrap().to_string())
-                    .collect();
-                let want: Vec<String> = want.iter().map(|(id,)| id.to_string()).collect();
                 assert_eq!(
-                    got, want,
+                    listed_ids(&page),
+                    want,
                     "{query} sort={sort} limit={limit} offset={offset}"
                 );
                 assert_eq!(page["total"], total, "{query}: total");
@@ -203,22 +199,30 @@ async fn api_lists_merge_status_groups_exactly_as_one_sort() {
         .run()
         .ok()
         .json();
-    let want: Vec<(uuid::Uuid,)> = sqlx::query_as(
+    let want = ids_by_sql(
+        &db,
         "SELECT id FROM tasks WHERE status IN ('failed', 'running') \
          ORDER BY created_at DESC, id DESC LIMIT 4",
     )
-    .fetch_all(&db.pool)
-    .await
-    .unwrap();
-    let got: Vec<&str> = listed["tasks"]
+    .await;
+    assert_eq!(listed_ids(&listed), want);
+    assert_eq!(listed["total"], 20);
+}
+
+/// The ids a plain query over the whole table gives, in its order.
+async fn ids_by_sql(db: &TestDb, sql: &str) -> Vec<String> {
+    let rows: Vec<(uuid::Uuid,)> = sqlx::query_as(sql).fetch_all(&db.pool).await.unwrap();
+    rows.iter().map(|(id,)| id.to_string()).collect()
+}
+
+/// The ids of a task list (HTTP page or `status -o json`), in its order.
+fn listed_ids(list: &Value) -> Vec<String> {
+    list["tasks"]
         .as_array()
         .unwrap()
         .iter()
-        .map(|t| t["id"].as_str().unwrap())
-        .collect();
-    let want: Vec<String> = want.iter().map(|(id,)| id.to_string()).collect();
-    assert_eq!(got, want);
-    assert_eq!(listed["total"], 20);
+        .map(|t| t["id"].as_str().unwrap().to_string())
+        .collect()
 }
 
 #[tokio::test]

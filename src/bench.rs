@@ -19,7 +19,7 @@ use crate::cli::BenchArgs;
 use crate::commands::Ctx;
 use crate::db::PoolConfig;
 use crate::error::{Error, Result};
-use crate::queue::{self, ClaimSpec, Completion, Fence, WorkerRegistration};
+use crate::queue::{self, ClaimSpec, Claimer, Completion, Fence, WorkerRegistration};
 use crate::task::{NewTask, TaskId, TaskRequest};
 
 /// Pickup samples (after [`PICKUP_WARMUP`] unmeasured ones), one at a time.
@@ -290,12 +290,12 @@ async fn measure(
         )
         .await?;
         workers.push(Arc::new(Worker {
-            spec: ClaimSpec {
+            claimer: Claimer::new(ClaimSpec {
                 worker_id: id.clone(),
                 queues: vec![queue_name.to_string()],
                 backend_type: "none".into(),
                 lease: LEASE,
-            },
+            }),
             concurrency: a.concurrency as usize,
             held: Mutex::new(HashMap::new()),
             executing: AtomicUsize::new(0),
@@ -563,7 +563,7 @@ impl Bench {
 }
 
 struct Worker {
-    spec: ClaimSpec,
+    claimer: Claimer,
     concurrency: usize,
     /// Claimed tasks whose completion is not committed yet: what the heartbeat extends.
     held: Mutex<HashMap<TaskId, i32>>,
@@ -586,7 +586,7 @@ async fn claim_loop(bench: Arc<Bench>, w: Arc<Worker>, done: mpsc::UnboundedSend
         );
         let enough = if busy { w.concurrency.div_ceil(2) } else { 1 };
         if free >= enough {
-            let tasks = match queue::claim(&bench.claims, &w.spec, free as i64).await {
+            let tasks = match w.claimer.claim(&bench.claims, free as i64).await {
                 Ok(t) => t,
                 Err(e) => return bench.fail("claim", e),
             };
@@ -693,7 +693,7 @@ async fn heartbeat(bench: &Bench, w: &Worker) -> Result<()> {
         .iter()
         .map(|(id, a)| (*id, *a))
         .collect();
-    queue::heartbeat_tasks(&bench.pool, &w.spec.worker_id, &held, LEASE).await?;
+    queue::heartbeat_tasks(&bench.pool, &w.claimer.spec().worker_id, &held, LEASE).await?;
     Ok(())
 }
 

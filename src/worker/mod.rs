@@ -435,7 +435,7 @@ async fn claim_loop(
         return Ok(());
     }
     let mut set: JoinSet<()> = JoinSet::new();
-    let spec = shared.claim_spec();
+    let claimer = queue::Claimer::new(shared.claim_spec());
     let mut claimed_total: u64 = 0;
     let mut db_backoff = Duration::from_millis(100);
     loop {
@@ -450,12 +450,7 @@ async fn claim_loop(
             // Bounded like every database call of the worker: a query in flight when the network
             // silently dies waits as long as TCP retries, and this loop must keep answering
             // signals and claim again once the database is back.
-            match bounded(
-                shared.cfg.lease(),
-                queue::claim(&shared.claims, &spec, limit),
-            )
-            .await
-            {
+            match bounded(shared.cfg.lease(), claimer.claim(&shared.claims, limit)).await {
                 Ok(tasks) => {
                     db_backoff = Duration::from_millis(100);
                     let n = tasks.len();
@@ -478,8 +473,8 @@ async fn claim_loop(
                             shared.cfg.lease(),
                             queue::next_due(
                                 &shared.pool,
-                                &spec.queues,
-                                &spec.backend_type,
+                                &claimer.spec().queues,
+                                &claimer.spec().backend_type,
                                 &shared.cfg.id,
                             ),
                         )

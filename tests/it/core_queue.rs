@@ -825,3 +825,102 @@ async fn a_heartbeat_extends_only_the_attempts_the_worker_holds() {
         "a finished task gets no lease"
     );
 }
+
+/// A claimer whose claims come back full starts the next one at the first task the last one
+/// took: it keeps the claim order, takes a higher priority at once, and leaves a task that
+/// landed behind its head (here: a `run_at` in the past) only until a claim runs short, which
+/// is topped up from the front. With a zero rescan time every claim reads from the front.
+#[tokio::test]
+async fn a_claimer_resumes_at_its_head_and_misses_nothing_behind_it() {
+    let db = TestDb::new().await;
+    let claims = aiops::db::connect(
+        &db.url,
+        &aiops::db::PoolConfig {
+            claims_only: true,
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    let behind = |problem: &str| TaskRequest {
+        run_at: Some(chrono::Utc::now() - chrono::Duration::hours(1)),
+        ..req(problem)
+    };
+    let claimer = queue::Claimer::new(spec("w1", Duration::from_secs(60)))
+        .rescanning_every(Duration::from_secs(3600));
+    let claim = |limit: i64| {
+        let (claimer, claims) = (&claimer, &claims);
+        async move {
+            let got = claimer.claim(claims, limit).await.unwrap();
+            got.into_iter().map(|t| t.problem_id).collect::<Vec<_>>()
+        }
+    };
+    for i in 0..12 {
+        submit(&db, req(&format!("p{i:02}"))).await;
+    }
+    let mut order = claim(4).await;
+    order.extend(claim(4).await);
+    assert_eq!(
+        order,
+        ["p00", "p01", "p02", "p03", "p04", "p05", "p06", "p07"]
+    );
+    submit(&db, behind("late")).await;
+    assert_eq!(claim(2).await, ["p08", "p09"], "a full claim from the head");
+    assert_eq!(
+        claim(4).await,
+        ["late", "p10", "p11"],
+        "a short claim from the head is topped up from the front"
+    );
+
+    for i in 0..4 {
+        submit(&db, req(&format!("r{i}"))).await;
+    }
+    assert_eq!(claim(2).await, ["r0", "r1"]);
+    submit(&db, behind("late2")).await;
+    submit(
+        &db,
+        TaskRequest {
+            priority: Some(9),
+            ..req("urgent")
+        },
+    )
+    .await;
+    assert_eq!(
+        claim(2).await,
+        ["urgent", "r2"],
+        "a higher priority is read from its start"
+    );
+    assert_eq!(claim(4).await, ["late2", "r3"]);
+    assert!(claim(4).await.is_empty());
+
+    let rescanning =
+        queue::Claimer::new(spec("w2", Duration::from_secs(60))).rescanning_every(Duration::ZERO);
+    let problems = |got: Vec<aiops::task::Task>| -> Vec<String> {
+        got.into_iter().map(|t| t.problem_id).collect()
+    };
+    for i in 0..4 {
+        submit(&db, req(&format!("q{i}"))).await;
+    }
+    assert_eq!(
+        problems(rescanning.claim(&claims, 2).await.unwrap()),
+        ["q0", "q1"]
+    );
+    submit(&db, behind("late3")).await;
+    assert_eq!(
+        problems(rescanning.claim(&claims, 2).await.unwrap()),
+        ["late3", "q2"],
+        "past its rescan time a claimer reads from the front"
+    );
+    let (running, pending): (i64, i64) = sqlx::query_as(
+        "SELECT count(*) FILTER (WHERE status = 'running' AND attempt = 1), \
+                count(*) FILTER (WHERE status = 'pending') FROM tasks",
+    )
+    .fetch_one(&db.pool)
+    .await
+    .unwrap();
+    assert_eq!(
+        (running, pending),
+        (23, 1),
+        "each task claimed once; q3 left"
+    );
+}

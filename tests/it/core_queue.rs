@@ -57,6 +57,19 @@ async fn claim_fresh(db: &TestDb, n: usize) -> Vec<aiops::task::Task> {
     claimed
 }
 
+/// A pool like a worker's claim pool: [`aiops::db::CLAIM_SESSION`] settings, generic plans.
+async fn claiming_pool(db: &TestDb) -> sqlx::PgPool {
+    aiops::db::connect(
+        &db.url,
+        &aiops::db::PoolConfig {
+            claims_only: true,
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap()
+}
+
 /// A stdout log line as an executor would produce it.
 fn stdout_line(message: String) -> aiops::log::NewLogLine {
     aiops::log::NewLogLine {
@@ -572,15 +585,7 @@ async fn a_claiming_pool_never_migrates() {
 #[tokio::test]
 async fn claims_on_a_claiming_connection_keep_the_claim_order() {
     let db = TestDb::new().await;
-    let claims = aiops::db::connect(
-        &db.url,
-        &aiops::db::PoolConfig {
-            claims_only: true,
-            ..Default::default()
-        },
-    )
-    .await
-    .unwrap();
+    let claims = claiming_pool(&db).await;
     for (name, want) in aiops::db::CLAIM_SESSION {
         let (got,): (String,) = sqlx::query_as(&format!("SHOW {name}"))
             .fetch_one(&claims)
@@ -833,15 +838,7 @@ async fn a_heartbeat_extends_only_the_attempts_the_worker_holds() {
 #[tokio::test]
 async fn a_claimer_resumes_at_its_head_and_misses_nothing_behind_it() {
     let db = TestDb::new().await;
-    let claims = aiops::db::connect(
-        &db.url,
-        &aiops::db::PoolConfig {
-            claims_only: true,
-            ..Default::default()
-        },
-    )
-    .await
-    .unwrap();
+    let claims = claiming_pool(&db).await;
     let behind = |problem: &str| TaskRequest {
         run_at: Some(chrono::Utc::now() - chrono::Duration::hours(1)),
         ..req(problem)

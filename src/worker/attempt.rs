@@ -3,7 +3,7 @@
 //! yet written when the executor ends go into the same transaction as the outcome, so a short
 //! task costs one commit for its log and its result.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -90,12 +90,15 @@ pub async fn run(shared: Arc<Shared>, task: Task, stop: watch::Receiver<Option<S
     finish(&shared, &fence, outcome, &summary, rest, remade).await;
 }
 
+/// Where a worker's attempts get their work directories, one per task and attempt.
+pub(crate) fn work_root(state_dir: &Path) -> PathBuf {
+    state_dir.join("work")
+}
+
 /// The attempt's work directory, program, environment and stdin.
 fn prepare(shared: &Shared, task: &Task) -> Result<ExecSpec, String> {
-    let workdir: PathBuf = shared
-        .state_dir
-        .join("work")
-        .join(format!("{}-{}", task.id, task.attempt));
+    let workdir: PathBuf =
+        work_root(&shared.state_dir).join(format!("{}-{}", task.id, task.attempt));
     let _ = std::fs::remove_dir_all(&workdir);
     std::fs::create_dir_all(&workdir)
         .map_err(|e| format!("cannot create work directory {}: {e}", workdir.display()))?;

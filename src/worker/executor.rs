@@ -190,6 +190,7 @@ pub async fn run(
     // N.B.: process_group(0) makes the child's pid its group id.
     let pgid = Pid::from_raw(pid as i32);
     let mut guard = GroupGuard { pgid, armed: true };
+    crate::worker::leftovers::record(&spec.workdir, pgid.as_raw());
     tracing::debug!(pid, program = %spec.program, "executor started");
 
     let stdin_task = child.stdin.take().map(|mut pipe| {
@@ -242,6 +243,7 @@ pub async fn run(
     };
     if group_gone {
         guard.armed = false;
+        crate::worker::leftovers::forget(&spec.workdir);
     } else {
         tracing::warn!(pgid = pid, "processes of the attempt survived SIGKILL");
         notes.push(format!(
@@ -421,7 +423,7 @@ async fn wait_group_gone(child: &mut Child, pgid: Pid, within: Duration) -> bool
 ///
 /// N.B.: `killpg(pgid, 0)` also succeeds for zombies, and orphans stay zombies forever when
 /// PID 1 does not reap (common in containers), so a positive answer is checked against /proc.
-fn group_alive(pgid: Pid) -> bool {
+pub(crate) fn group_alive(pgid: Pid) -> bool {
     match killpg(pgid, None) {
         Err(Errno::ESRCH) => false,
         Ok(()) | Err(_) => live_member_in_proc(pgid).unwrap_or(true),

@@ -5,6 +5,7 @@
 pub mod attempt;
 pub mod cluster;
 pub mod executor;
+pub mod leftovers;
 pub mod recorder;
 pub mod runner;
 
@@ -356,6 +357,16 @@ async fn run(ctx: &Ctx, a: WorkerRunArgs) -> Result<u8> {
     // Claim the cluster first, so a second worker fails before touching it.
     register(&pool, &reg, &hostname).await?;
     let state_dir = state_dir(&cfg.id)?;
+    // Before the cluster is touched: executors an earlier run of this worker left running
+    // (killed with SIGKILL) would otherwise drive the cluster next to the new attempts.
+    let stopped = leftovers::stop_all(&attempt::work_root(&state_dir), cfg.kill_grace).await;
+    if !stopped.is_empty() {
+        tracing::warn!(
+            process_groups = ?stopped,
+            "stopped executors that an earlier run of worker {} left running",
+            cfg.id
+        );
+    }
     let cluster = match Cluster::prepare(&a, &state_dir).await {
         Ok(c) => c,
         Err(e) => {

@@ -237,6 +237,51 @@ async fn a_killed_worker_s_task_is_rerun_elsewhere_and_completes_once() {
     );
 }
 
+/// A worker killed with SIGKILL cannot stop its executors; the next run of that worker (same
+/// id, so same cluster and state directory) stops them before it touches the cluster.
+#[tokio::test]
+async fn a_restarted_worker_stops_the_executors_its_killed_run_left() {
+    let db = TestDb::new().await;
+    let dir = tempfile::tempdir().unwrap();
+    let pidfile = dir.path().join("pid");
+    // Attempt 1 leaves a background child in its group and waits; later attempts finish.
+    let cmd = format!(
+        "if [ $AIOPS_ATTEMPT = 1 ]; then sleep 120 & echo $! > {}; wait; fi",
+        pidfile.display()
+    );
+    let id = db.cmd().args(["submit", "p"]).run().ok().out().to_string();
+    let mut first = worker(&db, "c-leftover", &cmd, &[]);
+    wait_status(&db, &id, "running", Duration::from_secs(20)).await;
+    let child: i32 = eventually(Duration::from_secs(20), "the child's pid", || async {
+        std::fs::read_to_string(&pidfile)
+            .ok()
+            .and_then(|s| s.trim().parse().ok())
+    })
+    .await;
+    first.signal("KILL");
+    first.wait(Duration::from_secs(5)).await;
+    assert!(
+        pid_alive(child),
+        "SIGKILL leaves the executor's group running"
+    );
+    let mut second = worker(&db, "c-leftover", &cmd, &[]);
+    eventually(
+        Duration::from_secs(10),
+        "the left-over child stopped",
+        || async { (!pid_alive(child)).then_some(()) },
+    )
+    .await;
+    let t = wait_status(&db, &id, "completed", Duration::from_secs(30)).await;
+    assert_eq!(t["attempt"], 2, "rescued, then run again");
+    second.signal("TERM");
+    assert_eq!(second.wait(Duration::from_secs(10)).await, 0);
+    assert!(
+        second.output().contains("left running"),
+        "{}",
+        second.output()
+    );
+}
+
 #[tokio::test]
 async fn two_workers_on_one_cluster_are_refused() {
     let db = TestDb::new().await;

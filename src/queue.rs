@@ -779,13 +779,13 @@ struct Head {
 /// come back full, the claimer starts the next one at the first task the last one took.
 ///
 /// A task can still land behind that head: a claim by another worker that rolled back, a
-/// submit whose transaction began before the head task's, a requeue or an explicit `run_at`
-/// in the past. It is not lost, only claimed a little later: a claim from the head that comes
-/// back short is topped up by one from the front (so a short answer still means nothing more
-/// is claimable), and the front is read again at least every [`HEAD_RESCAN`] (a local clock
-/// is fine here: it decides only how soon such a task is seen, not a lease or a timeout). A higher
-/// priority than the head's is always read from its start. Claims from several queues always
-/// read from the front.
+/// submit whose transaction began before the head task's, an explicit `run_at` in the past.
+/// It is not lost, only claimed a little later: a claim from the head that comes back short is
+/// topped up by one from the front (so a short answer still means nothing more is claimable),
+/// and the front is read again at least every [`HEAD_RESCAN`]. A local clock is fine for that:
+/// it decides only how soon such a task is seen, not a lease or a timeout. A higher priority
+/// than the head's is always read from its start. Claims from several queues always read from
+/// the front.
 #[derive(Debug)]
 pub struct Claimer {
     spec: ClaimSpec,
@@ -817,7 +817,7 @@ impl Claimer {
     /// claimable now, apart from tasks other workers are claiming at the same moment.
     pub async fn claim(&self, pool: &PgPool, limit: i64) -> Result<Vec<Task>> {
         let head = *self.head.lock().unwrap();
-        let (from, front_read) = match (head, self.spec.queues.as_slice()) {
+        let (from, mut front_read) = match (head, self.spec.queues.as_slice()) {
             (Some(h), [queue]) if h.front_read.elapsed() < self.rescan => {
                 (Some((h, queue)), h.front_read)
             }
@@ -839,12 +839,13 @@ impl Claimer {
                     .await?;
                 let got = tasks.len() as i64;
                 if got < limit {
+                    front_read = Instant::now();
                     // N.B.: the tasks already claimed must reach the worker even if the top-up
                     // fails; the next claim reads from the front and meets the error again.
                     match claim(pool, &self.spec, limit - got).await {
                         Ok(more) => tasks.extend(more),
                         Err(e) if tasks.is_empty() => return Err(e),
-                        Err(_) => {}
+                        Err(e) => tracing::warn!(error = %e, "claim from the queue's front failed"),
                     }
                 }
                 tasks

@@ -7,7 +7,9 @@ use std::time::Duration;
 
 use aiops::task::TaskStatus;
 
-use crate::support::{eventually, pid_alive, spawn_worker, Cmd, PrivatePg, Proc};
+use crate::support::{
+    eventually, first_attempt_hangs, hanging_child, pid_alive, spawn_worker, Cmd, PrivatePg, Proc,
+};
 
 fn worker(pg: &PrivatePg, cluster: &str, exec: &str, extra: &[&str]) -> Proc {
     spawn_worker(pg.cmd(), cluster, exec, extra)
@@ -70,19 +72,10 @@ async fn a_worker_cut_off_longer_than_its_lease_stops_its_executor() {
     let pg = PrivatePg::start().await;
     let dir = tempfile::tempdir().unwrap();
     let pidfile = dir.path().join("pid");
-    // Attempt 1 hangs (its pid recorded); attempt 2 finishes at once.
-    let cmd = format!(
-        "if [ $AIOPS_ATTEMPT = 1 ]; then sleep 60 & echo $! > {}; wait; fi",
-        pidfile.display()
-    );
+    let cmd = first_attempt_hangs(&pidfile);
     let id = pg.cmd().args(["submit", "p"]).run().ok().out().to_string();
     let mut w = worker(&pg, "cutoff", &cmd, &["--heartbeat", "200ms"]);
-    let child: i32 = eventually(Duration::from_secs(20), "attempt 1 running", || async {
-        std::fs::read_to_string(&pidfile)
-            .ok()
-            .and_then(|s| s.trim().parse().ok())
-    })
-    .await;
+    let child = hanging_child(&pidfile).await;
     pg.stop().await;
     // Lease is 600 ms: well before 5 s the worker must stop the executor on its own.
     eventually(

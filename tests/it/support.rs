@@ -2,7 +2,7 @@
 
 use std::collections::HashMap;
 use std::io::Write;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
@@ -379,6 +379,25 @@ impl Drop for Proc {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
+}
+
+/// An `--exec` command whose first attempt starts `sleep 120` in the background of its process
+/// group, writes that child's pid to `pidfile` and waits for it; later attempts end at once.
+pub fn first_attempt_hangs(pidfile: &Path) -> String {
+    format!(
+        "if [ $AIOPS_ATTEMPT = 1 ]; then sleep 120 & echo $! > {}; wait; fi",
+        pidfile.display()
+    )
+}
+
+/// The pid [`first_attempt_hangs`] wrote, once it did.
+pub async fn hanging_child(pidfile: &Path) -> i32 {
+    eventually(Duration::from_secs(20), "attempt 1 running", || async {
+        std::fs::read_to_string(pidfile)
+            .ok()
+            .and_then(|s| s.trim().parse().ok())
+    })
+    .await
 }
 
 /// True while a process with this pid exists and is not a zombie.

@@ -5,7 +5,9 @@ use std::time::Duration;
 
 use aiops::task::TaskStatus;
 
-use crate::support::{eventually, fixture, pid_alive, spawn_worker, Proc, TestDb};
+use crate::support::{
+    eventually, first_attempt_hangs, fixture, hanging_child, pid_alive, spawn_worker, Proc, TestDb,
+};
 
 /// A worker on this test's database (see [`spawn_worker`]).
 fn worker(db: &TestDb, cluster: &str, exec: &str, extra: &[&str]) -> Proc {
@@ -244,20 +246,10 @@ async fn a_restarted_worker_stops_the_executors_its_killed_run_left() {
     let db = TestDb::new().await;
     let dir = tempfile::tempdir().unwrap();
     let pidfile = dir.path().join("pid");
-    // Attempt 1 leaves a background child in its group and waits; later attempts finish.
-    let cmd = format!(
-        "if [ $AIOPS_ATTEMPT = 1 ]; then sleep 120 & echo $! > {}; wait; fi",
-        pidfile.display()
-    );
+    let cmd = first_attempt_hangs(&pidfile);
     let id = db.cmd().args(["submit", "p"]).run().ok().out().to_string();
     let mut first = worker(&db, "c-leftover", &cmd, &[]);
-    wait_status(&db, &id, "running", Duration::from_secs(20)).await;
-    let child: i32 = eventually(Duration::from_secs(20), "the child's pid", || async {
-        std::fs::read_to_string(&pidfile)
-            .ok()
-            .and_then(|s| s.trim().parse().ok())
-    })
-    .await;
+    let child = hanging_child(&pidfile).await;
     first.signal("KILL");
     first.wait(Duration::from_secs(5)).await;
     assert!(

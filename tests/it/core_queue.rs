@@ -81,6 +81,9 @@ fn stdout_line(message: String) -> aiops::log::NewLogLine {
     }
 }
 
+/// Workers claiming at once, half through plain claims and half through [`queue::Claimer`]s
+/// (which start at their heads), while tasks keep arriving behind those heads (`run_at` in the
+/// past): every task is claimed exactly once.
 #[tokio::test]
 async fn concurrent_claims_never_share_a_task() {
     let db = TestDb::new().await;
@@ -88,15 +91,22 @@ async fn concurrent_claims_never_share_a_task() {
         .map(|i| req(&format!("p{i}")).validate().unwrap())
         .collect();
     queue::submit_many(&db.pool, &tasks).await.unwrap();
+    let submitting = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(true));
     let mut handles = Vec::new();
     for w in 0..4 {
         let pool = db.pool.clone();
+        let submitting = submitting.clone();
         handles.push(tokio::spawn(async move {
             let s = spec(&format!("w{w}"), Duration::from_secs(60));
+            let claimer = (w % 2 == 1).then(|| queue::Claimer::new(s.clone()));
             let mut mine = Vec::new();
             loop {
-                let got = queue::claim(&pool, &s, 7).await.unwrap();
-                if got.is_empty() {
+                let more = submitting.load(std::sync::atomic::Ordering::SeqCst);
+                let got = match &claimer {
+                    Some(c) => c.claim(&pool, 7).await.unwrap(),
+                    None => queue::claim(&pool, &s, 7).await.unwrap(),
+                };
+                if got.is_empty() && !more {
                     break;
                 }
                 mine.extend(got.into_iter().map(|t| t.id));
@@ -104,13 +114,21 @@ async fn concurrent_claims_never_share_a_task() {
             mine
         }));
     }
+    for i in 0..100 {
+        let past = TaskRequest {
+            run_at: Some(chrono::Utc::now() - chrono::Duration::minutes(10)),
+            ..req(&format!("late{i}"))
+        };
+        submit(&db, past).await;
+    }
+    submitting.store(false, std::sync::atomic::Ordering::SeqCst);
     let mut all = Vec::new();
     for h in handles {
         all.extend(h.await.unwrap());
     }
     let unique: HashSet<_> = all.iter().collect();
-    assert_eq!(all.len(), 300, "every task claimed");
-    assert_eq!(unique.len(), 300, "no task claimed twice");
+    assert_eq!(all.len(), 400, "every task claimed");
+    assert_eq!(unique.len(), 400, "no task claimed twice");
 }
 
 #[tokio::test]

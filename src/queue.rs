@@ -672,13 +672,8 @@ const CLAIM_SET: &str =
 /// (4.5 s at 1M pending, against 0.3 ms for this form; see `scripts/bench`).
 static CLAIM_ONE_QUEUE: LazyLock<String> = LazyLock::new(|| {
     format!(
-        "WITH picked AS ( \
-            SELECT id FROM tasks \
-            WHERE status = 'pending' AND queue = $2 AND run_at <= now() \
-              AND (backend_type IS NULL OR backend_type = $3) \
-            ORDER BY priority DESC, run_at, id \
-            LIMIT $4 FOR UPDATE SKIP LOCKED) \
-         {CLAIM_SET} RETURNING {}",
+        "WITH picked AS ({}) {CLAIM_SET} RETURNING {}",
+        claimable("id", "$2", ""),
         task_columns("t.")
     )
 });
@@ -688,17 +683,28 @@ static CLAIM_ONE_QUEUE: LazyLock<String> = LazyLock::new(|| {
 static CLAIM_MANY_QUEUES: LazyLock<String> = LazyLock::new(|| {
     format!(
         "WITH picked AS ( \
-            SELECT h.id FROM unnest($2::text[]) AS q(name) CROSS JOIN LATERAL ( \
-                SELECT id, priority, run_at FROM tasks \
-                WHERE status = 'pending' AND queue = q.name AND run_at <= now() \
-                  AND (backend_type IS NULL OR backend_type = $3) \
-                ORDER BY priority DESC, run_at, id \
-                LIMIT $4 FOR UPDATE SKIP LOCKED) h \
+            SELECT h.id FROM unnest($2::text[]) AS q(name) \
+            CROSS JOIN LATERAL ({}) h \
             ORDER BY h.priority DESC, h.run_at, h.id LIMIT $4) \
          {CLAIM_SET} RETURNING {}",
+        claimable("id, priority, run_at", "q.name", ""),
         task_columns("t.")
     )
 });
+
+/// The claimable tasks of one queue (`queue`, an SQL expression) in claim order, `and` further
+/// narrowing them (empty, or starting with ` AND`), locked as read and skipping rows others
+/// hold, at most `$4`; `$3` is the claiming worker's backend. Every claim statement reads its
+/// queues through this, so what "claimable" means is written once.
+fn claimable(columns: &str, queue: &str, and: &str) -> String {
+    format!(
+        "SELECT {columns} FROM tasks \
+         WHERE status = 'pending' AND queue = {queue}{and} AND run_at <= now() \
+           AND (backend_type IS NULL OR backend_type = $3) \
+         ORDER BY priority DESC, run_at, id \
+         LIMIT $4 FOR UPDATE SKIP LOCKED"
+    )
+}
 
 /// Claim up to `limit` claimable tasks in one statement: pending, due, in a served queue, for
 /// this backend, in `priority DESC, run_at, id` order, skipping rows other workers hold.
@@ -740,22 +746,14 @@ pub const HEAD_RESCAN: Duration = Duration::from_secs(1);
 /// head's priority from the head on (a row comparison the index starts at), lower priorities
 /// from their start. The branches lock only the rows the outer `LIMIT` pulls.
 static CLAIM_FROM_HEAD: LazyLock<String> = LazyLock::new(|| {
-    let branch = |from: &str| {
-        format!(
-            "SELECT id FROM (SELECT id FROM tasks \
-                WHERE status = 'pending' AND queue = $2 AND {from} AND run_at <= now() \
-                  AND (backend_type IS NULL OR backend_type = $3) \
-                ORDER BY priority DESC, run_at, id \
-                LIMIT $4 FOR UPDATE SKIP LOCKED) b"
-        )
-    };
+    let branch = |and: &str| format!("SELECT id FROM ({}) b", claimable("id", "$2", and));
     format!(
         "WITH picked AS ( \
             SELECT id FROM ({} UNION ALL {} UNION ALL {}) h LIMIT $4) \
          {CLAIM_SET} RETURNING {}",
-        branch("priority > $6"),
-        branch("priority = $6 AND (run_at, id) >= ($7, $8)"),
-        branch("priority < $6"),
+        branch(" AND priority > $6"),
+        branch(" AND priority = $6 AND (run_at, id) >= ($7, $8)"),
+        branch(" AND priority < $6"),
         task_columns("t.")
     )
 });

@@ -231,14 +231,10 @@ pub async fn run(
         Ended::Exited(_) => {
             // Background children of a finished leader must not outlive the attempt.
             signal_group(pgid, Signal::SIGKILL);
-            wait_group_gone(&mut child, pgid, GROUP_EXIT_WAIT).await
+            wait_group_gone(Some(&mut child), pgid, GROUP_EXIT_WAIT).await
         }
         Ended::TimedOut | Ended::Stopped(_) => {
-            signal_group(pgid, Signal::SIGTERM);
-            wait_group_gone(&mut child, pgid, spec.kill_grace).await || {
-                signal_group(pgid, Signal::SIGKILL);
-                wait_group_gone(&mut child, pgid, GROUP_EXIT_WAIT).await
-            }
+            stop_group(pgid, spec.kill_grace, Some(&mut child)).await
         }
     };
     if group_gone {
@@ -403,12 +399,26 @@ fn signal_group(pgid: Pid, signal: Signal) {
     }
 }
 
-/// Reaps the leader and waits until no live process is left in the group; false on `within`.
-async fn wait_group_gone(child: &mut Child, pgid: Pid, within: Duration) -> bool {
+/// Stops the group: SIGTERM, up to `grace` for it to end, then SIGKILL. False when processes
+/// survived even that. `child` is the leader when this process started it (it is reaped).
+pub(crate) async fn stop_group(pgid: Pid, grace: Duration, mut child: Option<&mut Child>) -> bool {
+    signal_group(pgid, Signal::SIGTERM);
+    if wait_group_gone(child.as_deref_mut(), pgid, grace).await {
+        return true;
+    }
+    signal_group(pgid, Signal::SIGKILL);
+    wait_group_gone(child, pgid, GROUP_EXIT_WAIT).await
+}
+
+/// Reaps the leader (when it is our child) and waits until no live process is left in the
+/// group; false on `within`.
+async fn wait_group_gone(mut child: Option<&mut Child>, pgid: Pid, within: Duration) -> bool {
     let deadline = Instant::now() + within;
     loop {
         // Reaping the leader keeps it from lingering as a zombie member of its own group.
-        let _ = child.try_wait();
+        if let Some(child) = child.as_deref_mut() {
+            let _ = child.try_wait();
+        }
         if !group_alive(pgid) {
             return true;
         }

@@ -15,20 +15,12 @@
 use std::path::Path;
 use std::time::Duration;
 
-use nix::sys::signal::{killpg, Signal};
 use nix::unistd::Pid;
-use tokio::time::{sleep, Instant};
 
-use crate::worker::executor::group_alive;
+use crate::worker::executor::{group_alive, stop_group};
 
 /// The marker's file name in an attempt's work directory.
 const MARKER: &str = ".aiops-process-group";
-
-/// How often to look whether a stopped group is gone.
-const POLL: Duration = Duration::from_millis(20);
-
-/// How long to wait for a group to vanish after SIGKILL.
-const KILL_WAIT: Duration = Duration::from_secs(3);
 
 /// Mark the attempt in `workdir` as running process group `pgid` (its leader's pid).
 pub fn record(workdir: &Path, pgid: i32) {
@@ -58,19 +50,11 @@ pub async fn stop_all(work_root: &Path, grace: Duration) -> Vec<i32> {
             continue;
         };
         if let Some((pgid, _)) = parse(&text).filter(|&(pgid, started)| ours(pgid, started)) {
-            let pgid = Pid::from_raw(pgid);
-            let _ = killpg(pgid, Signal::SIGTERM);
-            if !gone_within(pgid, grace).await {
-                let _ = killpg(pgid, Signal::SIGKILL);
-                if !gone_within(pgid, KILL_WAIT).await {
-                    tracing::warn!(
-                        pgid = pgid.as_raw(),
-                        "a left-over process group survived SIGKILL"
-                    );
-                    continue;
-                }
+            if !stop_group(Pid::from_raw(pgid), grace, None).await {
+                tracing::warn!(pgid, "a left-over process group survived SIGKILL");
+                continue;
             }
-            stopped.push(pgid.as_raw());
+            stopped.push(pgid);
         }
         let _ = std::fs::remove_file(&marker);
     }
@@ -104,17 +88,6 @@ fn start_time(pid: i32) -> Option<u64> {
         .nth(19)?
         .parse()
         .ok()
-}
-
-async fn gone_within(pgid: Pid, within: Duration) -> bool {
-    let deadline = Instant::now() + within;
-    while group_alive(pgid) {
-        if Instant::now() >= deadline {
-            return false;
-        }
-        sleep(POLL).await;
-    }
-    true
 }
 
 #[cfg(test)]

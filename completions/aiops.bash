@@ -28,6 +28,9 @@ _aiops() {
             aiops,db)
                 cmd="aiops__subcmd__db"
                 ;;
+            aiops,doctor)
+                cmd="aiops__subcmd__doctor"
+                ;;
             aiops,export)
                 cmd="aiops__subcmd__export"
                 ;;
@@ -114,6 +117,9 @@ _aiops() {
                 ;;
             aiops__subcmd__help,db)
                 cmd="aiops__subcmd__help__subcmd__db"
+                ;;
+            aiops__subcmd__help,doctor)
+                cmd="aiops__subcmd__help__subcmd__doctor"
                 ;;
             aiops__subcmd__help,export)
                 cmd="aiops__subcmd__help__subcmd__export"
@@ -215,7 +221,7 @@ _aiops() {
 
     case "${cmd}" in
         aiops)
-            opts="-o -q -v -h -V --database-url --output --quiet --verbose --color --help --version submit status logs cancel retry workers worker problems serve stats export prune bench db completions man help"
+            opts="-o -q -v -h -V --database-url --output --quiet --verbose --color --help --version submit status logs cancel retry workers worker problems serve stats export prune bench doctor db completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -640,6 +646,52 @@ _aiops() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        aiops__subcmd__doctor)
+            opts="-o -q -v -h -V --cluster --backend --kubeconfig --python --database-url --output --quiet --verbose --color --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --cluster)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --backend)
+                    COMPREPLY=($(compgen -W "kind existing none" -- "${cur}"))
+                    return 0
+                    ;;
+                --kubeconfig)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --python)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --database-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         aiops__subcmd__export)
             opts="-o -q -v -h -V --status --problem --since --output-file --database-url --output --quiet --verbose --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
@@ -687,7 +739,7 @@ _aiops() {
             return 0
             ;;
         aiops__subcmd__help)
-            opts="submit status logs cancel retry workers worker problems serve stats export prune bench db completions man help"
+            opts="submit status logs cancel retry workers worker problems serve stats export prune bench doctor db completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -815,6 +867,20 @@ _aiops() {
         aiops__subcmd__help__subcmd__db__subcmd__url)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        aiops__subcmd__help__subcmd__doctor)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -1637,7 +1703,7 @@ _aiops() {
             return 0
             ;;
         aiops__subcmd__worker__subcmd__run)
-            opts="-o -q -v -h -V --cluster --backend --id --queue --concurrency --exec --python --kubeconfig --kind-config --create-cluster --recreate-cluster --delete-cluster-on-exit --heartbeat --poll --once --drain --shutdown-grace --kill-grace --database-url --output --quiet --verbose --color --help --version"
+            opts="-o -q -v -h -V --cluster --backend --id --queue --concurrency --exec --python --kubeconfig --kind-config --create-cluster --recreate-cluster --delete-cluster-on-exit --heartbeat --poll --once --drain --shutdown-grace --kill-grace --results-dir --database-url --output --quiet --verbose --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1692,6 +1758,10 @@ _aiops() {
                     return 0
                     ;;
                 --kill-grace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --results-dir)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -43,6 +43,7 @@ set edit:completion:arg-completer[aiops] = {|@words|
             cand export 'Finished tasks as JSON Lines: a dataset for training'
             cand prune 'Delete finished tasks and their logs older than a given age'
             cand bench 'Measure queue throughput and pickup latency with a no-op executor'
+            cand doctor 'Check every prerequisite of a worker: database, Python, AIOpsLab, tools, cluster'
             cand db 'Schema and the embedded PostgreSQL instance'
             cand completions 'Print shell completions'
             cand man 'Write man pages into a directory'
@@ -198,7 +199,8 @@ set edit:completion:arg-completer[aiops] = {|@words|
             cand --heartbeat 'Heartbeat interval; a task''s lease lasts 3 heartbeats'
             cand --poll 'Polling backstop when no notification arrives'
             cand --shutdown-grace 'On the first signal, wait this long for running tasks before stopping them [default: until they end]'
-            cand --kill-grace 'Time between SIGTERM and SIGKILL when stopping a task''s processes'
+            cand --kill-grace 'Time between SIGTERM and SIGKILL when stopping a task''s processes, so AIOpsLab can recover its fault and clean up [default: 3m for the AIOpsLab runner, 10s with --exec]'
+            cand --results-dir 'Keep AIOpsLab''s own session file of each attempt under DIR/<task id>-<attempt>/'
             cand --database-url 'PostgreSQL URL; without it DATABASE_URL, else the embedded instance'
             cand -o 'Output format: tables for people, one JSON document for scripts'
             cand --output 'Output format: tables for people, one JSON document for scripts'
@@ -370,6 +372,24 @@ set edit:completion:arg-completer[aiops] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'aiops;doctor'= {
+            cand --cluster 'The worker''s cluster; without it the cluster is not checked'
+            cand --backend 'Cluster backend the worker will use'
+            cand --kubeconfig 'Kubeconfig of the cluster (backend existing)'
+            cand --python 'Python for the AIOpsLab runner'
+            cand --database-url 'PostgreSQL URL; without it DATABASE_URL, else the embedded instance'
+            cand -o 'Output format: tables for people, one JSON document for scripts'
+            cand --output 'Output format: tables for people, one JSON document for scripts'
+            cand --color 'When to use colour (NO_COLOR is honoured)'
+            cand -q 'Print only data (ids, tables, JSON); no progress or notes'
+            cand --quiet 'Print only data (ids, tables, JSON); no progress or notes'
+            cand -v 'More diagnostics on stderr (repeat for more); AIOPS_LOG or RUST_LOG filter too'
+            cand --verbose 'More diagnostics on stderr (repeat for more); AIOPS_LOG or RUST_LOG filter too'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'aiops;db'= {
             cand --database-url 'PostgreSQL URL; without it DATABASE_URL, else the embedded instance'
             cand -o 'Output format: tables for people, one JSON document for scripts'
@@ -522,6 +542,7 @@ set edit:completion:arg-completer[aiops] = {|@words|
             cand export 'Finished tasks as JSON Lines: a dataset for training'
             cand prune 'Delete finished tasks and their logs older than a given age'
             cand bench 'Measure queue throughput and pickup latency with a no-op executor'
+            cand doctor 'Check every prerequisite of a worker: database, Python, AIOpsLab, tools, cluster'
             cand db 'Schema and the embedded PostgreSQL instance'
             cand completions 'Print shell completions'
             cand man 'Write man pages into a directory'
@@ -561,6 +582,8 @@ set edit:completion:arg-completer[aiops] = {|@words|
         &'aiops;help;prune'= {
         }
         &'aiops;help;bench'= {
+        }
+        &'aiops;help;doctor'= {
         }
         &'aiops;help;db'= {
             cand migrate 'Apply pending schema migrations'

@@ -47,6 +47,7 @@ complete -c aiops -n "__fish_aiops_needs_command" -f -a "stats" -d 'Counts, succ
 complete -c aiops -n "__fish_aiops_needs_command" -f -a "export" -d 'Finished tasks as JSON Lines: a dataset for training'
 complete -c aiops -n "__fish_aiops_needs_command" -f -a "prune" -d 'Delete finished tasks and their logs older than a given age'
 complete -c aiops -n "__fish_aiops_needs_command" -f -a "bench" -d 'Measure queue throughput and pickup latency with a no-op executor'
+complete -c aiops -n "__fish_aiops_needs_command" -f -a "doctor" -d 'Check every prerequisite of a worker: database, Python, AIOpsLab, tools, cluster'
 complete -c aiops -n "__fish_aiops_needs_command" -f -a "db" -d 'Schema and the embedded PostgreSQL instance'
 complete -c aiops -n "__fish_aiops_needs_command" -f -a "completions" -d 'Print shell completions'
 complete -c aiops -n "__fish_aiops_needs_command" -f -a "man" -d 'Write man pages into a directory'
@@ -174,7 +175,8 @@ complete -c aiops -n "__fish_aiops_using_subcommand worker; and __fish_seen_subc
 complete -c aiops -n "__fish_aiops_using_subcommand worker; and __fish_seen_subcommand_from run" -l heartbeat -d 'Heartbeat interval; a task\'s lease lasts 3 heartbeats' -r
 complete -c aiops -n "__fish_aiops_using_subcommand worker; and __fish_seen_subcommand_from run" -l poll -d 'Polling backstop when no notification arrives' -r
 complete -c aiops -n "__fish_aiops_using_subcommand worker; and __fish_seen_subcommand_from run" -l shutdown-grace -d 'On the first signal, wait this long for running tasks before stopping them [default: until they end]' -r
-complete -c aiops -n "__fish_aiops_using_subcommand worker; and __fish_seen_subcommand_from run" -l kill-grace -d 'Time between SIGTERM and SIGKILL when stopping a task\'s processes' -r
+complete -c aiops -n "__fish_aiops_using_subcommand worker; and __fish_seen_subcommand_from run" -l kill-grace -d 'Time between SIGTERM and SIGKILL when stopping a task\'s processes, so AIOpsLab can recover its fault and clean up [default: 3m for the AIOpsLab runner, 10s with --exec]' -r
+complete -c aiops -n "__fish_aiops_using_subcommand worker; and __fish_seen_subcommand_from run" -l results-dir -d 'Keep AIOpsLab\'s own session file of each attempt under DIR/<task id>-<attempt>/' -r -F
 complete -c aiops -n "__fish_aiops_using_subcommand worker; and __fish_seen_subcommand_from run" -l database-url -d 'PostgreSQL URL; without it DATABASE_URL, else the embedded instance' -r
 complete -c aiops -n "__fish_aiops_using_subcommand worker; and __fish_seen_subcommand_from run" -s o -l output -d 'Output format: tables for people, one JSON document for scripts' -r -f -a "table\t'Human tables and text'
 json\t'Exactly one JSON document'"
@@ -296,6 +298,22 @@ complete -c aiops -n "__fish_aiops_using_subcommand bench" -s q -l quiet -d 'Pri
 complete -c aiops -n "__fish_aiops_using_subcommand bench" -s v -l verbose -d 'More diagnostics on stderr (repeat for more); AIOPS_LOG or RUST_LOG filter too'
 complete -c aiops -n "__fish_aiops_using_subcommand bench" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c aiops -n "__fish_aiops_using_subcommand bench" -s V -l version -d 'Print version'
+complete -c aiops -n "__fish_aiops_using_subcommand doctor" -l cluster -d 'The worker\'s cluster; without it the cluster is not checked' -r
+complete -c aiops -n "__fish_aiops_using_subcommand doctor" -l backend -d 'Cluster backend the worker will use' -r -f -a "kind\t'A kind cluster named --cluster (found, or made with --create-cluster)'
+existing\t'An existing cluster reached through --kubeconfig'
+none\t'No cluster (plain shell jobs)'"
+complete -c aiops -n "__fish_aiops_using_subcommand doctor" -l kubeconfig -d 'Kubeconfig of the cluster (backend existing)' -r -F
+complete -c aiops -n "__fish_aiops_using_subcommand doctor" -l python -d 'Python for the AIOpsLab runner' -r
+complete -c aiops -n "__fish_aiops_using_subcommand doctor" -l database-url -d 'PostgreSQL URL; without it DATABASE_URL, else the embedded instance' -r
+complete -c aiops -n "__fish_aiops_using_subcommand doctor" -s o -l output -d 'Output format: tables for people, one JSON document for scripts' -r -f -a "table\t'Human tables and text'
+json\t'Exactly one JSON document'"
+complete -c aiops -n "__fish_aiops_using_subcommand doctor" -l color -d 'When to use colour (NO_COLOR is honoured)' -r -f -a "auto\t'Colour when stderr is a terminal and NO_COLOR is unset'
+always\t'Always colour'
+never\t'Never colour'"
+complete -c aiops -n "__fish_aiops_using_subcommand doctor" -s q -l quiet -d 'Print only data (ids, tables, JSON); no progress or notes'
+complete -c aiops -n "__fish_aiops_using_subcommand doctor" -s v -l verbose -d 'More diagnostics on stderr (repeat for more); AIOPS_LOG or RUST_LOG filter too'
+complete -c aiops -n "__fish_aiops_using_subcommand doctor" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c aiops -n "__fish_aiops_using_subcommand doctor" -s V -l version -d 'Print version'
 complete -c aiops -n "__fish_aiops_using_subcommand db; and not __fish_seen_subcommand_from migrate status start stop url help" -l database-url -d 'PostgreSQL URL; without it DATABASE_URL, else the embedded instance' -r
 complete -c aiops -n "__fish_aiops_using_subcommand db; and not __fish_seen_subcommand_from migrate status start stop url help" -s o -l output -d 'Output format: tables for people, one JSON document for scripts' -r -f -a "table\t'Human tables and text'
 json\t'Exactly one JSON document'"
@@ -388,23 +406,24 @@ complete -c aiops -n "__fish_aiops_using_subcommand man" -s q -l quiet -d 'Print
 complete -c aiops -n "__fish_aiops_using_subcommand man" -s v -l verbose -d 'More diagnostics on stderr (repeat for more); AIOPS_LOG or RUST_LOG filter too'
 complete -c aiops -n "__fish_aiops_using_subcommand man" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c aiops -n "__fish_aiops_using_subcommand man" -s V -l version -d 'Print version'
-complete -c aiops -n "__fish_aiops_using_subcommand help; and not __fish_seen_subcommand_from submit status logs cancel retry workers worker problems serve stats export prune bench db completions man help" -f -a "submit" -d 'Create a task (prints its id), or many with --from'
-complete -c aiops -n "__fish_aiops_using_subcommand help; and not __fish_seen_subcommand_from submit status logs cancel retry workers worker problems serve stats export prune bench db completions man help" -f -a "status" -d 'List tasks, or show every field of one'
-complete -c aiops -n "__fish_aiops_using_subcommand help; and not __fish_seen_subcommand_from submit status logs cancel retry workers worker problems serve stats export prune bench db completions man help" -f -a "logs" -d 'Print a task\'s log'
-complete -c aiops -n "__fish_aiops_using_subcommand help; and not __fish_seen_subcommand_from submit status logs cancel retry workers worker problems serve stats export prune bench db completions man help" -f -a "cancel" -d 'Cancel tasks: pending at once, running by stopping their process'
-complete -c aiops -n "__fish_aiops_using_subcommand help; and not __fish_seen_subcommand_from submit status logs cancel retry workers worker problems serve stats export prune bench db completions man help" -f -a "retry" -d 'Re-queue failed, timed-out or cancelled tasks for one more attempt'
-complete -c aiops -n "__fish_aiops_using_subcommand help; and not __fish_seen_subcommand_from submit status logs cancel retry workers worker problems serve stats export prune bench db completions man help" -f -a "workers" -d 'List workers, or show one'
-complete -c aiops -n "__fish_aiops_using_subcommand help; and not __fish_seen_subcommand_from submit status logs cancel retry workers worker problems serve stats export prune bench db completions man help" -f -a "worker" -d 'Run a worker bound to one cluster'
-complete -c aiops -n "__fish_aiops_using_subcommand help; and not __fish_seen_subcommand_from submit status logs cancel retry workers worker problems serve stats export prune bench db completions man help" -f -a "problems" -d 'The problem catalog'
-complete -c aiops -n "__fish_aiops_using_subcommand help; and not __fish_seen_subcommand_from submit status logs cancel retry workers worker problems serve stats export prune bench db completions man help" -f -a "serve" -d 'Run the HTTP API'
-complete -c aiops -n "__fish_aiops_using_subcommand help; and not __fish_seen_subcommand_from submit status logs cancel retry workers worker problems serve stats export prune bench db completions man help" -f -a "stats" -d 'Counts, success rate and wait/run times, overall and per problem and worker'
-complete -c aiops -n "__fish_aiops_using_subcommand help; and not __fish_seen_subcommand_from submit status logs cancel retry workers worker problems serve stats export prune bench db completions man help" -f -a "export" -d 'Finished tasks as JSON Lines: a dataset for training'
-complete -c aiops -n "__fish_aiops_using_subcommand help; and not __fish_seen_subcommand_from submit status logs cancel retry workers worker problems serve stats export prune bench db completions man help" -f -a "prune" -d 'Delete finished tasks and their logs older than a given age'
-complete -c aiops -n "__fish_aiops_using_subcommand help; and not __fish_seen_subcommand_from submit status logs cancel retry workers worker problems serve stats export prune bench db completions man help" -f -a "bench" -d 'Measure queue throughput and pickup latency with a no-op executor'
-complete -c aiops -n "__fish_aiops_using_subcommand help; and not __fish_seen_subcommand_from submit status logs cancel retry workers worker problems serve stats export prune bench db completions man help" -f -a "db" -d 'Schema and the embedded PostgreSQL instance'
-complete -c aiops -n "__fish_aiops_using_subcommand help; and not __fish_seen_subcommand_from submit status logs cancel retry workers worker problems serve stats export prune bench db completions man help" -f -a "completions" -d 'Print shell completions'
-complete -c aiops -n "__fish_aiops_using_subcommand help; and not __fish_seen_subcommand_from submit status logs cancel retry workers worker problems serve stats export prune bench db completions man help" -f -a "man" -d 'Write man pages into a directory'
-complete -c aiops -n "__fish_aiops_using_subcommand help; and not __fish_seen_subcommand_from submit status logs cancel retry workers worker problems serve stats export prune bench db completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c aiops -n "__fish_aiops_using_subcommand help; and not __fish_seen_subcommand_from submit status logs cancel retry workers worker problems serve stats export prune bench doctor db completions man help" -f -a "submit" -d 'Create a task (prints its id), or many with --from'
+complete -c aiops -n "__fish_aiops_using_subcommand help; and not __fish_seen_subcommand_from submit status logs cancel retry workers worker problems serve stats export prune bench doctor db completions man help" -f -a "status" -d 'List tasks, or show every field of one'
+complete -c aiops -n "__fish_aiops_using_subcommand help; and not __fish_seen_subcommand_from submit status logs cancel retry workers worker problems serve stats export prune bench doctor db completions man help" -f -a "logs" -d 'Print a task\'s log'
+complete -c aiops -n "__fish_aiops_using_subcommand help; and not __fish_seen_subcommand_from submit status logs cancel retry workers worker problems serve stats export prune bench doctor db completions man help" -f -a "cancel" -d 'Cancel tasks: pending at once, running by stopping their process'
+complete -c aiops -n "__fish_aiops_using_subcommand help; and not __fish_seen_subcommand_from submit status logs cancel retry workers worker problems serve stats export prune bench doctor db completions man help" -f -a "retry" -d 'Re-queue failed, timed-out or cancelled tasks for one more attempt'
+complete -c aiops -n "__fish_aiops_using_subcommand help; and not __fish_seen_subcommand_from submit status logs cancel retry workers worker problems serve stats export prune bench doctor db completions man help" -f -a "workers" -d 'List workers, or show one'
+complete -c aiops -n "__fish_aiops_using_subcommand help; and not __fish_seen_subcommand_from submit status logs cancel retry workers worker problems serve stats export prune bench doctor db completions man help" -f -a "worker" -d 'Run a worker bound to one cluster'
+complete -c aiops -n "__fish_aiops_using_subcommand help; and not __fish_seen_subcommand_from submit status logs cancel retry workers worker problems serve stats export prune bench doctor db completions man help" -f -a "problems" -d 'The problem catalog'
+complete -c aiops -n "__fish_aiops_using_subcommand help; and not __fish_seen_subcommand_from submit status logs cancel retry workers worker problems serve stats export prune bench doctor db completions man help" -f -a "serve" -d 'Run the HTTP API'
+complete -c aiops -n "__fish_aiops_using_subcommand help; and not __fish_seen_subcommand_from submit status logs cancel retry workers worker problems serve stats export prune bench doctor db completions man help" -f -a "stats" -d 'Counts, success rate and wait/run times, overall and per problem and worker'
+complete -c aiops -n "__fish_aiops_using_subcommand help; and not __fish_seen_subcommand_from submit status logs cancel retry workers worker problems serve stats export prune bench doctor db completions man help" -f -a "export" -d 'Finished tasks as JSON Lines: a dataset for training'
+complete -c aiops -n "__fish_aiops_using_subcommand help; and not __fish_seen_subcommand_from submit status logs cancel retry workers worker problems serve stats export prune bench doctor db completions man help" -f -a "prune" -d 'Delete finished tasks and their logs older than a given age'
+complete -c aiops -n "__fish_aiops_using_subcommand help; and not __fish_seen_subcommand_from submit status logs cancel retry workers worker problems serve stats export prune bench doctor db completions man help" -f -a "bench" -d 'Measure queue throughput and pickup latency with a no-op executor'
+complete -c aiops -n "__fish_aiops_using_subcommand help; and not __fish_seen_subcommand_from submit status logs cancel retry workers worker problems serve stats export prune bench doctor db completions man help" -f -a "doctor" -d 'Check every prerequisite of a worker: database, Python, AIOpsLab, tools, cluster'
+complete -c aiops -n "__fish_aiops_using_subcommand help; and not __fish_seen_subcommand_from submit status logs cancel retry workers worker problems serve stats export prune bench doctor db completions man help" -f -a "db" -d 'Schema and the embedded PostgreSQL instance'
+complete -c aiops -n "__fish_aiops_using_subcommand help; and not __fish_seen_subcommand_from submit status logs cancel retry workers worker problems serve stats export prune bench doctor db completions man help" -f -a "completions" -d 'Print shell completions'
+complete -c aiops -n "__fish_aiops_using_subcommand help; and not __fish_seen_subcommand_from submit status logs cancel retry workers worker problems serve stats export prune bench doctor db completions man help" -f -a "man" -d 'Write man pages into a directory'
+complete -c aiops -n "__fish_aiops_using_subcommand help; and not __fish_seen_subcommand_from submit status logs cancel retry workers worker problems serve stats export prune bench doctor db completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c aiops -n "__fish_aiops_using_subcommand help; and __fish_seen_subcommand_from worker" -f -a "run" -d 'Claim and run tasks on one cluster until stopped'
 complete -c aiops -n "__fish_aiops_using_subcommand help; and __fish_seen_subcommand_from problems" -f -a "list" -d 'List known problems with task counts'
 complete -c aiops -n "__fish_aiops_using_subcommand help; and __fish_seen_subcommand_from problems" -f -a "import" -d 'Import problem ids from a file (JSON array, JSON Lines or one id per line) or the runner'

@@ -95,6 +95,8 @@ pub enum Command {
     Prune(PruneArgs),
     /// Measure queue throughput and pickup latency with a no-op executor
     Bench(BenchArgs),
+    /// Check every prerequisite of a worker: database, Python, AIOpsLab, tools, cluster
+    Doctor(DoctorArgs),
     /// Schema and the embedded PostgreSQL instance
     Db(DbArgs),
     /// Print shell completions
@@ -349,9 +351,33 @@ pub struct WorkerRunArgs {
     /// On the first signal, wait this long for running tasks before stopping them [default: until they end]
     #[arg(long, value_name = "DUR", value_parser = duration)]
     pub shutdown_grace: Option<Duration>,
-    /// Time between SIGTERM and SIGKILL when stopping a task's processes
-    #[arg(long, value_name = "DUR", value_parser = duration, default_value = "10s")]
-    pub kill_grace: Duration,
+    /// Time between SIGTERM and SIGKILL when stopping a task's processes, so AIOpsLab can
+    /// recover its fault and clean up [default: 3m for the AIOpsLab runner, 10s with --exec]
+    #[arg(long, value_name = "DUR", value_parser = duration)]
+    pub kill_grace: Option<Duration>,
+    /// Keep AIOpsLab's own session file of each attempt under DIR/<task id>-<attempt>/
+    #[arg(long, value_name = "DIR")]
+    pub results_dir: Option<PathBuf>,
+}
+
+/// `doctor`.
+#[derive(Debug, Args)]
+#[command(
+    after_help = "Exits 0 only when everything the worker needs passes; each failed line says how to fix it.\n\nExamples:\n  aiops doctor --cluster aiops-1\n  aiops doctor --cluster lab --backend existing --kubeconfig lab.yaml --python ~/AIOpsLab/.venv/bin/python"
+)]
+pub struct DoctorArgs {
+    /// The worker's cluster; without it the cluster is not checked
+    #[arg(long, value_name = "NAME")]
+    pub cluster: Option<String>,
+    /// Cluster backend the worker will use
+    #[arg(long, value_enum, default_value_t = Backend::Kind)]
+    pub backend: Backend,
+    /// Kubeconfig of the cluster (backend existing)
+    #[arg(long, value_name = "FILE")]
+    pub kubeconfig: Option<PathBuf>,
+    /// Python for the AIOpsLab runner
+    #[arg(long, value_name = "PATH", default_value = "python3")]
+    pub python: String,
 }
 
 /// `serve`.

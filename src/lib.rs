@@ -10,6 +10,7 @@ pub mod callbacks;
 pub mod cli;
 pub mod commands;
 pub mod db;
+pub mod doctor;
 pub mod duration;
 pub mod error;
 pub mod export;

@@ -1101,6 +1101,19 @@ pub async fn fail(
     error: &str,
     exit_code: Option<i32>,
 ) -> Result<TaskStatus> {
+    fail_keeping(db, fence, failure, error, exit_code, None).await
+}
+
+/// [`fail`], keeping what the attempt got to as the task's result (an AIOpsLab run's history
+/// so far and its error), so a failure loses no research data.
+pub async fn fail_keeping(
+    db: impl PgExecutor<'_>,
+    fence: &Fence,
+    failure: Failure,
+    error: &str,
+    exit_code: Option<i32>,
+    partial: Option<&Value>,
+) -> Result<TaskStatus> {
     let terminal = match failure {
         Failure::Failed => TaskStatus::Failed,
         Failure::Timeout => TaskStatus::Timeout,
@@ -1119,7 +1132,8 @@ pub async fn fail(
                     THEN NULL ELSE now() END, \
                 worker_id = CASE WHEN $6 AND attempt < max_attempts AND NOT cancel_requested \
                     THEN NULL ELSE worker_id END, \
-                error_details = $5, exit_code = $7, lease_expires_at = NULL, updated_at = now() \
+                error_details = $5, exit_code = $7, result = $8, lease_expires_at = NULL, \
+                updated_at = now() \
             WHERE id = $1 AND attempt = $2 AND worker_id = $3 AND status = 'running' \
             RETURNING status), \
          w AS ( \
@@ -1134,6 +1148,7 @@ pub async fn fail(
     .bind(clean_text(error))
     .bind(retryable)
     .bind(exit_code)
+    .bind(partial)
     .fetch_optional(db)
     .await?;
     row.map(|(s,)| s).ok_or_else(|| fence.refused())

@@ -3,6 +3,7 @@
 
 mod cancel;
 mod db;
+mod doctor;
 mod export;
 mod generate;
 mod logs;
@@ -63,6 +64,7 @@ pub async fn dispatch(cli: Cli, printer: Printer) -> Result<u8> {
         Command::Workers(a) => workers::run(&ctx, a).await,
         Command::Worker(a) => crate::worker::command(&ctx, a).await,
         Command::Problems(a) => problems::run(&ctx, a).await,
+        Command::Doctor(a) => doctor::run(&ctx, a).await,
         Command::Db(a) => db::run(&ctx, a).await,
         Command::Serve(a) => crate::api::command(&ctx, a).await,
         Command::Stats(a) => stats::run(&ctx, a).await,

@@ -62,13 +62,31 @@ pub async fn run(shared: Arc<Shared>, task: Task, stop: watch::Receiver<Option<S
             Err(ExecOutcome::Stopped(reason.unwrap_or(StopReason::Cancelled)))
         }
     };
+    let ready = match ready {
+        Ok(()) if shared.cfg.exec.is_none() => {
+            let mut early_stop = stop.clone();
+            tokio::select! {
+                r = clean_left_overs(&shared, &tx) => r.map_err(ExecOutcome::SpawnFailed),
+                Ok(reason) = early_stop.wait_for(Option::is_some) => {
+                    Err(ExecOutcome::Stopped(reason.unwrap_or(StopReason::Cancelled)))
+                }
+            }
+        }
+        other => other,
+    };
+    let mut partial = None;
     let outcome = match ready {
         Err(stopped) => stopped,
         Ok(()) => match prepare(&shared, &task) {
             Err(e) => ExecOutcome::SpawnFailed(e),
             Ok(spec) => {
                 let workdir = spec.workdir.clone();
+                let result_file = spec.result_file.clone();
                 let out = executor::run(spec, tx.clone(), stop).await;
+                if !matches!(out, ExecOutcome::Exited { code: 0, .. }) {
+                    // What a failed or stopped attempt got to (an AIOpsLab run's history so far).
+                    partial = executor::read_result(&result_file).await.ok().flatten();
+                }
                 if let Err(e) = std::fs::remove_dir_all(&workdir) {
                     tracing::debug!("removing {}: {e}", workdir.display());
                 }
@@ -87,13 +105,77 @@ pub async fn run(shared: Arc<Shared>, task: Task, stop: watch::Receiver<Option<S
     // N.B.: leave the heartbeat's set before the final write, so a heartbeat racing with it
     // does not mistake the finished task for a lost lease. This also gives the slot back.
     let remade = shared.leave(task.id, task.attempt);
-    finish(&shared, &fence, outcome, &summary, rest, remade).await;
+    finish(&shared, &fence, outcome, partial, &summary, rest, remade).await;
 }
 
 /// Where a worker's attempts get their work directories, one per task and attempt.
 pub(crate) fn work_root(state_dir: &Path) -> PathBuf {
     state_dir.join("work")
 }
+
+/// Where the AIOpsLab runner marks the cluster while it holds anything of an attempt's problem
+/// (deployed application, injected fault). The runner removes the mark once AIOpsLab's cleanup
+/// ran; one left behind means an attempt was killed before it could.
+fn markers_dir(state_dir: &Path) -> PathBuf {
+    state_dir.join("cluster-in-use")
+}
+
+fn cluster_marker(state_dir: &Path, task: &Task) -> PathBuf {
+    markers_dir(state_dir).join(format!("{}-{}.json", task.id, task.attempt))
+}
+
+/// Before an AIOpsLab task: undo what killed attempts left on the cluster, through AIOpsLab's
+/// own fault recovery and application cleanup. Markers of attempts still running here are
+/// theirs. Fails with the remedy when the cleanup fails, so no problem runs on a dirty cluster.
+async fn clean_left_overs(shared: &Shared, tx: &mpsc::Sender<ExecEvent>) -> Result<(), String> {
+    let Ok(entries) = std::fs::read_dir(markers_dir(&shared.state_dir)) else {
+        return Ok(());
+    };
+    let running: Vec<String> = shared
+        .held()
+        .iter()
+        .map(|(id, attempt)| format!("{id}-{attempt}.json"))
+        .collect();
+    let env = shared.cluster.runner_env(&shared.cfg.cluster);
+    for entry in entries.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if !name.ends_with(".json") || running.contains(&name) {
+            continue;
+        }
+        let marker = entry.path();
+        if shared.cluster.fresh_each_task() {
+            let _ = std::fs::remove_file(&marker);
+            continue;
+        }
+        let left = std::fs::read_to_string(&marker).unwrap_or_default();
+        let _ = tx
+            .send(ExecEvent::Log(worker_line(
+                LogLevel::Warning,
+                format!(
+                    "cluster {} holds what an earlier attempt left ({}); running AIOpsLab's fault recovery and application cleanup first",
+                    shared.cfg.cluster,
+                    left.trim()
+                ),
+                None,
+            )))
+            .await;
+        crate::worker::runner::cleanup(&shared.cfg.python, &marker, &env, CLEANUP_LIMIT)
+            .await
+            .map_err(|e| {
+                format!(
+                    "cluster {} was left dirty by an attempt that was killed ({}), and cleaning it up failed: {e}; restart the worker with --recreate-cluster (kind), or clean the cluster by hand and remove {}",
+                    shared.cfg.cluster,
+                    left.trim(),
+                    marker.display()
+                )
+            })?;
+    }
+    Ok(())
+}
+
+/// How long the cleanup after a killed attempt may take (AIOpsLab waits up to 5 minutes for a
+/// namespace to go).
+const CLEANUP_LIMIT: Duration = Duration::from_secs(600);
 
 /// The attempt's work directory, program, environment and stdin.
 fn prepare(shared: &Shared, task: &Task) -> Result<ExecSpec, String> {
@@ -127,8 +209,6 @@ fn prepare(shared: &Shared, task: &Task) -> Result<ExecSpec, String> {
             task.timeout_seconds.to_string(),
         ),
         ("AIOPS_WORKER_ID".into(), shared.cfg.id.clone()),
-        ("AIOPS_CLUSTER".into(), shared.cfg.cluster.clone()),
-        ("AIOPSLAB_CLUSTER".into(), shared.cfg.cluster.clone()),
         (
             "AIOPS_RESULT_FILE".into(),
             result_file.to_string_lossy().into_owned(),
@@ -138,8 +218,20 @@ fn prepare(shared: &Shared, task: &Task) -> Result<ExecSpec, String> {
             workdir.to_string_lossy().into_owned(),
         ),
     ];
-    if let Some(k) = shared.cluster.kubeconfig() {
-        env.push(("KUBECONFIG".into(), k.to_string_lossy().into_owned()));
+    env.extend(shared.cluster.runner_env(&shared.cfg.cluster));
+    if shared.cfg.exec.is_none() {
+        let marker = cluster_marker(&shared.state_dir, task);
+        env.push((
+            "AIOPS_CLUSTER_MARKER".into(),
+            marker.to_string_lossy().into_owned(),
+        ));
+        if let Some(dir) = &shared.cfg.results_dir {
+            let dir = dir.join(format!("{}-{}", task.id, task.attempt));
+            env.push((
+                "AIOPS_RESULTS_DIR".into(),
+                dir.to_string_lossy().into_owned(),
+            ));
+        }
     }
     Ok(ExecSpec {
         program,
@@ -231,6 +323,7 @@ async fn finish(
     shared: &Shared,
     fence: &Fence,
     outcome: ExecOutcome,
+    partial: Option<Value>,
     summary: &str,
     rest: Rest,
     remade: bool,
@@ -248,7 +341,7 @@ async fn finish(
     } else if rest.fenced {
         return;
     } else {
-        match as_recorded(outcome, summary) {
+        match as_recorded(outcome, partial, summary) {
             Some(outcome) => (outcome, rest.lines),
             None => return,
         }
@@ -296,11 +389,12 @@ async fn finish(
 
 /// What the queue records for an attempt's end; `None` when nothing may be written (the lease
 /// is gone).
-fn as_recorded(outcome: ExecOutcome, summary: &str) -> Option<Outcome> {
+fn as_recorded(outcome: ExecOutcome, partial: Option<Value>, summary: &str) -> Option<Outcome> {
     let fail = |kind, exit_code| Outcome::Fail {
         kind,
         summary: summary.to_string(),
         exit_code,
+        result: partial.clone(),
     };
     Some(match outcome {
         ExecOutcome::Exited {

@@ -36,7 +36,7 @@ pub struct KindCluster {
 }
 
 /// Run a CLI with a time limit; Ok(stdout) on success, Err(one line) otherwise.
-async fn run_cli(
+pub(crate) async fn run_cli(
     program: &str,
     args: &[&str],
     limit: Duration,
@@ -76,7 +76,7 @@ async fn run_cli(
     }
 }
 
-fn on_path(program: &str) -> bool {
+pub(crate) fn on_path(program: &str) -> bool {
     std::env::var_os("PATH")
         .map(|p| {
             std::env::split_paths(&p).any(|d| {
@@ -165,6 +165,12 @@ impl Cluster {
         }
     }
 
+    /// Whether every task starts on a fresh cluster (`--recreate-cluster`): nothing an earlier
+    /// attempt left can be there.
+    pub fn fresh_each_task(&self) -> bool {
+        matches!(self, Cluster::Kind(k) if k.recreate_each_task)
+    }
+
     /// The kubeconfig executors get, if any.
     pub fn kubeconfig(&self) -> Option<&Path> {
         match self {
@@ -172,6 +178,30 @@ impl Cluster {
             Cluster::Existing { kubeconfig } => Some(kubeconfig),
             Cluster::None => None,
         }
+    }
+
+    /// What the AIOpsLab runner (and every executor) is told about the cluster. The runner
+    /// builds on it, never on `~/.kube/config`: `kind` names the cluster (AIOpsLab's
+    /// `AIOPSLAB_CLUSTER`, context `kind-<name>`, node `<name>-control-plane`); `existing` gives
+    /// the kubeconfig, whose current context is used; `none` gives no kubeconfig, and the runner
+    /// uses one that reaches no cluster.
+    pub fn runner_env(&self, name: &str) -> Vec<(String, String)> {
+        let backend = match self {
+            Cluster::Kind(_) => "kind",
+            Cluster::Existing { .. } => "existing",
+            Cluster::None => "none",
+        };
+        let mut env = vec![
+            ("AIOPS_BACKEND".to_string(), backend.to_string()),
+            ("AIOPS_CLUSTER".to_string(), name.to_string()),
+        ];
+        if let Cluster::Kind(_) = self {
+            env.push(("AIOPSLAB_CLUSTER".into(), name.to_string()));
+        }
+        if let Some(k) = self.kubeconfig() {
+            env.push(("KUBECONFIG".into(), k.to_string_lossy().into_owned()));
+        }
+        env
     }
 
     /// Make the cluster ready for the next task: recreate it if asked, then check that its API

@@ -713,7 +713,7 @@ fn render_line(raw: &[u8], skipped: u64, max: usize) -> String {
 }
 
 /// Reads the attempt's result: absent or blank is no result, anything else must be JSON.
-async fn read_result(path: &Path) -> Result<Option<Value>, String> {
+pub async fn read_result(path: &Path) -> Result<Option<Value>, String> {
     let shown = path.display();
     let metadata = match tokio::fs::metadata(path).await {
         Ok(metadata) => metadata,

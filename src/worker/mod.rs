@@ -59,7 +59,15 @@ pub struct Config {
     pub poll: Duration,
     /// SIGTERM → SIGKILL grace for executors.
     pub kill_grace: Duration,
+    /// Where AIOpsLab's session files are kept, one directory per attempt.
+    pub results_dir: Option<PathBuf>,
 }
+
+/// The AIOpsLab runner's default grace between SIGTERM and SIGKILL: long enough for AIOpsLab to
+/// recover an injected fault and delete the application's namespace.
+pub const AIOPSLAB_KILL_GRACE: Duration = Duration::from_secs(180);
+/// The grace for `--exec` jobs.
+pub const EXEC_KILL_GRACE: Duration = Duration::from_secs(10);
 
 impl Config {
     /// A lease lasts three heartbeats.
@@ -242,6 +250,23 @@ fn validate(a: &WorkerRunArgs) -> Result<Config> {
     if a.backend != Backend::Existing && a.kubeconfig.is_some() {
         return Err(Error::usage("--kubeconfig is for --backend existing"));
     }
+    if a.exec.is_some() && a.results_dir.is_some() {
+        return Err(Error::usage(
+            "--results-dir keeps AIOpsLab's session files; it does not go with --exec",
+        ));
+    }
+    let results_dir = match &a.results_dir {
+        Some(dir) => {
+            std::fs::create_dir_all(dir).map_err(|e| {
+                Error::usage(format!(
+                    "--results-dir {}: {e}; give a directory this worker can write",
+                    dir.display()
+                ))
+            })?;
+            Some(std::fs::canonicalize(dir)?)
+        }
+        None => None,
+    };
     let queues = if a.queues.is_empty() {
         vec![crate::task::DEFAULT_QUEUE.to_string()]
     } else {
@@ -257,7 +282,12 @@ fn validate(a: &WorkerRunArgs) -> Result<Config> {
         python: a.python.clone(),
         heartbeat: a.heartbeat,
         poll: a.poll,
-        kill_grace: a.kill_grace,
+        kill_grace: a.kill_grace.unwrap_or(if a.exec.is_some() {
+            EXEC_KILL_GRACE
+        } else {
+            AIOPSLAB_KILL_GRACE
+        }),
+        results_dir,
     })
 }
 
@@ -307,15 +337,6 @@ async fn run(ctx: &Ctx, a: WorkerRunArgs) -> Result<u8> {
     let cfg = validate(&a)?;
     // First, so a signal during start-up is a request to stop, not a kill.
     let sigs = signals()?;
-    if cfg.exec.is_none() {
-        let info = runner::check(&cfg.python).await.map_err(|e| match e {
-            Error::Usage(m) => {
-                Error::Usage(format!("{m}; to run shell jobs instead, pass --exec CMD"))
-            }
-            other => other,
-        })?;
-        tracing::info!("AIOpsLab runner ready: {info}");
-    }
     let (url, _) = ctx.url()?;
     let pool = crate::db::connect_discarding(
         &url,
@@ -374,6 +395,21 @@ async fn run(ctx: &Ctx, a: WorkerRunArgs) -> Result<u8> {
             return Err(e);
         }
     };
+    if cfg.exec.is_none() {
+        // A real Orchestrator() on this worker's kubeconfig, so a wrong context, config.yml or
+        // tokenizer shows now rather than in every task.
+        let env = cluster.runner_env(&cfg.cluster);
+        if let Err(e) = runner::check(&cfg.python, &env).await {
+            let _ = queue::worker_offline(&pool, &cfg.id, pid).await;
+            return Err(match e {
+                Error::Usage(m) => {
+                    Error::Usage(format!("{m}; to run shell jobs instead, pass --exec CMD"))
+                }
+                other => other,
+            });
+        }
+        tracing::info!("AIOpsLab runner ready on cluster {}", cfg.cluster);
+    }
     ctx.printer.note(format!(
         "worker {} serving queue(s) {} on cluster {} ({}), concurrency {}",
         cfg.id,

@@ -49,6 +49,8 @@ pub enum Outcome {
         summary: String,
         /// The executor's exit code, when it exited.
         exit_code: Option<i32>,
+        /// What the attempt wrote before it ended, kept as the task's result.
+        result: Option<Value>,
     },
     /// Stopped by shutdown: back to the queue without spending the attempt.
     Release {
@@ -215,9 +217,17 @@ async fn write_steps(db: &mut PgConnection, r: &Record, wrote: &mut bool) -> Res
             kind,
             summary,
             exit_code,
-        } => queue::fail(&mut *db, &r.fence, *kind, summary, *exit_code)
-            .await
-            .map(drop),
+            result,
+        } => queue::fail_keeping(
+            &mut *db,
+            &r.fence,
+            *kind,
+            summary,
+            *exit_code,
+            result.as_ref(),
+        )
+        .await
+        .map(drop),
         Outcome::Release { summary } => queue::release(&mut *db, &r.fence, summary).await,
     }
 }

@@ -684,6 +684,7 @@ async fn a_batch_of_finished_attempts_commits_all_but_the_refused_one() {
                 kind: Failure::Failed,
                 summary: "exit 3".into(),
                 exit_code: Some(3),
+                result: Some(serde_json::json!({"history": ["so far"]})),
             },
         },
     ];
@@ -713,6 +714,11 @@ async fn a_batch_of_finished_attempts_commits_all_but_the_refused_one() {
     assert_eq!(
         (t[2].status, t[2].exit_code),
         (TaskStatus::Pending, Some(3))
+    );
+    assert_eq!(
+        t[2].result,
+        Some(serde_json::json!({"history": ["so far"]})),
+        "a failed attempt keeps what it got to"
     );
     let logged: Vec<(uuid::Uuid, i64)> =
         sqlx::query_as("SELECT task_id, count(*) FROM task_logs GROUP BY task_id ORDER BY task_id")

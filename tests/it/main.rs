@@ -3,6 +3,7 @@
 
 mod support;
 
+mod aiopslab;
 mod api;
 mod bench;
 mod cli_bad_input;

@@ -429,6 +429,53 @@ async fn api_tasks_create_list_get_cancel_retry() {
     assert!(!r.headers()["x-request-id"].is_empty());
 }
 
+/// A body that does not deserialize is refused with the path of the value at fault, in the
+/// problem's `errors` and in its one-line `detail`, however deep the value sits.
+#[tokio::test]
+async fn api_body_errors_name_the_field_path() {
+    let db = TestDb::new().await;
+    let s = Server::start(db.cmd(), &[]).await;
+    let logs = format!("/api/v1/workers/w/tasks/{}/logs", uuid::Uuid::nil());
+    for (path, body, field, detail) in [
+        (
+            "/api/v1/tasks",
+            json!({"problem_id": "p", "max_steps": "many"}),
+            "max_steps",
+            "max_steps: invalid type: string \"many\"",
+        ),
+        (
+            "/api/v1/tasks",
+            json!({"problem_id": "p", "parameters": {"max_steps": "many"}}),
+            "parameters.max_steps",
+            "parameters.max_steps: \"many\" is not an integer",
+        ),
+        (
+            logs.as_str(),
+            json!({"attempt": 1, "lines": [{"message": "ok"}, {"message": "x", "level": 7}]}),
+            "lines[1].level",
+            "lines[1].level: invalid type: integer `7`",
+        ),
+        (
+            logs.as_str(),
+            json!({"attempt": 1, "lines": [{"message": "ok"}, {"mesage": "x"}]}),
+            "lines[1].mesage",
+            "lines[1].mesage: unknown field `mesage`",
+        ),
+        (
+            logs.as_str(),
+            json!({"attempt": 1, "lines": [{}]}),
+            "lines[0].message",
+            "lines[0].message: missing field `message`",
+        ),
+    ] {
+        let v = problem(s.post(path, body).await, StatusCode::UNPROCESSABLE_ENTITY).await;
+        assert_eq!(v["errors"][0]["field"], field, "{v}");
+        let got = v["detail"].as_str().unwrap();
+        assert!(got.starts_with(detail), "{got}");
+        assert!(!got.contains('\n'), "{got}");
+    }
+}
+
 /// Read an SSE response until `done` says so (or the stream ends); returns all text.
 async fn read_sse(mut r: Response, limit: Duration, done: impl Fn(&str) -> bool) -> String {
     let mut text = String::new();

@@ -429,8 +429,9 @@ async fn api_tasks_create_list_get_cancel_retry() {
     assert!(!r.headers()["x-request-id"].is_empty());
 }
 
-/// A body that does not deserialize is refused with the path of the value at fault, in the
-/// problem's `errors` and in its one-line `detail`, however deep the value sits.
+/// A body that does not deserialize, or holds an invalid value, is refused with the path of the
+/// value at fault, in the problem's `errors` and in its one-line `detail`, however deep the
+/// value sits. A callback URL without a host or with another scheme is one of them.
 #[tokio::test]
 async fn api_body_errors_name_the_field_path() {
     let db = TestDb::new().await;
@@ -466,6 +467,18 @@ async fn api_body_errors_name_the_field_path() {
             json!({"attempt": 1, "lines": [{}]}),
             "lines[0].message",
             "lines[0].message: missing field `message`",
+        ),
+        (
+            "/api/v1/tasks",
+            json!({"problem_id": "p", "callback_url": "http://:80/"}),
+            "callback_url",
+            "callback_url: 'http://:80/' has no host",
+        ),
+        (
+            "/api/v1/tasks",
+            json!({"problem_id": "p", "callback_url": "gopher://example.org/"}),
+            "callback_url",
+            "callback_url: 'gopher://example.org/' is not an http:// or https:// URL",
         ),
     ] {
         let v = problem(s.post(path, body).await, StatusCode::UNPROCESSABLE_ENTITY).await;

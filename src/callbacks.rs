@@ -14,11 +14,14 @@
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
+use futures_util::stream::{FuturesUnordered, StreamExt};
 use hmac::{Hmac, Mac};
 use rand::Rng;
 use serde::Serialize;
 use sqlx::postgres::PgListener;
 use sqlx::PgPool;
+use tokio::sync::watch;
+use tokio::time::Instant;
 
 use crate::error::Result;
 use crate::task::{TaskId, TaskStatus};
@@ -37,6 +40,10 @@ const MAX_BACKOFF: Duration = Duration::from_secs(3600);
 const POLL: Duration = Duration::from_secs(30);
 /// Deliveries claimed (and sent concurrently) at once.
 const BATCH: i64 = 16;
+/// How long a stopping deliverer keeps delivering: what it has in flight and what is due
+/// (the callbacks of the tasks its worker just finished, say). What is still unanswered then
+/// is handed back, due at once for any other deliverer.
+pub const STOP_GRACE: Duration = Duration::from_secs(5);
 
 /// One delivery of one task's callback, as stored.
 #[derive(Debug, Clone, PartialEq, Serialize, sqlx::FromRow)]
@@ -108,11 +115,18 @@ struct Claimed {
     attempts: i32,
 }
 
-/// Deliver due callbacks until the process ends. Safe to run in many processes at once.
+/// Deliver due callbacks until `stop` turns true (or its sender is dropped). Safe to run in
+/// many processes at once.
+///
+/// Stopping takes at most [`STOP_GRACE`] (plus one database answer): the deliveries in flight
+/// finish, and what is due then is delivered too, so a worker that exits right after its last
+/// task (`--drain`, `--once`) still sends that task's callback itself. A delivery still
+/// unanswered at the deadline is handed back rather than left leased (a minute) by a process
+/// that is gone.
 ///
 /// N.B.: it works through a small pool of its own (same server and credentials as `pool`), so
 /// its LISTEN connection and a slow endpoint can never take a connection task work needs.
-pub async fn deliver_loop(pool: PgPool) {
+pub async fn deliver_loop(pool: PgPool, mut stop: watch::Receiver<bool>) {
     let pool = sqlx::postgres::PgPoolOptions::new()
         .max_connections(3)
         .connect_lazy_with(pool.connect_options().as_ref().clone());
@@ -138,14 +152,28 @@ pub async fn deliver_loop(pool: PgPool) {
         base: backoff_base(),
     };
     let mut listener: Option<PgListener> = None;
+    // Set once stopping: when to give up.
+    let mut deadline: Option<Instant> = None;
     loop {
-        if listener.is_none() {
+        if deadline.is_none() && stop_requested(&stop) {
+            deadline = Some(Instant::now() + STOP_GRACE);
+        }
+        if deadline.is_some_and(|d| Instant::now() >= d) {
+            return;
+        }
+        if listener.is_none() && deadline.is_none() {
             listener = listen(&d.pool).await;
         }
         // Deliver everything due, then sleep until the next due row, a notification or the poll.
-        let sleep = match d.run_once().await {
+        let sleep = match d.run_once(&mut stop, &mut deadline).await {
             Ok(n) if n as i64 == BATCH => continue,
+            // Stopping and nothing more due (or no time left): done.
+            Ok(_) if deadline.is_some() => return,
             Ok(_) => d.next_due().await.unwrap_or(POLL),
+            Err(e) if deadline.is_some() => {
+                tracing::warn!("callback delivery while stopping: {e}");
+                return;
+            }
             Err(e) => {
                 tracing::warn!("callback delivery: {e}");
                 Duration::from_secs(5)
@@ -161,11 +189,22 @@ pub async fn deliver_loop(pool: PgPool) {
                         Ok(None) | Err(_) => listener = None,
                     },
                     _ = tokio::time::sleep(sleep) => {}
+                    _ = stop.changed() => {}
                 }
             }
-            None => tokio::time::sleep(sleep.min(Duration::from_secs(5))).await,
+            None => {
+                tokio::select! {
+                    _ = tokio::time::sleep(sleep.min(Duration::from_secs(5))) => {}
+                    _ = stop.changed() => {}
+                }
+            }
         }
     }
+}
+
+/// Whether the owner asked the loop to stop (or is gone).
+fn stop_requested(stop: &watch::Receiver<bool>) -> bool {
+    *stop.borrow() || stop.has_changed().is_err()
 }
 
 async fn listen(pool: &PgPool) -> Option<PgListener> {
@@ -175,8 +214,13 @@ async fn listen(pool: &PgPool) -> Option<PgListener> {
 }
 
 impl Deliverer {
-    /// Claim and send one batch of due deliveries; returns how many were claimed.
-    async fn run_once(&self) -> Result<usize> {
+    /// Claim and send one batch of due deliveries; returns how many were claimed. When `stop`
+    /// turns true meanwhile, `deadline` is set, and what is unanswered by then is handed back.
+    async fn run_once(
+        &self,
+        stop: &mut watch::Receiver<bool>,
+        deadline: &mut Option<Instant>,
+    ) -> Result<usize> {
         let claimed: Vec<Claimed> = sqlx::query_as(
             "WITH due AS ( \
                 SELECT id FROM callback_deliveries \
@@ -192,13 +236,68 @@ impl Deliverer {
         .fetch_all(&self.pool)
         .await?;
         let n = claimed.len();
-        futures_util::future::join_all(claimed.into_iter().map(|c| self.deliver(c))).await;
+        let mut unanswered: Vec<(i64, i32)> = claimed.iter().map(|c| (c.id, c.attempts)).collect();
+        let mut sending: FuturesUnordered<_> = claimed
+            .iter()
+            .map(|c| async move {
+                self.deliver(c).await;
+                c.id
+            })
+            .collect();
+        loop {
+            tokio::select! {
+                done = sending.next() => match done {
+                    Some(id) => unanswered.retain(|(u, _)| *u != id),
+                    None => break,
+                },
+                _ = stop.changed(), if deadline.is_none() => {
+                    *deadline = Some(Instant::now() + STOP_GRACE);
+                }
+                _ = tokio::time::sleep_until(deadline.unwrap_or_else(Instant::now)), if deadline.is_some() => break,
+            }
+        }
+        drop(sending);
+        if !unanswered.is_empty() {
+            self.hand_back(&unanswered).await;
+        }
         Ok(n)
     }
 
-    async fn deliver(&self, c: Claimed) {
-        let outcome = self.post(&c).await;
-        if let Err(e) = self.record(&c, outcome).await {
+    /// Make deliveries this deliverer still holds due again at once, and wake the other
+    /// deliverers, instead of leaving them leased by a process about to exit. Fenced like
+    /// [`Self::record`]: a row someone else took over meanwhile is left alone.
+    async fn hand_back(&self, held: &[(i64, i32)]) {
+        let (ids, attempts): (Vec<i64>, Vec<i32>) = held.iter().copied().unzip();
+        let res = tokio::time::timeout(
+            Duration::from_secs(2),
+            sqlx::query(
+                "WITH back AS ( \
+                    UPDATE callback_deliveries d SET next_attempt_at = now(), \
+                        last_error = 'the deliverer stopped before the endpoint answered' \
+                    FROM unnest($1::bigint[], $2::int[]) AS h(id, attempts) \
+                    WHERE d.id = h.id AND d.attempts = h.attempts AND d.state = 'pending' \
+                    RETURNING d.id) \
+                 SELECT pg_notify($3, '') FROM (SELECT count(*) AS n FROM back) b WHERE b.n > 0",
+            )
+            .bind(&ids)
+            .bind(&attempts)
+            .bind(CHANNEL)
+            .execute(&self.pool),
+        )
+        .await;
+        match res {
+            Ok(Ok(_)) => tracing::info!(
+                "handed back {} callback delivery(ies) still in flight",
+                ids.len()
+            ),
+            Ok(Err(e)) => tracing::warn!("handing back callback deliveries {ids:?}: {e}"),
+            Err(_) => tracing::warn!("handing back callback deliveries {ids:?}: no answer"),
+        }
+    }
+
+    async fn deliver(&self, c: &Claimed) {
+        let outcome = self.post(c).await;
+        if let Err(e) = self.record(c, outcome).await {
             // The lease runs out and the delivery is tried again.
             tracing::warn!("recording callback delivery {}: {e}", c.id);
         }

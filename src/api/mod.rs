@@ -224,7 +224,10 @@ pub async fn command(ctx: &Ctx, a: ServeArgs) -> Result<u8> {
         stop_rx.clone(),
     ));
     tokio::spawn(rescue_loop(pool.clone(), stop_rx.clone()));
-    tokio::spawn(crate::callbacks::deliver_loop(pool.clone()));
+    let callbacks = tokio::spawn(crate::callbacks::deliver_loop(
+        pool.clone(),
+        stop_rx.clone(),
+    ));
     tokio::spawn(crate::stats::compact_loop(pool.clone()));
     let app = router(state, a.max_body_bytes);
     ctx.printer.note(format!("listening on http://{local}"));
@@ -233,9 +236,14 @@ pub async fn command(ctx: &Ctx, a: ServeArgs) -> Result<u8> {
         tracing::info!("shutting down: finishing in-flight requests");
         let _ = stop_tx.send(true);
     };
-    serve(listener, app, shutdown)
-        .await
-        .map_err(|e| Error::Io(format!("the server failed: {e}")))?;
+    let served = serve(listener, app, shutdown).await;
+    // Deliveries in flight finish or are handed back (stop_tx was sent or dropped by now).
+    let _ = tokio::time::timeout(
+        crate::callbacks::STOP_GRACE + Duration::from_secs(3),
+        callbacks,
+    )
+    .await;
+    served.map_err(|e| Error::Io(format!("the server failed: {e}")))?;
     Ok(0)
 }
 

@@ -5,8 +5,12 @@
 //! task with a callback URL terminal, and NOTIFYs `aiops_callback`. [`deliver_loop`] claims due
 //! rows with `FOR UPDATE SKIP LOCKED` (safe in any number of processes); the claim pushes
 //! `next_attempt_at` a lease ahead, so a row whose deliverer died is simply due again later.
-//! Each attempt re-reads the task and POSTs its JSON, signed with
-//! `X-Aiops-Signature: sha256=<hex HMAC-SHA256 of the body>` when `AIOPS_WEBHOOK_SECRET` is set.
+//! Each attempt re-reads the task and POSTs its JSON. With `AIOPS_WEBHOOK_SECRET` set it is
+//! signed the Standard Webhooks way (<https://www.standardwebhooks.com>): `webhook-id` (the
+//! delivery, the same on every retry), `webhook-timestamp` (Unix seconds of this try) and
+//! `webhook-signature: v1,<base64 HMAC-SHA256 of "{id}.{timestamp}.{body}">`, so a receiver
+//! can refuse a replayed or stale request with any Standard Webhooks library; the older
+//! `X-Aiops-Signature: sha256=<hex HMAC-SHA256 of the body>` is sent as well.
 //! Any 2xx ends it `delivered`; anything else retries with exponential backoff and jitter
 //! (base `AIOPS_CALLBACK_BACKOFF_BASE_MS`, default 1 s, doubling, capped at 1 h) until the row is
 //! a day old, then it ends `failed`.
@@ -76,11 +80,75 @@ pub async fn deliveries(pool: &PgPool, task_id: TaskId) -> Result<Vec<Delivery>>
     .await?)
 }
 
-/// `sha256=<hex HMAC-SHA256(secret, body)>`, the `X-Aiops-Signature` header value.
-pub fn signature(secret: &[u8], body: &[u8]) -> String {
-    let mut mac = Hmac::<sha2::Sha256>::new_from_slice(secret).expect("HMAC takes any key length");
-    mac.update(body);
-    format!("sha256={}", hex::encode(mac.finalize().into_bytes()))
+/// The key callbacks are signed with, from `AIOPS_WEBHOOK_SECRET`.
+#[derive(Clone)]
+pub struct WebhookSecret(Vec<u8>);
+
+impl std::fmt::Debug for WebhookSecret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("WebhookSecret(…)")
+    }
+}
+
+impl WebhookSecret {
+    /// `whsec_<base64>` (the Standard Webhooks form) is the base64-decoded key; any other text
+    /// is the key as its UTF-8 bytes, as this variable always meant (a Standard Webhooks
+    /// library takes those bytes, or `whsec_` followed by their base64).
+    pub fn parse(s: &str) -> std::result::Result<WebhookSecret, String> {
+        use base64::Engine as _;
+        let Some(b64) = s.strip_prefix("whsec_") else {
+            return Ok(WebhookSecret(s.as_bytes().to_vec()));
+        };
+        let engine = base64::engine::GeneralPurpose::new(
+            &base64::alphabet::STANDARD,
+            base64::engine::GeneralPurposeConfig::new()
+                .with_decode_padding_mode(base64::engine::DecodePaddingMode::Indifferent),
+        );
+        match engine.decode(b64.trim()) {
+            Ok(key) if !key.is_empty() => Ok(WebhookSecret(key)),
+            Ok(_) => Err("AIOPS_WEBHOOK_SECRET is 'whsec_' with no key after it; append the base64 of the key, e.g. whsec_$(head -c 32 /dev/urandom | base64)".into()),
+            Err(e) => Err(format!(
+                "AIOPS_WEBHOOK_SECRET starts with whsec_ but the rest is not base64 ({e}); give whsec_ followed by the base64 of the key, or the key itself without the prefix"
+            )),
+        }
+    }
+
+    /// The secret of this process: `AIOPS_WEBHOOK_SECRET` (None when unset or empty).
+    ///
+    /// # Errors
+    /// A usage error when it has the `whsec_` prefix but is not base64 after it.
+    pub fn from_env() -> Result<Option<WebhookSecret>> {
+        match std::env::var("AIOPS_WEBHOOK_SECRET") {
+            Ok(s) if !s.is_empty() => WebhookSecret::parse(&s)
+                .map(Some)
+                .map_err(crate::error::Error::usage),
+            _ => Ok(None),
+        }
+    }
+
+    /// `v1,<base64 HMAC-SHA256(key, "{id}.{timestamp}.{body}")>`, the `webhook-signature`
+    /// header value of Standard Webhooks.
+    pub fn sign(&self, id: &str, timestamp: i64, body: &[u8]) -> String {
+        use base64::Engine as _;
+        let mut mac = self.mac();
+        mac.update(format!("{id}.{timestamp}.").as_bytes());
+        mac.update(body);
+        format!(
+            "v1,{}",
+            base64::engine::general_purpose::STANDARD.encode(mac.finalize().into_bytes())
+        )
+    }
+
+    /// `sha256=<hex HMAC-SHA256(key, body)>`, the older `X-Aiops-Signature` header value.
+    pub fn legacy_signature(&self, body: &[u8]) -> String {
+        let mut mac = self.mac();
+        mac.update(body);
+        format!("sha256={}", hex::encode(mac.finalize().into_bytes()))
+    }
+
+    fn mac(&self) -> Hmac<sha2::Sha256> {
+        Hmac::<sha2::Sha256>::new_from_slice(&self.0).expect("HMAC takes any key length")
+    }
 }
 
 /// Pause before try `attempts + 1`: base · 2^(attempts-1), capped, ±25 % jitter.
@@ -103,7 +171,7 @@ fn backoff_base() -> Duration {
 struct Deliverer {
     pool: PgPool,
     http: reqwest::Client,
-    secret: Option<Vec<u8>>,
+    secret: Option<WebhookSecret>,
     base: Duration,
 }
 
@@ -126,7 +194,11 @@ struct Claimed {
 ///
 /// N.B.: it works through a small pool of its own (same server and credentials as `pool`), so
 /// its LISTEN connection and a slow endpoint can never take a connection task work needs.
-pub async fn deliver_loop(pool: PgPool, mut stop: watch::Receiver<bool>) {
+pub async fn deliver_loop(
+    pool: PgPool,
+    secret: Option<WebhookSecret>,
+    mut stop: watch::Receiver<bool>,
+) {
     let pool = sqlx::postgres::PgPoolOptions::new()
         .max_connections(3)
         .connect_lazy_with(pool.connect_options().as_ref().clone());
@@ -145,10 +217,7 @@ pub async fn deliver_loop(pool: PgPool, mut stop: watch::Receiver<bool>) {
     let d = Deliverer {
         pool,
         http,
-        secret: std::env::var("AIOPS_WEBHOOK_SECRET")
-            .ok()
-            .filter(|s| !s.is_empty())
-            .map(String::into_bytes),
+        secret,
         base: backoff_base(),
     };
     let mut listener: Option<PgListener> = None;
@@ -316,7 +385,13 @@ impl Deliverer {
             .header("X-Aiops-Delivery", c.id.to_string())
             .header("X-Aiops-Task-Id", c.task_id.to_string());
         if let Some(secret) = &self.secret {
-            req = req.header("X-Aiops-Signature", signature(secret, &body));
+            let id = webhook_id(c.id);
+            let now = Utc::now().timestamp();
+            req = req
+                .header("webhook-signature", secret.sign(&id, now, &body))
+                .header("webhook-id", id)
+                .header("webhook-timestamp", now.to_string())
+                .header("X-Aiops-Signature", secret.legacy_signature(&body));
         }
         match req.body(body).send().await {
             Ok(resp) if resp.status().is_success() => Ok(resp.status().as_u16()),
@@ -384,6 +459,12 @@ impl Deliverer {
     }
 }
 
+/// The `webhook-id` of a delivery: the same on each of its tries, so a receiver can drop a
+/// duplicate; a task that finishes again (after a retry) gets a new delivery and a new id.
+pub fn webhook_id(delivery: i64) -> String {
+    format!("aiops-delivery-{delivery}")
+}
+
 fn error_chain(e: &dyn std::error::Error) -> String {
     let mut s = e.to_string();
     let mut src = e.source();
@@ -393,4 +474,36 @@ fn error_chain(e: &dyn std::error::Error) -> String {
         src = cause.source();
     }
     s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The example of the Standard Webhooks specification, signed as it says.
+    #[test]
+    fn signs_as_the_standard_webhooks_example() {
+        let secret = WebhookSecret::parse("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw").unwrap();
+        let body = br#"{"test": 2432232314}"#;
+        assert_eq!(
+            secret.sign("msg_p5jXN8AQM9LWM0D4loKWxJek", 1614265330, body),
+            "v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE="
+        );
+    }
+
+    #[test]
+    fn a_raw_secret_is_its_bytes_and_a_bad_whsec_is_refused() {
+        let raw = WebhookSecret::parse("s3cret").unwrap();
+        assert_eq!(raw.0, b"s3cret");
+        // The same key in the prefixed form signs the same.
+        let prefixed = WebhookSecret::parse("whsec_czNjcmV0").unwrap();
+        assert_eq!(raw.sign("m", 1, b"x"), prefixed.sign("m", 1, b"x"));
+        for bad in ["whsec_", "whsec_not base64!"] {
+            let e = WebhookSecret::parse(bad).unwrap_err();
+            assert!(
+                e.contains("AIOPS_WEBHOOK_SECRET") && !e.contains('\n'),
+                "{e}"
+            );
+        }
+    }
 }

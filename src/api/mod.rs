@@ -198,6 +198,7 @@ pub async fn command(ctx: &Ctx, a: ServeArgs) -> Result<u8> {
         ))
     })?;
     let token = a.token.filter(|t| !t.is_empty());
+    let webhook_secret = crate::callbacks::WebhookSecret::from_env()?;
     if !addr.ip().is_loopback() && token.is_none() && !a.allow_unauthenticated {
         return Err(Error::usage(format!(
             "refusing to serve on non-loopback address {addr} without a token; set --token or AIOPS_API_TOKEN, or pass --allow-unauthenticated"
@@ -226,6 +227,7 @@ pub async fn command(ctx: &Ctx, a: ServeArgs) -> Result<u8> {
     tokio::spawn(rescue_loop(pool.clone(), stop_rx.clone()));
     let callbacks = tokio::spawn(crate::callbacks::deliver_loop(
         pool.clone(),
+        webhook_secret,
         stop_rx.clone(),
     ));
     tokio::spawn(crate::stats::compact_loop(pool.clone()));

@@ -305,6 +305,7 @@ async fn register(pool: &PgPool, reg: &WorkerRegistration, hostname: &str) -> Re
 
 async fn run(ctx: &Ctx, a: WorkerRunArgs) -> Result<u8> {
     let cfg = validate(&a)?;
+    let webhook_secret = crate::callbacks::WebhookSecret::from_env()?;
     // First, so a signal during start-up is a request to stop, not a kill.
     let sigs = signals()?;
     if cfg.exec.is_none() {
@@ -403,7 +404,11 @@ async fn run(ctx: &Ctx, a: WorkerRunArgs) -> Result<u8> {
         tokio::spawn(crate::stats::compact_loop(pool.clone())),
     ];
     let (stop_callbacks, callbacks_stop) = watch::channel(false);
-    let callbacks = tokio::spawn(crate::callbacks::deliver_loop(pool.clone(), callbacks_stop));
+    let callbacks = tokio::spawn(crate::callbacks::deliver_loop(
+        pool.clone(),
+        webhook_secret,
+        callbacks_stop,
+    ));
     let result = claim_loop(&shared, &a, &stopping, sigs).await;
     for b in background {
         b.abort();

@@ -682,7 +682,7 @@ async fn a_worker_that_drains_delivers_or_hands_back_its_callbacks() {
     );
     assert!(why.unwrap_or_default().contains("stopped"));
     let (_stop, stop) = tokio::sync::watch::channel(false);
-    let deliverer = tokio::spawn(aiops::callbacks::deliver_loop(db.pool.clone(), stop));
+    let deliverer = tokio::spawn(aiops::callbacks::deliver_loop(db.pool.clone(), None, stop));
     eventually(
         Duration::from_secs(10),
         "the handed-back callback delivered",
@@ -691,6 +691,129 @@ async fn a_worker_that_drains_delivers_or_hands_back_its_callbacks() {
     .await;
     deliverer.abort();
     assert_eq!(hooks.lock().unwrap().seen.len(), 3);
+}
+
+/// Where the tests look for a python with the `standardwebhooks` package (PyPI), the
+/// independent implementation callbacks are verified with, when
+/// AIOPS_TEST_PYTHON_STANDARDWEBHOOKS does not name one.
+const STANDARDWEBHOOKS_VENV: &str = "/tmp/aiops-sw-venv";
+
+/// A python that imports `standardwebhooks`, or a failure that says how to get one.
+fn python_with_standardwebhooks() -> String {
+    let python = std::env::var("AIOPS_TEST_PYTHON_STANDARDWEBHOOKS")
+        .unwrap_or_else(|_| format!("{STANDARDWEBHOOKS_VENV}/bin/python"));
+    let found = std::process::Command::new(&python)
+        .args(["-c", "import standardwebhooks"])
+        .output()
+        .is_ok_and(|o| o.status.success());
+    assert!(
+        found,
+        "no python with the standardwebhooks package at {python}: run `python3 -m venv \
+         {STANDARDWEBHOOKS_VENV} && {STANDARDWEBHOOKS_VENV}/bin/pip install standardwebhooks`, \
+         or set AIOPS_TEST_PYTHON_STANDARDWEBHOOKS to a python that has it"
+    );
+    python
+}
+
+/// Verify a received callback with the `standardwebhooks` package: `secret` in the `whsec_`
+/// form, or a raw secret (which the library takes as its bytes). Err holds its complaint.
+fn verify_standard_webhook(
+    secret: &str,
+    headers: &axum::http::HeaderMap,
+    body: &[u8],
+) -> Result<(), String> {
+    use std::io::Write;
+    let headers: serde_json::Map<String, Value> = headers
+        .iter()
+        .map(|(k, v)| (k.to_string(), json!(v.to_str().unwrap())))
+        .collect();
+    let script = "import json, sys\n\
+        from standardwebhooks.webhooks import Webhook\n\
+        s = sys.argv[1]\n\
+        wh = Webhook(s if s.startswith('whsec_') else s.encode())\n\
+        wh.verify(sys.stdin.buffer.read(), json.loads(sys.argv[2]))\n";
+    let mut child = std::process::Command::new(python_with_standardwebhooks())
+        .args(["-c", script, secret, &Value::Object(headers).to_string()])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(body).unwrap();
+    let out = child.wait_with_output().unwrap();
+    if out.status.success() {
+        Ok(())
+    } else {
+        Err(String::from_utf8_lossy(&out.stderr).trim().to_string())
+    }
+}
+
+/// Callbacks carry Standard Webhooks headers that the reference Python implementation
+/// verifies, with the secret in the `whsec_` form; a changed body or id does not verify, and
+/// a secret that is not base64 after `whsec_` stops a worker at start, in one line.
+#[tokio::test]
+async fn callbacks_are_signed_the_standard_webhooks_way() {
+    let db = TestDb::new().await;
+    let (url, hooks) = receiver(0).await;
+    let secret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
+    let id = db
+        .cmd()
+        .args(["submit", "p", "--callback-url", &url])
+        .run()
+        .ok()
+        .out()
+        .to_string();
+    let mut w = db
+        .cmd()
+        .args([
+            "worker",
+            "run",
+            "--cluster",
+            "sw",
+            "--backend",
+            "none",
+            "--exec",
+            "true",
+            "--drain",
+        ])
+        .env("AIOPS_WEBHOOK_SECRET", secret)
+        .spawn();
+    assert_eq!(w.wait(Duration::from_secs(60)).await, 0, "{}", w.output());
+    let (headers, body) = hooks.lock().unwrap().seen.pop().expect("the callback");
+    let delivery: i64 = sqlx::query_scalar("SELECT id FROM callback_deliveries WHERE task_id = $1")
+        .bind(Uuid::parse_str(&id).unwrap())
+        .fetch_one(&db.pool)
+        .await
+        .unwrap();
+    assert_eq!(
+        headers["webhook-id"],
+        format!("aiops-delivery-{delivery}").as_str()
+    );
+    verify_standard_webhook(secret, &headers, &body).unwrap();
+
+    let mut longer = body.clone();
+    longer.push(b' ');
+    assert!(verify_standard_webhook(secret, &headers, &longer).is_err());
+    let mut other = headers.clone();
+    other.insert("webhook-id", "aiops-delivery-0".parse().unwrap());
+    assert!(verify_standard_webhook(secret, &other, &body).is_err());
+    assert!(verify_standard_webhook("whsec_b3RoZXI=", &headers, &body).is_err());
+
+    db.cmd()
+        .args([
+            "worker",
+            "run",
+            "--cluster",
+            "sw",
+            "--backend",
+            "none",
+            "--exec",
+            "true",
+        ])
+        .env("AIOPS_WEBHOOK_SECRET", "whsec_not base64!")
+        .run()
+        .code(2)
+        .error_line(&["AIOPS_WEBHOOK_SECRET", "whsec_", "base64"]);
 }
 
 #[tokio::test]
@@ -761,6 +884,10 @@ async fn callback_is_retried_until_delivered_and_signed() {
     mac.update(body);
     let want = format!("sha256={}", hex::encode(mac.finalize().into_bytes()));
     assert_eq!(sig, Some(want.as_str()));
+    // Every try of one delivery has the same webhook-id; the raw secret verifies as its bytes.
+    let ids: Vec<_> = seen.iter().map(|(h, _)| h["webhook-id"].clone()).collect();
+    assert!(ids.iter().all(|i| *i == ids[0]), "{ids:?}");
+    verify_standard_webhook(secret, headers, body).unwrap();
     let task: Value = serde_json::from_slice(body).unwrap();
     assert_eq!(task["id"], id.as_str());
     assert_eq!(task["status"], "completed");
@@ -894,7 +1021,7 @@ async fn a_callback_still_failing_after_a_day_ends_failed() {
         .await
         .unwrap();
     let (_stop, stop) = tokio::sync::watch::channel(false);
-    let deliverer = tokio::spawn(aiops::callbacks::deliver_loop(db.pool.clone(), stop));
+    let deliverer = tokio::spawn(aiops::callbacks::deliver_loop(db.pool.clone(), None, stop));
     let d = eventually(Duration::from_secs(30), "the delivery given up", || async {
         let d = aiops::callbacks::deliveries(&db.pool, aiops::task::TaskId(id.parse().unwrap()))
             .await

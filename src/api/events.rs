@@ -155,7 +155,7 @@ fn task_event(t: &Task, created: bool) -> TaskEvent {
 
 async fn event_of(pool: &PgPool, n: &Note) -> Option<TaskEvent> {
     match n.channel.as_str() {
-        crate::watch::TASK_CHANNEL | "local_task" => {
+        crate::watch::TASK_CHANNEL => {
             let (id, what) = n.payload.split_once(':')?;
             let id = TaskId(uuid::Uuid::parse_str(id).ok()?);
             let t = queue::get(pool, id).await.ok()?;

@@ -64,7 +64,6 @@ pub async fn create(
     }
     match queue::submit(&st.pool, &new).await? {
         Submitted::Created(t) => {
-            st.announce("local_task", &format!("{}:created", t.id));
             let loc = format!("/api/v1/tasks/{}", t.id);
             Ok((StatusCode::CREATED, [(header::LOCATION, loc)], Json(t)).into_response())
         }

@@ -504,6 +504,39 @@ async fn read_sse(mut r: Response, limit: Duration, done: impl Fn(&str) -> bool)
     text
 }
 
+/// A subscriber to /api/v1/events sees `task.created`, once, for each task submitted after it
+/// subscribed, whoever submitted it: this server, or the CLI (issue 19).
+#[tokio::test]
+async fn api_events_announce_every_task_created_after_subscribing() {
+    let db = TestDb::new().await;
+    let s = Server::start(db.cmd(), &[]).await;
+    let events = s.get("/api/v1/events").await;
+    assert_eq!(events.status(), StatusCode::OK);
+    let by_cli = db.cmd().args(["submit", "p"]).run().ok().out().to_string();
+    let by_api = json_of(
+        s.post("/api/v1/tasks", json!({"problem_id": "p"})).await,
+        StatusCode::CREATED,
+    )
+    .await["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    // Cancelling the second task ends the stream's part of this test: it comes after both.
+    db.cmd().args(["cancel", &by_api]).run().ok();
+    let text = read_sse(events, Duration::from_secs(20), |t| {
+        t.contains("event: task.cancelled")
+    })
+    .await;
+    let created: Vec<String> = text
+        .lines()
+        .filter_map(|l| l.strip_prefix("data: "))
+        .map(|d| serde_json::from_str::<Value>(d).unwrap())
+        .filter(|e| e["type"] == "task.created")
+        .map(|e| e["data"]["task_id"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(created, [by_cli, by_api], "{text}");
+}
+
 #[tokio::test]
 async fn api_log_stream_cancel_of_running_and_events() {
     let db = TestDb::new().await;

@@ -261,6 +261,9 @@ async fn rescue_loop(pool: PgPool, mut stop: watch::Receiver<bool>) {
         if let Err(e) = crate::watch::forget_gone(&pool).await {
             tracing::debug!("forgetting gone watchers failed: {e}");
         }
+        if let Err(e) = events::prune_journal(&pool).await {
+            tracing::debug!("pruning the event journal failed: {e}");
+        }
         match crate::queue::rescue_expired(&pool).await {
             Ok(r) if !r.is_empty() => {
                 tracing::info!("rescued {} task(s) with expired leases", r.len())

@@ -5,8 +5,12 @@
 //! task with a callback URL terminal, and NOTIFYs `aiops_callback`. [`deliver_loop`] claims due
 //! rows with `FOR UPDATE SKIP LOCKED` (safe in any number of processes); the claim pushes
 //! `next_attempt_at` a lease ahead, so a row whose deliverer died is simply due again later.
-//! Each attempt re-reads the task and POSTs its JSON, signed with
-//! `X-Aiops-Signature: sha256=<hex HMAC-SHA256 of the body>` when `AIOPS_WEBHOOK_SECRET` is set.
+//! Each attempt re-reads the task and POSTs its JSON. With `AIOPS_WEBHOOK_SECRET` set it is
+//! signed the Standard Webhooks way (<https://www.standardwebhooks.com>): `webhook-id` (the
+//! delivery, the same on every retry), `webhook-timestamp` (Unix seconds of this try) and
+//! `webhook-signature: v1,<base64 HMAC-SHA256 of "{id}.{timestamp}.{body}">`, so a receiver
+//! can refuse a replayed or stale request with any Standard Webhooks library; the older
+//! `X-Aiops-Signature: sha256=<hex HMAC-SHA256 of the body>` is sent as well.
 //! Any 2xx ends it `delivered`; anything else retries with exponential backoff and jitter
 //! (base `AIOPS_CALLBACK_BACKOFF_BASE_MS`, default 1 s, doubling, capped at 1 h) until the row is
 //! a day old, then it ends `failed`.
@@ -14,11 +18,14 @@
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
+use futures_util::stream::{FuturesUnordered, StreamExt};
 use hmac::{Hmac, Mac};
 use rand::Rng;
 use serde::Serialize;
 use sqlx::postgres::PgListener;
 use sqlx::PgPool;
+use tokio::sync::watch;
+use tokio::time::Instant;
 
 use crate::error::Result;
 use crate::task::{TaskId, TaskStatus};
@@ -37,6 +44,10 @@ const MAX_BACKOFF: Duration = Duration::from_secs(3600);
 const POLL: Duration = Duration::from_secs(30);
 /// Deliveries claimed (and sent concurrently) at once.
 const BATCH: i64 = 16;
+/// How long a stopping deliverer keeps delivering: what it has in flight and what is due
+/// (the callbacks of the tasks its worker just finished, say). What is still unanswered then
+/// is handed back, due at once for any other deliverer.
+pub const STOP_GRACE: Duration = Duration::from_secs(5);
 
 /// One delivery of one task's callback, as stored.
 #[derive(Debug, Clone, PartialEq, Serialize, sqlx::FromRow)]
@@ -69,11 +80,75 @@ pub async fn deliveries(pool: &PgPool, task_id: TaskId) -> Result<Vec<Delivery>>
     .await?)
 }
 
-/// `sha256=<hex HMAC-SHA256(secret, body)>`, the `X-Aiops-Signature` header value.
-pub fn signature(secret: &[u8], body: &[u8]) -> String {
-    let mut mac = Hmac::<sha2::Sha256>::new_from_slice(secret).expect("HMAC takes any key length");
-    mac.update(body);
-    format!("sha256={}", hex::encode(mac.finalize().into_bytes()))
+/// The key callbacks are signed with, from `AIOPS_WEBHOOK_SECRET`.
+#[derive(Clone)]
+pub struct WebhookSecret(Vec<u8>);
+
+impl std::fmt::Debug for WebhookSecret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("WebhookSecret(…)")
+    }
+}
+
+impl WebhookSecret {
+    /// `whsec_<base64>` (the Standard Webhooks form) is the base64-decoded key; any other text
+    /// is the key as its UTF-8 bytes, as this variable always meant (a Standard Webhooks
+    /// library takes those bytes, or `whsec_` followed by their base64).
+    pub fn parse(s: &str) -> std::result::Result<WebhookSecret, String> {
+        use base64::Engine as _;
+        let Some(b64) = s.strip_prefix("whsec_") else {
+            return Ok(WebhookSecret(s.as_bytes().to_vec()));
+        };
+        let engine = base64::engine::GeneralPurpose::new(
+            &base64::alphabet::STANDARD,
+            base64::engine::GeneralPurposeConfig::new()
+                .with_decode_padding_mode(base64::engine::DecodePaddingMode::Indifferent),
+        );
+        match engine.decode(b64.trim()) {
+            Ok(key) if !key.is_empty() => Ok(WebhookSecret(key)),
+            Ok(_) => Err("AIOPS_WEBHOOK_SECRET is 'whsec_' with no key after it; append the base64 of the key, e.g. whsec_$(head -c 32 /dev/urandom | base64)".into()),
+            Err(e) => Err(format!(
+                "AIOPS_WEBHOOK_SECRET starts with whsec_ but the rest is not base64 ({e}); give whsec_ followed by the base64 of the key, or the key itself without the prefix"
+            )),
+        }
+    }
+
+    /// The secret of this process: `AIOPS_WEBHOOK_SECRET` (None when unset or empty).
+    ///
+    /// # Errors
+    /// A usage error when it has the `whsec_` prefix but is not base64 after it.
+    pub fn from_env() -> Result<Option<WebhookSecret>> {
+        match std::env::var("AIOPS_WEBHOOK_SECRET") {
+            Ok(s) if !s.is_empty() => WebhookSecret::parse(&s)
+                .map(Some)
+                .map_err(crate::error::Error::usage),
+            _ => Ok(None),
+        }
+    }
+
+    /// `v1,<base64 HMAC-SHA256(key, "{id}.{timestamp}.{body}")>`, the `webhook-signature`
+    /// header value of Standard Webhooks.
+    pub fn sign(&self, id: &str, timestamp: i64, body: &[u8]) -> String {
+        use base64::Engine as _;
+        let mut mac = self.mac();
+        mac.update(format!("{id}.{timestamp}.").as_bytes());
+        mac.update(body);
+        format!(
+            "v1,{}",
+            base64::engine::general_purpose::STANDARD.encode(mac.finalize().into_bytes())
+        )
+    }
+
+    /// `sha256=<hex HMAC-SHA256(key, body)>`, the older `X-Aiops-Signature` header value.
+    pub fn legacy_signature(&self, body: &[u8]) -> String {
+        let mut mac = self.mac();
+        mac.update(body);
+        format!("sha256={}", hex::encode(mac.finalize().into_bytes()))
+    }
+
+    fn mac(&self) -> Hmac<sha2::Sha256> {
+        Hmac::<sha2::Sha256>::new_from_slice(&self.0).expect("HMAC takes any key length")
+    }
 }
 
 /// Pause before try `attempts + 1`: base · 2^(attempts-1), capped, ±25 % jitter.
@@ -96,7 +171,7 @@ fn backoff_base() -> Duration {
 struct Deliverer {
     pool: PgPool,
     http: reqwest::Client,
-    secret: Option<Vec<u8>>,
+    secret: Option<WebhookSecret>,
     base: Duration,
 }
 
@@ -108,11 +183,22 @@ struct Claimed {
     attempts: i32,
 }
 
-/// Deliver due callbacks until the process ends. Safe to run in many processes at once.
+/// Deliver due callbacks until `stop` turns true (or its sender is dropped). Safe to run in
+/// many processes at once.
+///
+/// Stopping takes at most [`STOP_GRACE`] (plus one database answer): the deliveries in flight
+/// finish, and what is due then is delivered too, so a worker that exits right after its last
+/// task (`--drain`, `--once`) still sends that task's callback itself. A delivery still
+/// unanswered at the deadline is handed back rather than left leased (a minute) by a process
+/// that is gone.
 ///
 /// N.B.: it works through a small pool of its own (same server and credentials as `pool`), so
 /// its LISTEN connection and a slow endpoint can never take a connection task work needs.
-pub async fn deliver_loop(pool: PgPool) {
+pub async fn deliver_loop(
+    pool: PgPool,
+    secret: Option<WebhookSecret>,
+    mut stop: watch::Receiver<bool>,
+) {
     let pool = sqlx::postgres::PgPoolOptions::new()
         .max_connections(3)
         .connect_lazy_with(pool.connect_options().as_ref().clone());
@@ -131,21 +217,32 @@ pub async fn deliver_loop(pool: PgPool) {
     let d = Deliverer {
         pool,
         http,
-        secret: std::env::var("AIOPS_WEBHOOK_SECRET")
-            .ok()
-            .filter(|s| !s.is_empty())
-            .map(String::into_bytes),
+        secret,
         base: backoff_base(),
     };
     let mut listener: Option<PgListener> = None;
+    // Set once stopping: when to give up.
+    let mut deadline: Option<Instant> = None;
     loop {
-        if listener.is_none() {
+        if deadline.is_none() && stop_requested(&stop) {
+            deadline = Some(Instant::now() + STOP_GRACE);
+        }
+        if deadline.is_some_and(|d| Instant::now() >= d) {
+            return;
+        }
+        if listener.is_none() && deadline.is_none() {
             listener = listen(&d.pool).await;
         }
         // Deliver everything due, then sleep until the next due row, a notification or the poll.
-        let sleep = match d.run_once().await {
+        let sleep = match d.run_once(&mut stop, &mut deadline).await {
             Ok(n) if n as i64 == BATCH => continue,
+            // Stopping and nothing more due (or no time left): done.
+            Ok(_) if deadline.is_some() => return,
             Ok(_) => d.next_due().await.unwrap_or(POLL),
+            Err(e) if deadline.is_some() => {
+                tracing::warn!("callback delivery while stopping: {e}");
+                return;
+            }
             Err(e) => {
                 tracing::warn!("callback delivery: {e}");
                 Duration::from_secs(5)
@@ -161,11 +258,22 @@ pub async fn deliver_loop(pool: PgPool) {
                         Ok(None) | Err(_) => listener = None,
                     },
                     _ = tokio::time::sleep(sleep) => {}
+                    _ = stop.changed() => {}
                 }
             }
-            None => tokio::time::sleep(sleep.min(Duration::from_secs(5))).await,
+            None => {
+                tokio::select! {
+                    _ = tokio::time::sleep(sleep.min(Duration::from_secs(5))) => {}
+                    _ = stop.changed() => {}
+                }
+            }
         }
     }
+}
+
+/// Whether the owner asked the loop to stop (or is gone).
+fn stop_requested(stop: &watch::Receiver<bool>) -> bool {
+    *stop.borrow() || stop.has_changed().is_err()
 }
 
 async fn listen(pool: &PgPool) -> Option<PgListener> {
@@ -175,8 +283,13 @@ async fn listen(pool: &PgPool) -> Option<PgListener> {
 }
 
 impl Deliverer {
-    /// Claim and send one batch of due deliveries; returns how many were claimed.
-    async fn run_once(&self) -> Result<usize> {
+    /// Claim and send one batch of due deliveries; returns how many were claimed. When `stop`
+    /// turns true meanwhile, `deadline` is set, and what is unanswered by then is handed back.
+    async fn run_once(
+        &self,
+        stop: &mut watch::Receiver<bool>,
+        deadline: &mut Option<Instant>,
+    ) -> Result<usize> {
         let claimed: Vec<Claimed> = sqlx::query_as(
             "WITH due AS ( \
                 SELECT id FROM callback_deliveries \
@@ -192,13 +305,68 @@ impl Deliverer {
         .fetch_all(&self.pool)
         .await?;
         let n = claimed.len();
-        futures_util::future::join_all(claimed.into_iter().map(|c| self.deliver(c))).await;
+        let mut unanswered: Vec<(i64, i32)> = claimed.iter().map(|c| (c.id, c.attempts)).collect();
+        let mut sending: FuturesUnordered<_> = claimed
+            .iter()
+            .map(|c| async move {
+                self.deliver(c).await;
+                c.id
+            })
+            .collect();
+        loop {
+            tokio::select! {
+                done = sending.next() => match done {
+                    Some(id) => unanswered.retain(|(u, _)| *u != id),
+                    None => break,
+                },
+                _ = stop.changed(), if deadline.is_none() => {
+                    *deadline = Some(Instant::now() + STOP_GRACE);
+                }
+                _ = tokio::time::sleep_until(deadline.unwrap_or_else(Instant::now)), if deadline.is_some() => break,
+            }
+        }
+        drop(sending);
+        if !unanswered.is_empty() {
+            self.hand_back(&unanswered).await;
+        }
         Ok(n)
     }
 
-    async fn deliver(&self, c: Claimed) {
-        let outcome = self.post(&c).await;
-        if let Err(e) = self.record(&c, outcome).await {
+    /// Make deliveries this deliverer still holds due again at once, and wake the other
+    /// deliverers, instead of leaving them leased by a process about to exit. Fenced like
+    /// [`Self::record`]: a row someone else took over meanwhile is left alone.
+    async fn hand_back(&self, held: &[(i64, i32)]) {
+        let (ids, attempts): (Vec<i64>, Vec<i32>) = held.iter().copied().unzip();
+        let res = tokio::time::timeout(
+            Duration::from_secs(2),
+            sqlx::query(
+                "WITH back AS ( \
+                    UPDATE callback_deliveries d SET next_attempt_at = now(), \
+                        last_error = 'the deliverer stopped before the endpoint answered' \
+                    FROM unnest($1::bigint[], $2::int[]) AS h(id, attempts) \
+                    WHERE d.id = h.id AND d.attempts = h.attempts AND d.state = 'pending' \
+                    RETURNING d.id) \
+                 SELECT pg_notify($3, '') FROM (SELECT count(*) AS n FROM back) b WHERE b.n > 0",
+            )
+            .bind(&ids)
+            .bind(&attempts)
+            .bind(CHANNEL)
+            .execute(&self.pool),
+        )
+        .await;
+        match res {
+            Ok(Ok(_)) => tracing::info!(
+                "handed back {} callback delivery(ies) still in flight",
+                ids.len()
+            ),
+            Ok(Err(e)) => tracing::warn!("handing back callback deliveries {ids:?}: {e}"),
+            Err(_) => tracing::warn!("handing back callback deliveries {ids:?}: no answer"),
+        }
+    }
+
+    async fn deliver(&self, c: &Claimed) {
+        let outcome = self.post(c).await;
+        if let Err(e) = self.record(c, outcome).await {
             // The lease runs out and the delivery is tried again.
             tracing::warn!("recording callback delivery {}: {e}", c.id);
         }
@@ -217,7 +385,13 @@ impl Deliverer {
             .header("X-Aiops-Delivery", c.id.to_string())
             .header("X-Aiops-Task-Id", c.task_id.to_string());
         if let Some(secret) = &self.secret {
-            req = req.header("X-Aiops-Signature", signature(secret, &body));
+            let id = webhook_id(c.id);
+            let now = Utc::now().timestamp();
+            req = req
+                .header("webhook-signature", secret.sign(&id, now, &body))
+                .header("webhook-id", id)
+                .header("webhook-timestamp", now.to_string())
+                .header("X-Aiops-Signature", secret.legacy_signature(&body));
         }
         match req.body(body).send().await {
             Ok(resp) if resp.status().is_success() => Ok(resp.status().as_u16()),
@@ -285,6 +459,12 @@ impl Deliverer {
     }
 }
 
+/// The `webhook-id` of a delivery: the same on each of its tries, so a receiver can drop a
+/// duplicate; a task that finishes again (after a retry) gets a new delivery and a new id.
+pub fn webhook_id(delivery: i64) -> String {
+    format!("aiops-delivery-{delivery}")
+}
+
 fn error_chain(e: &dyn std::error::Error) -> String {
     let mut s = e.to_string();
     let mut src = e.source();
@@ -294,4 +474,36 @@ fn error_chain(e: &dyn std::error::Error) -> String {
         src = cause.source();
     }
     s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The example of the Standard Webhooks specification, signed as it says.
+    #[test]
+    fn signs_as_the_standard_webhooks_example() {
+        let secret = WebhookSecret::parse("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw").unwrap();
+        let body = br#"{"test": 2432232314}"#;
+        assert_eq!(
+            secret.sign("msg_p5jXN8AQM9LWM0D4loKWxJek", 1614265330, body),
+            "v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE="
+        );
+    }
+
+    #[test]
+    fn a_raw_secret_is_its_bytes_and_a_bad_whsec_is_refused() {
+        let raw = WebhookSecret::parse("s3cret").unwrap();
+        assert_eq!(raw.0, b"s3cret");
+        // The same key in the prefixed form signs the same.
+        let prefixed = WebhookSecret::parse("whsec_czNjcmV0").unwrap();
+        assert_eq!(raw.sign("m", 1, b"x"), prefixed.sign("m", 1, b"x"));
+        for bad in ["whsec_", "whsec_not base64!"] {
+            let e = WebhookSecret::parse(bad).unwrap_err();
+            assert!(
+                e.contains("AIOPS_WEBHOOK_SECRET") && !e.contains('\n'),
+                "{e}"
+            );
+        }
+    }
 }

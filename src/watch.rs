@@ -10,7 +10,8 @@ use sqlx::PgPool;
 use crate::error::Result;
 use crate::task::TaskId;
 
-/// `<task id>:<status>` when a task's status or cancel request changes.
+/// `<task id>:<status>` when a task's status or cancel request changes, `<task id>:created`
+/// when it is inserted.
 pub const TASK_CHANNEL: &str = "aiops_task";
 /// A task id, once per statement that added log lines for it.
 pub const LOG_CHANNEL: &str = "aiops_log";

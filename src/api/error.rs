@@ -144,46 +144,49 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
     }
 }
 
-/// Parse a JSON body, turning serde's message into a field problem.
+/// Parse a JSON body. A problem names the exact field path (`lines[1].level`,
+/// `parameters`), so a client with a large body finds the value at fault without guessing.
 pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> ApiResult<T> {
     let de = &mut serde_json::Deserializer::from_slice(bytes);
-    match serde_path_to_error_free(de) {
-        Ok(v) => Ok(v),
-        Err(e) => {
-            let msg = e.to_string();
-            let field = field_of(&msg).unwrap_or_else(|| "body".to_string());
-            let detail = if e.is_syntax() || e.is_eof() {
-                "the body is not valid JSON".to_string()
-            } else {
-                "the body does not match the expected fields".to_string()
-            };
-            Err(ApiError::invalid(
-                detail,
+    let parsed = serde_path_to_error::deserialize(&mut *de)
+        .map_err(|e| (e.path().to_string(), e.into_inner()))
+        .and_then(|v| de.end().map(|()| v).map_err(|e| (".".to_string(), e)));
+    parsed.map_err(|(path, e)| {
+        let msg = e.to_string();
+        let field = field_path(&path, &msg);
+        if e.is_syntax() || e.is_eof() {
+            ApiError::invalid(
+                format!("the body is not valid JSON ({msg}); send one JSON object"),
                 vec![FieldError {
                     field,
                     message: msg,
                 }],
-            ))
+            )
+        } else {
+            ApiError::invalid(
+                format!("{field}: {msg}"),
+                vec![FieldError {
+                    field,
+                    message: msg,
+                }],
+            )
         }
-    }
+    })
 }
 
-fn serde_path_to_error_free<'de, T: DeserializeOwned>(
-    de: &mut serde_json::Deserializer<serde_json::de::SliceRead<'de>>,
-) -> Result<T, serde_json::Error> {
-    let v = T::deserialize(&mut *de)?;
-    de.end()?;
-    Ok(v)
-}
-
-/// `unknown field `x`` / `missing field `x`` → `x`.
-fn field_of(msg: &str) -> Option<String> {
-    for p in ["unknown field `", "missing field `"] {
-        if let Some(rest) = msg.split_once(p).map(|(_, r)| r) {
-            return rest.split('`').next().map(str::to_string);
-        }
+/// The path of the value at fault: serde_path_to_error's path (`.` at the top), extended by the
+/// field a `missing field` message names, since serde reports that at the object that lacks
+/// it. `body` when nothing narrower is known.
+fn field_path(path: &str, msg: &str) -> String {
+    let missing = msg
+        .split_once("missing field `")
+        .and_then(|(_, rest)| rest.split('`').next());
+    match (path, missing) {
+        (".", Some(f)) => f.to_string(),
+        (".", None) => "body".to_string(),
+        (p, Some(f)) => format!("{p}.{f}"),
+        (p, None) => p.to_string(),
     }
-    None
 }
 
 /// 413 for a body over the limit.

@@ -198,6 +198,7 @@ pub async fn command(ctx: &Ctx, a: ServeArgs) -> Result<u8> {
         ))
     })?;
     let token = a.token.filter(|t| !t.is_empty());
+    let webhook_secret = crate::callbacks::WebhookSecret::from_env()?;
     if !addr.ip().is_loopback() && token.is_none() && !a.allow_unauthenticated {
         return Err(Error::usage(format!(
             "refusing to serve on non-loopback address {addr} without a token; set --token or AIOPS_API_TOKEN, or pass --allow-unauthenticated"
@@ -224,7 +225,11 @@ pub async fn command(ctx: &Ctx, a: ServeArgs) -> Result<u8> {
         stop_rx.clone(),
     ));
     tokio::spawn(rescue_loop(pool.clone(), stop_rx.clone()));
-    tokio::spawn(crate::callbacks::deliver_loop(pool.clone()));
+    let callbacks = tokio::spawn(crate::callbacks::deliver_loop(
+        pool.clone(),
+        webhook_secret,
+        stop_rx.clone(),
+    ));
     tokio::spawn(crate::stats::compact_loop(pool.clone()));
     let app = router(state, a.max_body_bytes);
     ctx.printer.note(format!("listening on http://{local}"));
@@ -233,9 +238,14 @@ pub async fn command(ctx: &Ctx, a: ServeArgs) -> Result<u8> {
         tracing::info!("shutting down: finishing in-flight requests");
         let _ = stop_tx.send(true);
     };
-    serve(listener, app, shutdown)
-        .await
-        .map_err(|e| Error::Io(format!("the server failed: {e}")))?;
+    let served = serve(listener, app, shutdown).await;
+    // Deliveries in flight finish or are handed back (stop_tx was sent or dropped by now).
+    let _ = tokio::time::timeout(
+        crate::callbacks::STOP_GRACE + Duration::from_secs(3),
+        callbacks,
+    )
+    .await;
+    served.map_err(|e| Error::Io(format!("the server failed: {e}")))?;
     Ok(0)
 }
 
@@ -250,6 +260,9 @@ async fn rescue_loop(pool: PgPool, mut stop: watch::Receiver<bool>) {
         }
         if let Err(e) = crate::watch::forget_gone(&pool).await {
             tracing::debug!("forgetting gone watchers failed: {e}");
+        }
+        if let Err(e) = events::prune_journal(&pool).await {
+            tracing::debug!("pruning the event journal failed: {e}");
         }
         match crate::queue::rescue_expired(&pool).await {
             Ok(r) if !r.is_empty() => {

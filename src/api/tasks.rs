@@ -42,9 +42,14 @@ pub async fn create(
     State(st): State<AppState>,
     ApiJson(req): ApiJson<TaskRequest>,
 ) -> ApiResult<Response> {
-    let new = req
-        .validate()
-        .map_err(|errors| ApiError::invalid("the task request has invalid fields", errors))?;
+    let new = req.validate().map_err(|errors| {
+        let detail = errors
+            .iter()
+            .map(ToString::to_string)
+            .collect::<Vec<_>>()
+            .join("; ");
+        ApiError::invalid(detail, errors)
+    })?;
     if let Err(e) = queue::check_known_problems(&st.pool, &[new.problem_id.as_str()]).await {
         return Err(match e {
             crate::Error::Usage(m) => ApiError::invalid(
@@ -59,7 +64,6 @@ pub async fn create(
     }
     match queue::submit(&st.pool, &new).await? {
         Submitted::Created(t) => {
-            st.announce("local_task", &format!("{}:created", t.id));
             let loc = format!("/api/v1/tasks/{}", t.id);
             Ok((StatusCode::CREATED, [(header::LOCATION, loc)], Json(t)).into_response())
         }

@@ -335,6 +335,7 @@ async fn register(pool: &PgPool, reg: &WorkerRegistration, hostname: &str) -> Re
 
 async fn run(ctx: &Ctx, a: WorkerRunArgs) -> Result<u8> {
     let cfg = validate(&a)?;
+    let webhook_secret = crate::callbacks::WebhookSecret::from_env()?;
     // First, so a signal during start-up is a request to stop, not a kill.
     let sigs = signals()?;
     let (url, _) = ctx.url()?;
@@ -436,13 +437,26 @@ async fn run(ctx: &Ctx, a: WorkerRunArgs) -> Result<u8> {
     let background = [
         tokio::spawn(heartbeat_loop(shared.clone(), stopping.clone())),
         tokio::spawn(listen_loop(shared.clone())),
-        tokio::spawn(crate::callbacks::deliver_loop(pool.clone())),
         tokio::spawn(crate::stats::compact_loop(pool.clone())),
     ];
+    let (stop_callbacks, callbacks_stop) = watch::channel(false);
+    let callbacks = tokio::spawn(crate::callbacks::deliver_loop(
+        pool.clone(),
+        webhook_secret,
+        callbacks_stop,
+    ));
     let result = claim_loop(&shared, &a, &stopping, sigs).await;
     for b in background {
         b.abort();
     }
+    // The callbacks of the tasks just finished are sent before the worker goes (or handed
+    // back, due at once for any other process), not left leased by a process that is gone.
+    let _ = stop_callbacks.send(true);
+    let _ = tokio::time::timeout(
+        crate::callbacks::STOP_GRACE + shared.cfg.heartbeat,
+        callbacks,
+    )
+    .await;
     let _ = bounded(
         shared.cfg.heartbeat,
         queue::worker_offline(&shared.pool, &shared.cfg.id, shared.pid),

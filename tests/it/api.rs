@@ -429,6 +429,66 @@ async fn api_tasks_create_list_get_cancel_retry() {
     assert!(!r.headers()["x-request-id"].is_empty());
 }
 
+/// A body that does not deserialize, or holds an invalid value, is refused with the path of the
+/// value at fault, in the problem's `errors` and in its one-line `detail`, however deep the
+/// value sits. A callback URL without a host or with another scheme is one of them.
+#[tokio::test]
+async fn api_body_errors_name_the_field_path() {
+    let db = TestDb::new().await;
+    let s = Server::start(db.cmd(), &[]).await;
+    let logs = format!("/api/v1/workers/w/tasks/{}/logs", uuid::Uuid::nil());
+    for (path, body, field, detail) in [
+        (
+            "/api/v1/tasks",
+            json!({"problem_id": "p", "max_steps": "many"}),
+            "max_steps",
+            "max_steps: invalid type: string \"many\"",
+        ),
+        (
+            "/api/v1/tasks",
+            json!({"problem_id": "p", "parameters": {"max_steps": "many"}}),
+            "parameters.max_steps",
+            "parameters.max_steps: \"many\" is not an integer",
+        ),
+        (
+            logs.as_str(),
+            json!({"attempt": 1, "lines": [{"message": "ok"}, {"message": "x", "level": 7}]}),
+            "lines[1].level",
+            "lines[1].level: invalid type: integer `7`",
+        ),
+        (
+            logs.as_str(),
+            json!({"attempt": 1, "lines": [{"message": "ok"}, {"mesage": "x"}]}),
+            "lines[1].mesage",
+            "lines[1].mesage: unknown field `mesage`",
+        ),
+        (
+            logs.as_str(),
+            json!({"attempt": 1, "lines": [{}]}),
+            "lines[0].message",
+            "lines[0].message: missing field `message`",
+        ),
+        (
+            "/api/v1/tasks",
+            json!({"problem_id": "p", "callback_url": "http://:80/"}),
+            "callback_url",
+            "callback_url: 'http://:80/' has no host",
+        ),
+        (
+            "/api/v1/tasks",
+            json!({"problem_id": "p", "callback_url": "gopher://example.org/"}),
+            "callback_url",
+            "callback_url: 'gopher://example.org/' is not an http:// or https:// URL",
+        ),
+    ] {
+        let v = problem(s.post(path, body).await, StatusCode::UNPROCESSABLE_ENTITY).await;
+        assert_eq!(v["errors"][0]["field"], field, "{v}");
+        let got = v["detail"].as_str().unwrap();
+        assert!(got.starts_with(detail), "{got}");
+        assert!(!got.contains('\n'), "{got}");
+    }
+}
+
 /// Read an SSE response until `done` says so (or the stream ends); returns all text.
 async fn read_sse(mut r: Response, limit: Duration, done: impl Fn(&str) -> bool) -> String {
     let mut text = String::new();
@@ -442,6 +502,148 @@ async fn read_sse(mut r: Response, limit: Duration, done: impl Fn(&str) -> bool)
     })
     .await;
     text
+}
+
+/// A subscriber to /api/v1/events sees `task.created`, once, for each task submitted after it
+/// subscribed, whoever submitted it: this server, or the CLI (issue 19).
+#[tokio::test]
+async fn api_events_announce_every_task_created_after_subscribing() {
+    let db = TestDb::new().await;
+    let s = Server::start(db.cmd(), &[]).await;
+    let events = s.get("/api/v1/events").await;
+    assert_eq!(events.status(), StatusCode::OK);
+    let by_cli = db.cmd().args(["submit", "p"]).run().ok().out().to_string();
+    let by_api = json_of(
+        s.post("/api/v1/tasks", json!({"problem_id": "p"})).await,
+        StatusCode::CREATED,
+    )
+    .await["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    // Cancelling the second task ends the stream's part of this test: it comes after both.
+    db.cmd().args(["cancel", &by_api]).run().ok();
+    let text = read_sse(events, Duration::from_secs(20), |t| {
+        t.contains("event: task.cancelled")
+    })
+    .await;
+    let created: Vec<String> = text
+        .lines()
+        .filter_map(|l| l.strip_prefix("data: "))
+        .map(|d| serde_json::from_str::<Value>(d).unwrap())
+        .filter(|e| e["type"] == "task.created")
+        .map(|e| e["data"]["task_id"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(created, [by_cli, by_api], "{text}");
+}
+
+/// The events of an SSE text, as (id, JSON data).
+fn sse_events(text: &str) -> Vec<(Option<i64>, Value)> {
+    text.split("\n\n")
+        .filter_map(|block| {
+            let mut id = None;
+            let mut data = None;
+            for l in block.lines() {
+                if let Some(v) = l.strip_prefix("id: ") {
+                    id = Some(v.parse().unwrap());
+                } else if let Some(v) = l.strip_prefix("data: ") {
+                    data = Some(serde_json::from_str(v).unwrap());
+                }
+            }
+            data.map(|d| (id, d))
+        })
+        .collect()
+}
+
+/// `type task_id` of each event, for comparing sequences.
+fn kinds(events: &[(Option<i64>, Value)]) -> Vec<String> {
+    events
+        .iter()
+        .map(|(_, e)| {
+            format!(
+                "{} {}",
+                e["type"].as_str().unwrap(),
+                e["data"]["task_id"].as_str().unwrap_or("-")
+            )
+        })
+        .collect()
+}
+
+/// Events carry increasing ids; a stream that reconnects with Last-Event-ID is sent exactly
+/// what happened while it was away, then live events, each once; an id the journal cannot
+/// resume from gets a `stream.resync` first.
+#[tokio::test]
+async fn api_events_resume_after_last_event_id_without_losing_one() {
+    let db = TestDb::new().await;
+    let s = Server::start(db.cmd(), &[]).await;
+    let submit = || db.cmd().args(["submit", "p"]).run().ok().out().to_string();
+    let cancel = |id: &str| {
+        db.cmd().args(["cancel", id]).run().ok();
+    };
+
+    let first = s.get("/api/v1/events").await;
+    let (a, b) = (submit(), submit());
+    let text = read_sse(first, Duration::from_secs(20), |t| {
+        t.contains(&format!("\"task_id\":\"{b}\""))
+    })
+    .await;
+    let seen = sse_events(&text);
+    assert_eq!(
+        kinds(&seen),
+        [format!("task.created {a}"), format!("task.created {b}")]
+    );
+    let ids: Vec<i64> = seen.iter().map(|(id, _)| id.expect("an id")).collect();
+    assert!(ids[0] < ids[1], "{ids:?}");
+    let last = ids[1];
+
+    // Away: a task created, one cancelled.
+    let c = submit();
+    cancel(&a);
+    let again = s
+        .http
+        .get(s.url("/api/v1/events"))
+        .header("last-event-id", last.to_string())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(again.status(), StatusCode::OK);
+    // Back: one more, live.
+    cancel(&b);
+    let text = read_sse(again, Duration::from_secs(20), |t| {
+        t.contains(&format!("\"task_id\":\"{b}\""))
+    })
+    .await;
+    let got = sse_events(&text);
+    assert_eq!(
+        kinds(&got),
+        [
+            format!("task.created {c}"),
+            format!("task.cancelled {a}"),
+            format!("task.cancelled {b}"),
+        ],
+        "{text}"
+    );
+    let got_ids: Vec<i64> = got.iter().map(|(id, _)| id.expect("an id")).collect();
+    assert!(
+        got_ids.windows(2).all(|w| w[0] < w[1]) && got_ids[0] > last,
+        "{got_ids:?}"
+    );
+
+    // An id the journal does not hold: told to re-read, with an id to resume from.
+    let lost = s
+        .http
+        .get(s.url("/api/v1/events"))
+        .header("last-event-id", "0")
+        .send()
+        .await
+        .unwrap();
+    let text = read_sse(lost, Duration::from_secs(20), |t| {
+        t.contains("stream.resync")
+    })
+    .await;
+    let got = sse_events(&text);
+    assert_eq!(got[0].1["type"], "stream.resync", "{text}");
+    assert_eq!(got[0].0, Some(*got_ids.last().unwrap()));
 }
 
 #[tokio::test]
@@ -1034,11 +1236,12 @@ async fn api_document_states_the_rules_the_server_applies() {
 
 /// The server watches tasks only while a stream is open: none at start, one watch (of every
 /// task) once an event stream is open and answered (again after its session is lost), none
-/// again soon after the stream closes.
+/// again soon after the stream closes and its resume window (here none) has passed.
 #[tokio::test]
 async fn api_server_watches_tasks_only_while_a_stream_is_open() {
     let db = TestDb::new().await;
-    let s = Server::start(db.cmd(), &[]).await;
+    // No resume window: it stops watching as soon as it sees the stream gone.
+    let s = Server::start(db.cmd().env("AIOPS_EVENTS_RESUME_WINDOW_MS", "0"), &[]).await;
     let watchers = || async {
         sqlx::query_as::<_, (i64, i64)>(
             "SELECT count(*), count(*) FILTER (WHERE task_id IS NULL) FROM task_watchers",

@@ -39,6 +39,14 @@ async fn every_bad_submit_is_refused_in_one_line() {
             vec!["--callback-url", "http"],
         ),
         (
+            vec!["p", "--callback-url", "http://:80/"],
+            vec!["--callback-url", "has no host"],
+        ),
+        (
+            vec!["p", "--callback-url", "mailto:ops@example.org"],
+            vec!["--callback-url", "not an http:// or https:// URL"],
+        ),
+        (
             vec!["p", "--run-at", "tomorrow"],
             vec!["--run-at", "RFC 3339"],
         ),

@@ -559,12 +559,29 @@ async fn prune_deletes_in_batches() {
 /// What the test's webhook receiver saw.
 #[derive(Default)]
 struct Hooks {
-    /// (signature header, body) of every request, in arrival order.
-    seen: Vec<(Option<String>, Vec<u8>)>,
+    /// (headers, body) of every request, in arrival order.
+    seen: Vec<(axum::http::HeaderMap, Vec<u8>)>,
+}
+
+/// How the receiver answers one request.
+#[derive(Clone, Copy)]
+enum Answer {
+    Status(u16),
+    /// The status after a pause: a slow endpoint.
+    After(Duration, u16),
+    /// No answer at all, ever.
+    Never,
 }
 
 /// An HTTP receiver on 127.0.0.1:0 that answers 500 to the first `fail_first` requests.
 async fn receiver(fail_first: usize) -> (String, Arc<Mutex<Hooks>>) {
+    receiver_with(move |n| Answer::Status(if n <= fail_first { 500 } else { 200 })).await
+}
+
+/// An HTTP receiver on 127.0.0.1:0 that answers its n-th request (from 1) as `answer(n)` says.
+async fn receiver_with(
+    answer: impl Fn(usize) -> Answer + Clone + Send + Sync + 'static,
+) -> (String, Arc<Mutex<Hooks>>) {
     use axum::http::{HeaderMap, StatusCode};
     let hooks = Arc::new(Mutex::new(Hooks::default()));
     let state = hooks.clone();
@@ -572,18 +589,22 @@ async fn receiver(fail_first: usize) -> (String, Arc<Mutex<Hooks>>) {
         "/hook",
         axum::routing::post(move |headers: HeaderMap, body: axum::body::Bytes| {
             let state = state.clone();
+            let answer = answer.clone();
             async move {
-                let sig = headers
-                    .get("x-aiops-signature")
-                    .and_then(|v| v.to_str().ok())
-                    .map(str::to_string);
-                let mut h = state.lock().unwrap();
-                h.seen.push((sig, body.to_vec()));
-                if h.seen.len() <= fail_first {
-                    StatusCode::INTERNAL_SERVER_ERROR
-                } else {
-                    StatusCode::OK
-                }
+                let n = {
+                    let mut h = state.lock().unwrap();
+                    h.seen.push((headers, body.to_vec()));
+                    h.seen.len()
+                };
+                let status = match answer(n) {
+                    Answer::Status(s) => s,
+                    Answer::After(pause, s) => {
+                        tokio::time::sleep(pause).await;
+                        s
+                    }
+                    Answer::Never => std::future::pending().await,
+                };
+                StatusCode::from_u16(status).unwrap()
             }
         }),
     );
@@ -591,6 +612,208 @@ async fn receiver(fail_first: usize) -> (String, Arc<Mutex<Hooks>>) {
     let addr = listener.local_addr().unwrap();
     tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
     (format!("http://{addr}/hook"), hooks)
+}
+
+/// `(state, attempts, due now, last_error)` of a task's one delivery.
+async fn delivery_of(db: &TestDb, id: &str) -> (String, i32, bool, Option<String>) {
+    sqlx::query_as(
+        "SELECT state, attempts, next_attempt_at <= now(), last_error \
+         FROM callback_deliveries WHERE task_id = $1",
+    )
+    .bind(Uuid::parse_str(id).unwrap())
+    .fetch_one(&db.pool)
+    .await
+    .unwrap()
+}
+
+/// A worker that exits right after its last task (`--drain`) does not leave that task's
+/// callback leased for a minute by a process that is gone: it waits a little for a slow
+/// endpoint and delivers it itself, and one that does not answer in time is handed back, due
+/// at once, so the next deliverer sends it right away.
+#[tokio::test]
+async fn a_worker_that_drains_delivers_or_hands_back_its_callbacks() {
+    let db = TestDb::new().await;
+    let (url, hooks) = receiver_with(|n| match n {
+        1 => Answer::After(Duration::from_millis(1500), 200),
+        2 => Answer::Never,
+        _ => Answer::Status(200),
+    })
+    .await;
+    let drain = || async {
+        let mut w = db
+            .cmd()
+            .args([
+                "worker",
+                "run",
+                "--cluster",
+                "cb",
+                "--backend",
+                "none",
+                "--exec",
+                "true",
+                "--drain",
+            ])
+            .spawn();
+        assert_eq!(w.wait(Duration::from_secs(60)).await, 0, "{}", w.output());
+    };
+    let submit = || {
+        db.cmd()
+            .args(["submit", "p", "--callback-url", &url])
+            .run()
+            .ok()
+            .out()
+            .to_string()
+    };
+
+    // A slow endpoint: the worker waits for its answer before it exits.
+    let first = submit();
+    drain().await;
+    assert_eq!(delivery_of(&db, &first).await.0, "delivered");
+    assert_eq!(delivery_of(&db, &first).await.1, 1);
+
+    // An endpoint that never answers: handed back as the worker exits, due at once.
+    let second = submit();
+    drain().await;
+    let (state, attempts, due, why) = delivery_of(&db, &second).await;
+    assert_eq!(
+        (state.as_str(), attempts, due),
+        ("pending", 1, true),
+        "{why:?}"
+    );
+    assert!(why.unwrap_or_default().contains("stopped"));
+    let (_stop, stop) = tokio::sync::watch::channel(false);
+    let deliverer = tokio::spawn(aiops::callbacks::deliver_loop(db.pool.clone(), None, stop));
+    eventually(
+        Duration::from_secs(10),
+        "the handed-back callback delivered",
+        || async { (delivery_of(&db, &second).await.0 == "delivered").then_some(()) },
+    )
+    .await;
+    deliverer.abort();
+    assert_eq!(hooks.lock().unwrap().seen.len(), 3);
+}
+
+/// Where the tests look for a python with the `standardwebhooks` package (PyPI), the
+/// independent implementation callbacks are verified with, when
+/// AIOPS_TEST_PYTHON_STANDARDWEBHOOKS does not name one.
+const STANDARDWEBHOOKS_VENV: &str = "/tmp/aiops-sw-venv";
+
+/// A python that imports `standardwebhooks`, or a failure that says how to get one.
+fn python_with_standardwebhooks() -> String {
+    let python = std::env::var("AIOPS_TEST_PYTHON_STANDARDWEBHOOKS")
+        .unwrap_or_else(|_| format!("{STANDARDWEBHOOKS_VENV}/bin/python"));
+    let found = std::process::Command::new(&python)
+        .args(["-c", "import standardwebhooks"])
+        .output()
+        .is_ok_and(|o| o.status.success());
+    assert!(
+        found,
+        "no python with the standardwebhooks package at {python}: run `python3 -m venv \
+         {STANDARDWEBHOOKS_VENV} && {STANDARDWEBHOOKS_VENV}/bin/pip install standardwebhooks`, \
+         or set AIOPS_TEST_PYTHON_STANDARDWEBHOOKS to a python that has it"
+    );
+    python
+}
+
+/// Verify a received callback with the `standardwebhooks` package: `secret` in the `whsec_`
+/// form, or a raw secret (which the library takes as its bytes). Err holds its complaint.
+fn verify_standard_webhook(
+    secret: &str,
+    headers: &axum::http::HeaderMap,
+    body: &[u8],
+) -> Result<(), String> {
+    use std::io::Write;
+    let headers: serde_json::Map<String, Value> = headers
+        .iter()
+        .map(|(k, v)| (k.to_string(), json!(v.to_str().unwrap())))
+        .collect();
+    let script = "import json, sys\n\
+        from standardwebhooks.webhooks import Webhook\n\
+        s = sys.argv[1]\n\
+        wh = Webhook(s if s.startswith('whsec_') else s.encode())\n\
+        wh.verify(sys.stdin.buffer.read(), json.loads(sys.argv[2]))\n";
+    let mut child = std::process::Command::new(python_with_standardwebhooks())
+        .args(["-c", script, secret, &Value::Object(headers).to_string()])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(body).unwrap();
+    let out = child.wait_with_output().unwrap();
+    if out.status.success() {
+        Ok(())
+    } else {
+        Err(String::from_utf8_lossy(&out.stderr).trim().to_string())
+    }
+}
+
+/// Callbacks carry Standard Webhooks headers that the reference Python implementation
+/// verifies, with the secret in the `whsec_` form; a changed body or id does not verify, and
+/// a secret that is not base64 after `whsec_` stops a worker at start, in one line.
+#[tokio::test]
+async fn callbacks_are_signed_the_standard_webhooks_way() {
+    let db = TestDb::new().await;
+    let (url, hooks) = receiver(0).await;
+    let secret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
+    let id = db
+        .cmd()
+        .args(["submit", "p", "--callback-url", &url])
+        .run()
+        .ok()
+        .out()
+        .to_string();
+    let mut w = db
+        .cmd()
+        .args([
+            "worker",
+            "run",
+            "--cluster",
+            "sw",
+            "--backend",
+            "none",
+            "--exec",
+            "true",
+            "--drain",
+        ])
+        .env("AIOPS_WEBHOOK_SECRET", secret)
+        .spawn();
+    assert_eq!(w.wait(Duration::from_secs(60)).await, 0, "{}", w.output());
+    let (headers, body) = hooks.lock().unwrap().seen.pop().expect("the callback");
+    let delivery: i64 = sqlx::query_scalar("SELECT id FROM callback_deliveries WHERE task_id = $1")
+        .bind(Uuid::parse_str(&id).unwrap())
+        .fetch_one(&db.pool)
+        .await
+        .unwrap();
+    assert_eq!(
+        headers["webhook-id"],
+        format!("aiops-delivery-{delivery}").as_str()
+    );
+    verify_standard_webhook(secret, &headers, &body).unwrap();
+
+    let mut longer = body.clone();
+    longer.push(b' ');
+    assert!(verify_standard_webhook(secret, &headers, &longer).is_err());
+    let mut other = headers.clone();
+    other.insert("webhook-id", "aiops-delivery-0".parse().unwrap());
+    assert!(verify_standard_webhook(secret, &other, &body).is_err());
+    assert!(verify_standard_webhook("whsec_b3RoZXI=", &headers, &body).is_err());
+
+    db.cmd()
+        .args([
+            "worker",
+            "run",
+            "--cluster",
+            "sw",
+            "--backend",
+            "none",
+            "--exec",
+            "true",
+        ])
+        .env("AIOPS_WEBHOOK_SECRET", "whsec_not base64!")
+        .run()
+        .code(2)
+        .error_line(&["AIOPS_WEBHOOK_SECRET", "whsec_", "base64"]);
 }
 
 #[tokio::test]
@@ -653,11 +876,18 @@ async fn callback_is_retried_until_delivered_and_signed() {
 
     let seen = std::mem::take(&mut hooks.lock().unwrap().seen);
     assert_eq!(seen.len(), 3);
-    let (sig, body) = &seen[2];
+    let (headers, body) = &seen[2];
+    let sig = headers
+        .get("x-aiops-signature")
+        .and_then(|v| v.to_str().ok());
     let mut mac = Hmac::<sha2::Sha256>::new_from_slice(secret.as_bytes()).unwrap();
     mac.update(body);
     let want = format!("sha256={}", hex::encode(mac.finalize().into_bytes()));
-    assert_eq!(sig.as_deref(), Some(want.as_str()));
+    assert_eq!(sig, Some(want.as_str()));
+    // Every try of one delivery has the same webhook-id; the raw secret verifies as its bytes.
+    let ids: Vec<_> = seen.iter().map(|(h, _)| h["webhook-id"].clone()).collect();
+    assert!(ids.iter().all(|i| *i == ids[0]), "{ids:?}");
+    verify_standard_webhook(secret, headers, body).unwrap();
     let task: Value = serde_json::from_slice(body).unwrap();
     assert_eq!(task["id"], id.as_str());
     assert_eq!(task["status"], "completed");
@@ -790,7 +1020,8 @@ async fn a_callback_still_failing_after_a_day_ends_failed() {
         .execute(&db.pool)
         .await
         .unwrap();
-    let deliverer = tokio::spawn(aiops::callbacks::deliver_loop(db.pool.clone()));
+    let (_stop, stop) = tokio::sync::watch::channel(false);
+    let deliverer = tokio::spawn(aiops::callbacks::deliver_loop(db.pool.clone(), None, stop));
     let d = eventually(Duration::from_secs(30), "the delivery given up", || async {
         let d = aiops::callbacks::deliveries(&db.pool, aiops::task::TaskId(id.parse().unwrap()))
             .await

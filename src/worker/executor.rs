@@ -22,16 +22,18 @@ use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
 use chrono::Utc;
-use nix::errno::Errno;
-use nix::sys::signal::{killpg, Signal};
+use nix::sys::signal::Signal;
 use nix::unistd::Pid;
 use serde_json::Value;
 use tokio::io::{AsyncBufReadExt, AsyncRead, AsyncReadExt, AsyncWriteExt, BufReader};
-use tokio::process::{Child, Command};
+use tokio::process::Command;
 use tokio::sync::{mpsc, watch};
-use tokio::time::{sleep, sleep_until, timeout, Instant};
+use tokio::time::{sleep_until, timeout, Instant};
 
 use crate::log::{LogLevel, LogSource, NewLogLine};
+use crate::worker::process_group::{
+    signal_group, stop_group, wait_group_gone, GroupGuard, GROUP_EXIT_WAIT,
+};
 
 /// A sensible `max_line_bytes`: long enough for a stack trace line or a JSON record, short enough
 /// that a binary dump cannot fill the log table through one line.
@@ -45,13 +47,6 @@ const STDERR_TAIL_LINES: usize = 20;
 
 /// A result larger than this is refused rather than loaded into memory and the database.
 const MAX_RESULT_BYTES: u64 = 64 * 1024 * 1024;
-
-/// How long to wait for the group to vanish after SIGKILL (or after the leader exited) before
-/// reporting survivors; SIGKILL is only delayed by uninterruptible sleep.
-const GROUP_EXIT_WAIT: Duration = Duration::from_secs(3);
-
-/// How often to look whether the group is empty while waiting for it.
-const GROUP_POLL: Duration = Duration::from_millis(20);
 
 /// How long to keep reading pipes once the group is gone; only a process that left the group
 /// (setsid) can still hold them open, and it must not keep the attempt alive.
@@ -390,103 +385,6 @@ async fn until(deadline: Option<Instant>) {
     }
 }
 
-/// Signals every process of the group; an empty group is not an error.
-fn signal_group(pgid: Pid, signal: Signal) {
-    if let Err(e) = killpg(pgid, signal) {
-        if e != Errno::ESRCH {
-            tracing::warn!(pgid = pgid.as_raw(), %signal, error = %e, "cannot signal process group");
-        }
-    }
-}
-
-/// Stops the group: SIGTERM, up to `grace` for it to end, then SIGKILL. False when processes
-/// survived even that. `child` is the leader when this process started it (it is reaped).
-pub(crate) async fn stop_group(pgid: Pid, grace: Duration, mut child: Option<&mut Child>) -> bool {
-    signal_group(pgid, Signal::SIGTERM);
-    if wait_group_gone(child.as_deref_mut(), pgid, grace).await {
-        return true;
-    }
-    signal_group(pgid, Signal::SIGKILL);
-    wait_group_gone(child, pgid, GROUP_EXIT_WAIT).await
-}
-
-/// Reaps the leader (when it is our child) and waits until no live process is left in the
-/// group; false on `within`.
-async fn wait_group_gone(mut child: Option<&mut Child>, pgid: Pid, within: Duration) -> bool {
-    let deadline = Instant::now() + within;
-    loop {
-        // Reaping the leader keeps it from lingering as a zombie member of its own group.
-        if let Some(child) = child.as_deref_mut() {
-            let _ = child.try_wait();
-        }
-        if !group_alive(pgid) {
-            return true;
-        }
-        if Instant::now() >= deadline {
-            return false;
-        }
-        sleep(GROUP_POLL).await;
-    }
-}
-
-/// Whether any process of the group is still running.
-///
-/// N.B.: `killpg(pgid, 0)` also succeeds for zombies, and orphans stay zombies forever when
-/// PID 1 does not reap (common in containers), so a positive answer is checked against /proc.
-pub(crate) fn group_alive(pgid: Pid) -> bool {
-    match killpg(pgid, None) {
-        Err(Errno::ESRCH) => false,
-        Ok(()) | Err(_) => live_member_in_proc(pgid).unwrap_or(true),
-    }
-}
-
-/// Scans /proc for a non-zombie process in the group; `None` when /proc cannot be read.
-fn live_member_in_proc(pgid: Pid) -> Option<bool> {
-    let entries = std::fs::read_dir("/proc").ok()?;
-    for entry in entries.flatten() {
-        let name = entry.file_name();
-        let Some(pid) = name
-            .to_str()
-            .filter(|n| n.bytes().all(|b| b.is_ascii_digit()))
-        else {
-            continue;
-        };
-        let Ok(stat) = std::fs::read_to_string(format!("/proc/{pid}/stat")) else {
-            continue;
-        };
-        if let Some((state, pgrp)) = parse_stat(&stat) {
-            if pgrp == pgid.as_raw() && state != 'Z' && state != 'X' {
-                return Some(true);
-            }
-        }
-    }
-    Some(false)
-}
-
-/// State and process group from a `/proc/<pid>/stat` line (`pid (comm) S ppid pgrp …`); the
-/// command name may contain spaces and parentheses, so fields are counted from the last `)`.
-fn parse_stat(stat: &str) -> Option<(char, i32)> {
-    let rest = &stat[stat.rfind(')')? + 1..];
-    let mut fields = rest.split_whitespace();
-    let state = fields.next()?.chars().next()?;
-    let pgrp = fields.nth(1)?.parse().ok()?;
-    Some((state, pgrp))
-}
-
-/// Kills the group if `run` is dropped before it has made sure the group is gone.
-struct GroupGuard {
-    pgid: Pid,
-    armed: bool,
-}
-
-impl Drop for GroupGuard {
-    fn drop(&mut self) {
-        if self.armed {
-            let _ = killpg(self.pgid, Signal::SIGKILL);
-        }
-    }
-}
-
 /// State both stream readers share: the log budget and the stderr tail.
 struct Shared {
     max_log_bytes: u64,
@@ -750,6 +648,7 @@ pub async fn read_result(path: &Path) -> Result<Option<Value>, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::worker::process_group::parse_stat;
     use std::time::Instant as StdInstant;
 
     fn spec(dir: &Path, script: &str) -> ExecSpec {
@@ -1160,10 +1059,5 @@ exit 3"#,
             interpret(r#"{"message":"m"}"#, false, LogSource::Stdout).0,
             Some((LogLevel::Info, None, None))
         );
-    }
-
-    #[test]
-    fn stat_parsing_survives_odd_command_names() {
-        assert_eq!(parse_stat("42 (a) b (c)) S 1 42 42 0"), Some(('S', 42)));
     }
 }

@@ -17,7 +17,7 @@ use std::time::Duration;
 
 use nix::unistd::Pid;
 
-use crate::worker::executor::{group_alive, stop_group};
+use crate::worker::process_group::{group_alive, start_time, stop_group};
 
 /// The marker's file name in an attempt's work directory.
 const MARKER: &str = ".aiops-process-group";
@@ -76,33 +76,15 @@ fn ours(pgid: i32, started: u64) -> bool {
     }
 }
 
-/// When process `pid` started, in clock ticks since boot (field 22 of /proc/PID/stat); `None`
-/// when there is no such process.
-fn start_time(pid: i32) -> Option<u64> {
-    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
-    // N.B.: the command name (field 2) may hold spaces and parentheses; fields after it are
-    // counted from the last ')'. Field 3 is the first there, so field 22 is the 20th.
-    stat.rsplit_once(')')?
-        .1
-        .split_whitespace()
-        .nth(19)?
-        .parse()
-        .ok()
-}
-
 #[cfg(test)]
 mod tests {
-    use super::{parse, start_time};
+    use super::parse;
 
     #[test]
-    fn markers_and_start_times_read_back() {
+    fn markers_read_back() {
         assert_eq!(parse("1234 98765\n"), Some((1234, 98765)));
         assert_eq!(parse("1 5"), None, "never the init process");
         assert_eq!(parse("12x 5"), None);
         assert_eq!(parse("12"), None);
-        let me = std::process::id() as i32;
-        let a = start_time(me).expect("this process has a start time");
-        assert_eq!(start_time(me), Some(a), "stable for one process");
-        assert_eq!(start_time(i32::MAX), None);
     }
 }

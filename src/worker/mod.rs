@@ -6,6 +6,7 @@ pub mod attempt;
 pub mod cluster;
 pub mod executor;
 pub mod leftovers;
+pub mod process_group;
 pub mod recorder;
 pub mod runner;
 

@@ -15,6 +15,7 @@ pub mod duration;
 pub mod error;
 pub mod export;
 pub mod log;
+pub mod maintenance;
 pub mod monitor;
 pub mod output;
 pub mod queue;

@@ -4,6 +4,8 @@
 //! (`submit --wait`, `logs -f`, the SSE streams of `serve`). The registration protocol and why
 //! it misses nothing are in `migrations/20261127000009_watched_announcements.sql`.
 
+use std::time::Duration;
+
 use sqlx::postgres::PgListener;
 use sqlx::PgPool;
 
@@ -48,4 +50,19 @@ pub async fn forget_gone(pool: &PgPool) -> Result<i64> {
         .fetch_one(pool)
         .await?;
     Ok(n)
+}
+
+/// How long journal rows are kept ([`prune_journal`]); an older Last-Event-ID gets a
+/// `stream.resync`.
+pub const JOURNAL_KEPT: Duration = Duration::from_secs(3600);
+
+/// Delete journal rows older than [`JOURNAL_KEPT`] (a [`crate::maintenance`] duty).
+pub async fn prune_journal(pool: &PgPool) -> Result<u64> {
+    Ok(
+        sqlx::query("DELETE FROM task_events WHERE at < now() - make_interval(secs => $1)")
+            .bind(JOURNAL_KEPT.as_secs_f64())
+            .execute(pool)
+            .await?
+            .rows_affected(),
+    )
 }

@@ -122,21 +122,6 @@ fn resume_window() -> Duration {
         .unwrap_or(Duration::from_secs(120))
 }
 
-/// How long journal rows are kept ([`prune_journal`]); an older Last-Event-ID gets a
-/// `stream.resync`.
-pub const JOURNAL_KEPT: Duration = Duration::from_secs(3600);
-
-/// Delete journal rows older than [`JOURNAL_KEPT`] (`serve` calls it as it rescues leases).
-pub async fn prune_journal(pool: &PgPool) -> crate::error::Result<u64> {
-    Ok(
-        sqlx::query("DELETE FROM task_events WHERE at < now() - make_interval(secs => $1)")
-            .bind(JOURNAL_KEPT.as_secs_f64())
-            .execute(pool)
-            .await?
-            .rows_affected(),
-    )
-}
-
 /// What an event is about.
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct EventData {

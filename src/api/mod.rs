@@ -1,7 +1,7 @@
 //! `aiops serve`: the HTTP API of SPEC §5 over the same core as the CLI. [`router`] builds the
 //! app from a state (tests can call it without a socket), [`serve`] runs it on a listener
-//! until a shutdown future resolves, and [`command`] wires flags, the database, the
-//! background loops (lease rescue, callback delivery, LISTEN) and signals together.
+//! until a shutdown future resolves, and [`run`] wires a [`ServeConfig`], the database, the
+//! [`crate::maintenance`] duties, LISTEN and signals together.
 
 mod auth;
 pub mod error;
@@ -30,8 +30,6 @@ use utoipa::OpenApi;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use crate::cli::ServeArgs;
-use crate::commands::Ctx;
 use crate::db::PoolConfig;
 use crate::error::{Error, Result};
 
@@ -189,34 +187,67 @@ const RESCUE_EVERY: Duration = Duration::from_secs(5);
 /// Longest a new stream waits for the server to start watching tasks.
 const WATCH_WAIT: Duration = Duration::from_secs(2);
 
-/// Entry point of `aiops serve`.
-pub async fn command(ctx: &Ctx, a: ServeArgs) -> Result<u8> {
-    let addr: SocketAddr = a.bind.parse().map_err(|_| {
-        Error::usage(format!(
-            "--bind '{}' is not an address; use HOST:PORT, e.g. 127.0.0.1:8080",
-            a.bind
-        ))
-    })?;
-    let token = a.token.filter(|t| !t.is_empty());
-    let webhook_secret = crate::callbacks::WebhookSecret::from_env()?;
-    if !addr.ip().is_loopback() && token.is_none() && !a.allow_unauthenticated {
-        return Err(Error::usage(format!(
-            "refusing to serve on non-loopback address {addr} without a token; set --token or AIOPS_API_TOKEN, or pass --allow-unauthenticated"
-        )));
+/// What `aiops serve` runs with, checked.
+pub struct ServeConfig {
+    /// Where to listen.
+    pub bind: SocketAddr,
+    /// The bearer token every route but the health checks requires.
+    pub token: Option<String>,
+    /// Largest accepted request body.
+    pub max_body_bytes: usize,
+}
+
+impl ServeConfig {
+    /// A configuration, refusing a non-loopback address without a token unless
+    /// `allow_unauthenticated`.
+    pub fn new(
+        bind: &str,
+        token: Option<String>,
+        allow_unauthenticated: bool,
+        max_body_bytes: usize,
+    ) -> Result<ServeConfig> {
+        let bind: SocketAddr = bind.parse().map_err(|_| {
+            Error::usage(format!(
+                "--bind '{bind}' is not an address; use HOST:PORT, e.g. 127.0.0.1:8080"
+            ))
+        })?;
+        let token = token.filter(|t| !t.is_empty());
+        if !bind.ip().is_loopback() && token.is_none() && !allow_unauthenticated {
+            return Err(Error::usage(format!(
+                "refusing to serve on non-loopback address {bind} without a token; set --token or AIOPS_API_TOKEN, or pass --allow-unauthenticated"
+            )));
+        }
+        Ok(ServeConfig {
+            bind,
+            token,
+            max_body_bytes,
+        })
     }
-    let pool = ctx
-        .pool_with(&PoolConfig {
+}
+
+/// Run the server until SIGINT/SIGTERM. `listening` is told the address once it accepts
+/// connections.
+pub async fn run(
+    cfg: ServeConfig,
+    database_url: &str,
+    listening: impl FnOnce(SocketAddr),
+) -> Result<u8> {
+    let webhook_secret = crate::callbacks::WebhookSecret::from_env()?;
+    let pool = crate::db::connect(
+        database_url,
+        &PoolConfig {
             max_connections: 16,
             connect_timeout: Duration::from_secs(5),
             claims_only: false,
-        })
-        .await?;
-    let listener = TcpListener::bind(addr)
+        },
+    )
+    .await?;
+    let listener = TcpListener::bind(cfg.bind)
         .await
-        .map_err(|e| Error::Io(format!("cannot listen on {addr}: {e}")))?;
+        .map_err(|e| Error::Io(format!("cannot listen on {}: {e}", cfg.bind)))?;
     let local = listener.local_addr()?;
     let (stop_tx, stop_rx) = watch::channel(false);
-    let state = AppState::new(pool.clone(), token, stop_rx.clone());
+    let state = AppState::new(pool.clone(), cfg.token, stop_rx.clone());
     tokio::spawn(events::listen_loop(
         pool.clone(),
         state.notes.clone(),
@@ -224,54 +255,25 @@ pub async fn command(ctx: &Ctx, a: ServeArgs) -> Result<u8> {
         state.live.clone(),
         stop_rx.clone(),
     ));
-    tokio::spawn(rescue_loop(pool.clone(), stop_rx.clone()));
-    let callbacks = tokio::spawn(crate::callbacks::deliver_loop(
+    let maintenance = crate::maintenance::start(
         pool.clone(),
-        webhook_secret,
-        stop_rx.clone(),
-    ));
-    tokio::spawn(crate::stats::compact_loop(pool.clone()));
-    let app = router(state, a.max_body_bytes);
-    ctx.printer.note(format!("listening on http://{local}"));
+        crate::maintenance::Plan {
+            sweep_every: RESCUE_EVERY,
+            on_rescue: None,
+            webhook_secret,
+        },
+    );
+    let app = router(state, cfg.max_body_bytes);
+    listening(local);
     let shutdown = async move {
         shutdown_signal().await;
         tracing::info!("shutting down: finishing in-flight requests");
         let _ = stop_tx.send(true);
     };
     let served = serve(listener, app, shutdown).await;
-    // Deliveries in flight finish or are handed back (stop_tx was sent or dropped by now).
-    let _ = tokio::time::timeout(
-        crate::callbacks::STOP_GRACE + Duration::from_secs(3),
-        callbacks,
-    )
-    .await;
+    maintenance.stop().await;
     served.map_err(|e| Error::Io(format!("the server failed: {e}")))?;
     Ok(0)
-}
-
-/// Take back expired leases every few seconds. `queue::rescue_expired` locks the rows it
-/// rescues with `FOR UPDATE SKIP LOCKED`, so running it here next to workers (and other
-/// servers) doing the same is safe: each expired task is rescued exactly once.
-async fn rescue_loop(pool: PgPool, mut stop: watch::Receiver<bool>) {
-    loop {
-        tokio::select! {
-            _ = tokio::time::sleep(RESCUE_EVERY) => {}
-            _ = stop.changed() => return,
-        }
-        if let Err(e) = crate::watch::forget_gone(&pool).await {
-            tracing::debug!("forgetting gone watchers failed: {e}");
-        }
-        if let Err(e) = events::prune_journal(&pool).await {
-            tracing::debug!("pruning the event journal failed: {e}");
-        }
-        match crate::queue::rescue_expired(&pool).await {
-            Ok(r) if !r.is_empty() => {
-                tracing::info!("rescued {} task(s) with expired leases", r.len())
-            }
-            Ok(_) => {}
-            Err(e) => tracing::debug!("lease rescue failed: {e}"),
-        }
-    }
 }
 
 async fn shutdown_signal() {

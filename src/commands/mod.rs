@@ -10,10 +10,12 @@ mod logs;
 mod problems;
 mod prune;
 mod retry;
+mod serve;
 mod stats;
 mod status;
 mod submit;
 pub mod wait;
+mod worker;
 mod workers;
 
 use sqlx::PgPool;
@@ -62,11 +64,11 @@ pub async fn dispatch(cli: Cli, printer: Printer) -> Result<u8> {
         Command::Cancel(a) => cancel::run(&ctx, a).await,
         Command::Retry(a) => retry::run(&ctx, a).await,
         Command::Workers(a) => workers::run(&ctx, a).await,
-        Command::Worker(a) => crate::worker::command(&ctx, a).await,
+        Command::Worker(a) => worker::run(&ctx, a).await,
         Command::Problems(a) => problems::run(&ctx, a).await,
         Command::Doctor(a) => doctor::run(&ctx, a).await,
         Command::Db(a) => db::run(&ctx, a).await,
-        Command::Serve(a) => crate::api::command(&ctx, a).await,
+        Command::Serve(a) => serve::run(&ctx, a).await,
         Command::Stats(a) => stats::run(&ctx, a).await,
         Command::Export(a) => export::run(&ctx, a).await,
         Command::Prune(a) => prune::run(&ctx, a).await,

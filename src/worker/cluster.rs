@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use tokio::process::Command;
 
-use crate::cli::{Backend, WorkerRunArgs};
+use crate::cli::Backend;
 use crate::error::{one_line, Error, Result};
 
 /// The cluster a worker runs its tasks on.
@@ -23,6 +23,27 @@ pub enum Cluster {
     },
     /// No cluster: plain shell jobs.
     None,
+}
+
+/// How a worker finds, makes and cleans its cluster.
+#[derive(Debug, Clone)]
+pub struct Setup {
+    /// The cluster's name.
+    pub name: String,
+    /// Its backend.
+    pub backend: Backend,
+    /// The kubeconfig of an existing cluster.
+    pub kubeconfig: Option<PathBuf>,
+    /// The kind config used when the cluster is made.
+    pub kind_config: Option<PathBuf>,
+    /// Make the kind cluster when it does not exist.
+    pub create: bool,
+    /// Delete and make it again before each task.
+    pub recreate_each_task: bool,
+    /// Delete it when the worker exits.
+    pub delete_on_exit: bool,
+    /// Tasks the worker runs at once (a cluster recreated per task allows one).
+    pub concurrency: usize,
 }
 
 /// A kind cluster and how the worker treats it.
@@ -100,7 +121,7 @@ const HEALTH_LIMIT: Duration = Duration::from_secs(30);
 impl Cluster {
     /// Check the tools, find or create the cluster and write this worker's kubeconfig into
     /// `state_dir`. Fails with what is missing and how to fix it.
-    pub async fn prepare(a: &WorkerRunArgs, state_dir: &Path) -> Result<Cluster> {
+    pub async fn prepare(a: &Setup, state_dir: &Path) -> Result<Cluster> {
         match a.backend {
             Backend::None => Ok(Cluster::None),
             Backend::Existing => {
@@ -119,7 +140,7 @@ impl Cluster {
                 Ok(Cluster::Existing { kubeconfig })
             }
             Backend::Kind => {
-                if a.recreate_cluster && a.concurrency > 1 {
+                if a.recreate_each_task && a.concurrency > 1 {
                     // Recreating before each task would delete the cluster under the other
                     // tasks still running on it.
                     return Err(Error::usage(
@@ -142,14 +163,14 @@ impl Cluster {
                     }
                 }
                 let kind = KindCluster {
-                    name: a.cluster.clone(),
+                    name: a.name.clone(),
                     kubeconfig: state_dir.join("kubeconfig"),
                     kind_config: a.kind_config.clone(),
-                    recreate_each_task: a.recreate_cluster,
-                    delete_on_exit: a.delete_cluster_on_exit,
+                    recreate_each_task: a.recreate_each_task,
+                    delete_on_exit: a.delete_on_exit,
                 };
                 let exists = kind.exists().await?;
-                if !exists && !a.create_cluster {
+                if !exists && !a.create {
                     return Err(Error::usage(format!(
                         "kind cluster '{}' does not exist; create it with --create-cluster (optionally --kind-config FILE) or pick an existing one from `kind get clusters`",
                         kind.name

@@ -21,21 +21,13 @@ use sqlx::PgPool;
 use tokio::sync::{mpsc, watch, Notify};
 use tokio::task::JoinSet;
 
-use crate::cli::{Backend, WorkerArgs, WorkerCommand, WorkerRunArgs};
-use crate::commands::Ctx;
+use crate::cli::Backend;
 use crate::db::PoolConfig;
 use crate::error::{Error, Result};
 use crate::queue::{self, ClaimSpec, WorkerRegistration, WorkerState};
 use crate::task::TaskId;
 use cluster::Cluster;
 use executor::StopReason;
-
-/// Entry point of `aiops worker …`.
-pub async fn command(ctx: &Ctx, a: WorkerArgs) -> Result<u8> {
-    match a.command {
-        WorkerCommand::Run(args) => run(ctx, args).await,
-    }
-}
 
 /// A worker's settings after validation.
 #[derive(Debug, Clone)]
@@ -62,6 +54,14 @@ pub struct Config {
     pub kill_grace: Duration,
     /// Where AIOpsLab's session files are kept, one directory per attempt.
     pub results_dir: Option<PathBuf>,
+    /// How the cluster is found, made and cleaned.
+    pub cluster_setup: cluster::Setup,
+    /// Run one task, then exit.
+    pub once: bool,
+    /// Exit when nothing is claimable.
+    pub drain: bool,
+    /// On the first signal, how long running tasks may go on before they are stopped.
+    pub shutdown_grace: Option<Duration>,
 }
 
 /// The AIOpsLab runner's default grace between SIGTERM and SIGKILL: long enough for AIOpsLab to
@@ -109,7 +109,7 @@ pub struct Shared {
     cluster: Cluster,
     state_dir: PathBuf,
     running: Mutex<HashMap<TaskId, Running>>,
-    wake: Notify,
+    wake: Arc<Notify>,
     hostname: String,
     pid: i32,
     /// When the database last answered a heartbeat (a local duration, not a shared clock).
@@ -220,78 +220,6 @@ pub fn free_slots(concurrency: usize, executing: usize, attempts: usize) -> usiz
         .min((3 * concurrency).saturating_sub(attempts))
 }
 
-fn validate(a: &WorkerRunArgs) -> Result<Config> {
-    let id = a.id.clone().unwrap_or_else(|| a.cluster.clone());
-    for (what, v) in [("--cluster", &a.cluster), ("--id", &id)] {
-        if v.is_empty() || v.len() > 255 || v.chars().any(|c| c.is_control() || c == '/') {
-            return Err(Error::usage(format!(
-                "{what} '{v}' must be 1-255 printable characters without '/'"
-            )));
-        }
-    }
-    if a.concurrency == 0 || a.concurrency > 256 {
-        return Err(Error::usage("--concurrency must be from 1 to 256"));
-    }
-    if a.heartbeat < Duration::from_millis(100) || a.heartbeat > Duration::from_secs(3600) {
-        return Err(Error::usage("--heartbeat must be from 100ms to 1h"));
-    }
-    if a.poll < Duration::from_millis(10) {
-        return Err(Error::usage("--poll must be at least 10ms"));
-    }
-    if a.backend != Backend::Kind
-        && (a.create_cluster
-            || a.recreate_cluster
-            || a.delete_cluster_on_exit
-            || a.kind_config.is_some())
-    {
-        return Err(Error::usage(
-            "--create-cluster, --recreate-cluster, --delete-cluster-on-exit and --kind-config need --backend kind",
-        ));
-    }
-    if a.backend != Backend::Existing && a.kubeconfig.is_some() {
-        return Err(Error::usage("--kubeconfig is for --backend existing"));
-    }
-    if a.exec.is_some() && a.results_dir.is_some() {
-        return Err(Error::usage(
-            "--results-dir keeps AIOpsLab's session files; it does not go with --exec",
-        ));
-    }
-    let results_dir = match &a.results_dir {
-        Some(dir) => {
-            std::fs::create_dir_all(dir).map_err(|e| {
-                Error::usage(format!(
-                    "--results-dir {}: {e}; give a directory this worker can write",
-                    dir.display()
-                ))
-            })?;
-            Some(std::fs::canonicalize(dir)?)
-        }
-        None => None,
-    };
-    let queues = if a.queues.is_empty() {
-        vec![crate::task::DEFAULT_QUEUE.to_string()]
-    } else {
-        a.queues.clone()
-    };
-    Ok(Config {
-        id,
-        cluster: a.cluster.clone(),
-        backend: a.backend,
-        queues,
-        concurrency: a.concurrency as usize,
-        exec: a.exec.clone(),
-        python: a.python.clone(),
-        heartbeat: a.heartbeat,
-        poll: a.poll,
-        kill_grace: a.kill_grace.unwrap_or(if a.exec.is_some() {
-            EXEC_KILL_GRACE
-        } else {
-            AIOPSLAB_KILL_GRACE
-        }),
-        results_dir,
-    })
-}
-
 fn local_hostname() -> String {
     nix::unistd::gethostname()
         .ok()
@@ -334,14 +262,14 @@ async fn register(pool: &PgPool, reg: &WorkerRegistration, hostname: &str) -> Re
     }
 }
 
-async fn run(ctx: &Ctx, a: WorkerRunArgs) -> Result<u8> {
-    let cfg = validate(&a)?;
+/// Run a worker until it is told to stop (or drains). `note` tells the person who started it
+/// that it is serving.
+pub async fn run(cfg: Config, url: &str, note: impl Fn(String)) -> Result<u8> {
     let webhook_secret = crate::callbacks::WebhookSecret::from_env()?;
     // First, so a signal during start-up is a request to stop, not a kill.
     let sigs = signals()?;
-    let (url, _) = ctx.url()?;
     let pool = crate::db::connect_discarding(
-        &url,
+        url,
         &PoolConfig {
             max_connections: cfg.concurrency as u32 * 2 + 4,
             connect_timeout: Duration::from_secs(5),
@@ -351,7 +279,7 @@ async fn run(ctx: &Ctx, a: WorkerRunArgs) -> Result<u8> {
     )
     .await?;
     let claims = crate::db::connect_discarding(
-        &url,
+        url,
         &PoolConfig {
             max_connections: 1,
             connect_timeout: Duration::from_secs(5),
@@ -390,7 +318,7 @@ async fn run(ctx: &Ctx, a: WorkerRunArgs) -> Result<u8> {
             cfg.id
         );
     }
-    let cluster = match Cluster::prepare(&a, &state_dir).await {
+    let cluster = match Cluster::prepare(&cfg.cluster_setup, &state_dir).await {
         Ok(c) => c,
         Err(e) => {
             let _ = queue::worker_offline(&pool, &cfg.id, pid).await;
@@ -412,7 +340,7 @@ async fn run(ctx: &Ctx, a: WorkerRunArgs) -> Result<u8> {
         }
         tracing::info!("AIOpsLab runner ready on cluster {}", cfg.cluster);
     }
-    ctx.printer.note(format!(
+    note(format!(
         "worker {} serving queue(s) {} on cluster {} ({}), concurrency {}",
         cfg.id,
         cfg.queues.join(","),
@@ -427,7 +355,7 @@ async fn run(ctx: &Ctx, a: WorkerRunArgs) -> Result<u8> {
         cluster,
         state_dir,
         running: Mutex::new(HashMap::new()),
-        wake: Notify::new(),
+        wake: Arc::new(Notify::new()),
         hostname,
         pid,
         last_contact: Mutex::new(Instant::now()),
@@ -438,26 +366,21 @@ async fn run(ctx: &Ctx, a: WorkerRunArgs) -> Result<u8> {
     let background = [
         tokio::spawn(heartbeat_loop(shared.clone(), stopping.clone())),
         tokio::spawn(listen_loop(shared.clone())),
-        tokio::spawn(crate::stats::compact_loop(pool.clone())),
     ];
-    let (stop_callbacks, callbacks_stop) = watch::channel(false);
-    let callbacks = tokio::spawn(crate::callbacks::deliver_loop(
+    let maintenance = crate::maintenance::start(
         pool.clone(),
-        webhook_secret,
-        callbacks_stop,
-    ));
-    let result = claim_loop(&shared, &a, &stopping, sigs).await;
+        crate::maintenance::Plan {
+            sweep_every: shared.cfg.heartbeat,
+            on_rescue: Some(shared.wake.clone()),
+            webhook_secret,
+        },
+    );
+    let result = claim_loop(&shared, &stopping, sigs).await;
     for b in background {
         b.abort();
     }
-    // The callbacks of the tasks just finished are sent before the worker goes (or handed
-    // back, due at once for any other process), not left leased by a process that is gone.
-    let _ = stop_callbacks.send(true);
-    let _ = tokio::time::timeout(
-        crate::callbacks::STOP_GRACE + shared.cfg.heartbeat,
-        callbacks,
-    )
-    .await;
+    // The callbacks of the tasks just finished are sent before the worker goes.
+    maintenance.stop().await;
     let _ = bounded(
         shared.cfg.heartbeat,
         queue::worker_offline(&shared.pool, &shared.cfg.id, shared.pid),
@@ -491,7 +414,6 @@ fn signals() -> Result<mpsc::UnboundedReceiver<u32>> {
 
 async fn claim_loop(
     shared: &Arc<Shared>,
-    a: &WorkerRunArgs,
     stopping: &std::sync::atomic::AtomicBool,
     mut sigs: mpsc::UnboundedReceiver<u32>,
 ) -> Result<()> {
@@ -503,6 +425,7 @@ async fn claim_loop(
     let claimer = queue::Claimer::new(shared.claim_spec());
     let mut claimed_total: u64 = 0;
     let mut db_backoff = Duration::from_millis(100);
+    let a = &shared.cfg;
     loop {
         while set.try_join_next().is_some() {}
         if a.once && claimed_total >= 1 {
@@ -718,17 +641,6 @@ async fn heartbeat_loop(shared: Arc<Shared>, stopping: Arc<std::sync::atomic::At
                 tracing::warn!("task heartbeat failed: {e}");
                 continue;
             }
-        }
-        if let Err(e) = bounded(hb, crate::watch::forget_gone(&shared.pool)).await {
-            tracing::debug!("forgetting gone watchers failed: {e}");
-        }
-        match bounded(hb, queue::rescue_expired(&shared.pool)).await {
-            Ok(r) if !r.is_empty() => {
-                tracing::warn!("rescued {} task(s) from lost workers", r.len());
-                shared.wake.notify_one();
-            }
-            Ok(_) => {}
-            Err(e) => tracing::debug!("rescue failed: {e}"),
         }
     }
 }

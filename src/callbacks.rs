@@ -22,16 +22,14 @@ use futures_util::stream::{FuturesUnordered, StreamExt};
 use hmac::{Hmac, Mac};
 use rand::Rng;
 use serde::Serialize;
-use sqlx::postgres::PgListener;
 use sqlx::PgPool;
 use tokio::sync::watch;
 use tokio::time::Instant;
 
 use crate::error::Result;
+use crate::notify::{Listener, Watch};
 use crate::task::{TaskId, TaskStatus};
 
-/// The NOTIFY channel the outbox trigger announces on.
-pub const CHANNEL: &str = "aiops_callback";
 /// How long a claimed delivery is held before another deliverer may retry it.
 const LEASE: Duration = Duration::from_secs(60);
 /// The HTTP request's whole-exchange timeout.
@@ -220,7 +218,7 @@ pub async fn deliver_loop(
         secret,
         base: backoff_base(),
     };
-    let mut listener: Option<PgListener> = None;
+    let mut listener: Option<Listener> = None;
     // Set once stopping: when to give up.
     let mut deadline: Option<Instant> = None;
     loop {
@@ -252,10 +250,10 @@ pub async fn deliver_loop(
         match listener.as_mut() {
             Some(l) => {
                 tokio::select! {
-                    n = l.try_recv() => match n {
-                        Ok(Some(_)) => {}
-                        // The connection dropped: reconnect (and look for work) next round.
-                        Ok(None) | Err(_) => listener = None,
+                    n = l.recv() => match n {
+                        // A notification, or a session made again: look for work.
+                        Ok(_) => {}
+                        Err(_) => listener = None,
                     },
                     _ = tokio::time::sleep(sleep) => {}
                     _ = stop.changed() => {}
@@ -276,10 +274,10 @@ fn stop_requested(stop: &watch::Receiver<bool>) -> bool {
     *stop.borrow() || stop.has_changed().is_err()
 }
 
-async fn listen(pool: &PgPool) -> Option<PgListener> {
-    let mut l = PgListener::connect_with(pool).await.ok()?;
-    l.listen(CHANNEL).await.ok()?;
-    Some(l)
+async fn listen(pool: &PgPool) -> Option<Listener> {
+    Listener::connect(pool, &[crate::notify::CALLBACK], Watch::Nothing)
+        .await
+        .ok()
 }
 
 impl Deliverer {
@@ -350,7 +348,7 @@ impl Deliverer {
             )
             .bind(&ids)
             .bind(&attempts)
-            .bind(CHANNEL)
+            .bind(crate::notify::CALLBACK)
             .execute(&self.pool),
         )
         .await;

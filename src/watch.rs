@@ -12,12 +12,6 @@ use sqlx::PgPool;
 use crate::error::Result;
 use crate::task::TaskId;
 
-/// `<task id>:<status>` when a task's status or cancel request changes, `<task id>:created`
-/// when it is inserted.
-pub const TASK_CHANNEL: &str = "aiops_task";
-/// A task id, once per statement that added log lines for it.
-pub const LOG_CHANNEL: &str = "aiops_log";
-
 /// Listen on both channels and register the listener's session as the watcher of one task, or
 /// of every task (`None`; a session watches one or all, the last call decides). From the
 /// moment it returns `Ok(true)`, every change committed to what it watches is announced.
@@ -25,7 +19,9 @@ pub const LOG_CHANNEL: &str = "aiops_log";
 /// change it commits may go unannounced (waiters re-read on a timer anyway). Call it again
 /// after the listener reconnected: the registration belonged to the lost session.
 pub async fn start(listener: &mut PgListener, task: Option<TaskId>) -> Result<bool> {
-    listener.listen_all([TASK_CHANNEL, LOG_CHANNEL]).await?;
+    listener
+        .listen_all([crate::notify::TASK, crate::notify::LOG])
+        .await?;
     let (settled,): (bool,) = sqlx::query_as("SELECT aiops_watch($1)")
         .bind(task.map(|t| t.0))
         .fetch_one(&mut *listener)

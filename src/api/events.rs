@@ -16,12 +16,12 @@ use axum::http::HeaderMap;
 use axum::response::sse::{Event, KeepAlive, Sse};
 use chrono::{DateTime, Utc};
 use serde::Serialize;
-use sqlx::postgres::PgListener;
 use sqlx::PgPool;
 use tokio::sync::{broadcast, mpsc, watch, Notify};
 use tokio_stream::wrappers::ReceiverStream;
 
 use super::AppState;
+use crate::notify::{Heard, Listener, Watch, LOG, TASK};
 use crate::queue;
 use crate::task::{Task, TaskId};
 
@@ -50,37 +50,27 @@ pub async fn listen_loop(
                 _ = shutdown.changed() => return,
             }
         }
-        let mut l = match PgListener::connect_with(&pool).await {
+        let mut l = match Listener::connect(&pool, &[TASK, LOG], Watch::All).await {
             Ok(l) => l,
             Err(e) => {
-                tracing::debug!("LISTEN connection failed: {e}");
+                tracing::debug!("watching tasks failed: {e}");
                 tokio::select! {
                     _ = tokio::time::sleep(Duration::from_secs(1)) => continue,
                     _ = shutdown.changed() => return,
                 }
             }
         };
-        if let Err(e) = crate::watch::start(&mut l, None).await {
-            tracing::debug!("watching tasks failed: {e}");
-            tokio::time::sleep(Duration::from_secs(1)).await;
-            continue;
-        }
         live.send_replace(true);
         let mut still_wanted = tokio::time::interval(Duration::from_secs(1));
         let mut idle_since: Option<tokio::time::Instant> = None;
         loop {
             tokio::select! {
-                n = l.try_recv() => match n {
-                    Ok(Some(n)) => {
+                n = l.recv() => match n {
+                    Ok(Heard::Note(n)) => {
                         let _ = tx.send(Note { channel: n.channel().to_string(), payload: n.payload().to_string() });
                     }
-                    Ok(None) => {
-                        // Reconnected: the watch belonged to the lost session.
-                        if let Err(e) = crate::watch::start(&mut l, None).await {
-                            tracing::debug!("watching tasks again failed: {e}");
-                            break;
-                        }
-                    }
+                    // Streams re-read on their own timer; the watch is registered again.
+                    Ok(Heard::Reconnected) => {}
                     Err(e) => {
                         tracing::debug!("notification connection lost: {e}");
                         tokio::time::sleep(Duration::from_millis(500)).await;
@@ -95,14 +85,12 @@ pub async fn listen_loop(
                     } else if idle_since.get_or_insert_with(tokio::time::Instant::now).elapsed()
                         >= resume_window()
                     {
-                        if let Err(e) = crate::watch::stop(&mut l).await {
-                            tracing::debug!("unwatch failed: {e}");
-                        }
+                        l.finish().await;
                         break;
                     }
                 }
                 _ = shutdown.changed() => {
-                    let _ = crate::watch::stop(&mut l).await;
+                    l.finish().await;
                     return;
                 }
             }
@@ -262,7 +250,7 @@ fn unjournaled_event(t: &Task, what: &str) -> TaskEvent {
 /// The event of a notification, with its journal id when it has one.
 async fn event_of(pool: &PgPool, n: &Note) -> Option<(Option<i64>, TaskEvent)> {
     match n.channel.as_str() {
-        crate::watch::TASK_CHANNEL => {
+        crate::notify::TASK => {
             let mut parts = n.payload.split(':');
             let id = TaskId(uuid::Uuid::parse_str(parts.next()?).ok()?);
             let what = parts.next()?;

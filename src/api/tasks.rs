@@ -15,6 +15,7 @@ use tokio_stream::wrappers::ReceiverStream;
 
 use super::error::{ApiError, ApiJson, ApiQuery, ApiResult, Problem};
 use super::AppState;
+use crate::follow::Follow;
 use crate::log::{LogEntry, LogLevel};
 use crate::queue::{self, CancelOutcome, LogQuery, Submitted, TaskFilter, TaskSort};
 use crate::task::{parse_status_list, FieldError, Task, TaskId, TaskRequest};
@@ -367,36 +368,35 @@ const BACKSTOP: Duration = Duration::from_secs(1);
 fn stream_logs(
     st: AppState,
     id: TaskId,
-    mut q: LogQuery,
+    q: LogQuery,
 ) -> Sse<impl futures_util::Stream<Item = Result<Event, Infallible>>> {
     let (tx, rx) = mpsc::channel::<Result<Event, Infallible>>(64);
-    q.limit = 1000;
+    let mut f = Follow::new(id, q.min_level, q.attempt);
+    f.after(q.after_id);
     tokio::spawn(async move {
         let mut notes = st.watch_tasks().await;
         let mut shutdown = st.shutdown.clone();
         let key = id.to_string();
         loop {
             // Status first, lines second: lines written before the end are all read.
-            let ended = match queue::get(&st.pool, id).await {
+            let ended = match f.task(&st.pool).await {
                 Ok(t) if t.status.is_terminal() => Some(t.status),
                 Ok(_) => None,
                 Err(crate::Error::NotFound(_)) => return,
                 Err(_) => None,
             };
             loop {
-                let Ok(lines) = queue::logs(&st.pool, id, &q).await else {
+                let Ok((lines, more)) = f.lines(&st.pool).await else {
                     break;
                 };
-                let n = lines.len();
                 for l in lines {
-                    q.after_id = Some(l.id);
                     let ev = Event::default().event("log").id(l.id.to_string());
                     let ev = ev.json_data(&l).unwrap_or_else(|_| Event::default());
                     if tx.send(Ok(ev)).await.is_err() {
                         return;
                     }
                 }
-                if n < 1000 {
+                if !more {
                     break;
                 }
             }

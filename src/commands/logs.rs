@@ -1,17 +1,16 @@
 //! `aiops logs`: a task's log, filtered, or followed live until the task ends.
 
-use std::io::Write;
 use std::time::Duration;
 
 use sqlx::PgPool;
 
 use crate::cli::LogsArgs;
-use crate::commands::wait::Follower;
+use crate::commands::log_lines::{print_entries, print_new_logs};
 use crate::commands::Ctx;
 use crate::error::{Error, Result};
-use crate::log::{LogEntry, LogLevel};
+use crate::follow::{Follow, Waiter};
+
 use crate::queue::{self, LogQuery};
-use crate::task::TaskId;
 
 /// Most lines `logs` prints without `--tail`.
 const MAX_LINES: i64 = 100_000;
@@ -41,9 +40,8 @@ pub async fn run(ctx: &Ctx, a: LogsArgs) -> Result<u8> {
         return Ok(0);
     }
     // Follow: listen first, print what is there, then every new line until the task ends.
-    let mut f = Follower::new(&pool, id)
-        .await
-        .with_filter(a.level, a.attempt);
+    let mut waiter = Waiter::new(&pool, id).await;
+    let mut f = Follow::new(id, a.level, a.attempt);
     let first = queue::logs(&pool, id, &q).await?;
     print_entries(ctx, &first, true)?;
     let shown = match first.last() {
@@ -60,70 +58,20 @@ pub async fn run(ctx: &Ctx, a: LogsArgs) -> Result<u8> {
         None => None,
     };
     f.after(shown);
-    let ended = follow(ctx, &pool, id, &mut f).await;
-    f.finish().await;
+    let ended = follow(ctx, &pool, &mut f, &mut waiter).await;
+    waiter.finish().await;
     ended
 }
 
 /// Print new lines until the task ends.
-async fn follow(ctx: &Ctx, pool: &PgPool, id: TaskId, f: &mut Follower) -> Result<u8> {
+async fn follow(ctx: &Ctx, pool: &PgPool, f: &mut Follow, waiter: &mut Waiter) -> Result<u8> {
     loop {
         // Status first: lines written before the task ended are all read below.
-        let status = queue::get(pool, id).await?.status;
-        f.print_new_logs(ctx, pool, None).await?;
+        let status = f.task(pool).await?.status;
+        print_new_logs(ctx, pool, f, None).await?;
         if status.is_terminal() {
             return Ok(0);
         }
-        f.wait(Duration::from_secs(2)).await;
+        waiter.wait(Duration::from_secs(2)).await;
     }
-}
-
-/// Print log entries: aligned text, or (when following with `-o json`) one JSON object a line.
-pub fn print_entries(ctx: &Ctx, entries: &[LogEntry], streaming: bool) -> Result<()> {
-    if entries.is_empty() {
-        return Ok(());
-    }
-    let mut out = std::io::stdout().lock();
-    let mut buf = String::new();
-    for e in entries {
-        if ctx.printer.json() && streaming {
-            buf.push_str(&serde_json::to_string(e).unwrap_or_default());
-        } else {
-            buf.push_str(&format_entry(e, ctx.printer.stdout_color));
-        }
-        buf.push('\n');
-    }
-    match out.write_all(buf.as_bytes()).and_then(|_| out.flush()) {
-        Ok(()) => Ok(()),
-        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => std::process::exit(0),
-        Err(e) => Err(Error::Io(format!("writing to stdout: {e}"))),
-    }
-}
-
-/// One line of text for a log entry: time, level, source, attempt, message (and context).
-pub fn format_entry(e: &LogEntry, color: bool) -> String {
-    let level = format!("{:<8}", e.level.as_str().to_uppercase());
-    let level = if color {
-        let code = match e.level {
-            LogLevel::Debug => "2",
-            LogLevel::Info => "32",
-            LogLevel::Warning => "33",
-            LogLevel::Error | LogLevel::Critical => "31",
-        };
-        format!("\x1b[{code}m{level}\x1b[0m")
-    } else {
-        level
-    };
-    let ctx = match &e.context {
-        Some(c) if !c.is_null() => format!(" {c}"),
-        _ => String::new(),
-    };
-    format!(
-        "{} {level} {:<6} #{} {}{ctx}",
-        e.timestamp
-            .to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
-        e.source.as_str(),
-        e.attempt,
-        e.message
-    )
 }

@@ -6,6 +6,7 @@ mod db;
 mod doctor;
 mod export;
 mod generate;
+mod log_lines;
 mod logs;
 mod problems;
 mod prune;

@@ -4,156 +4,13 @@
 use std::time::{Duration, Instant};
 
 use indicatif::{ProgressBar, ProgressStyle};
-use sqlx::postgres::{PgListener, PgPoolOptions};
 use sqlx::PgPool;
 
-use crate::commands::logs::print_entries;
+use crate::commands::log_lines::print_new_logs;
 use crate::commands::Ctx;
 use crate::error::{Error, Result};
-use crate::log::LogLevel;
-use crate::queue::{self, LogQuery};
+use crate::follow::{Follow, Waiter};
 use crate::task::{Task, TaskId};
-use crate::watch;
-
-/// Follows one task: wakes on its notifications, prints new log lines, tracks progress.
-pub struct Follower {
-    listener: Option<PgListener>,
-    /// False after the listener's session was lost: the watch must be registered again.
-    watching: bool,
-    id: TaskId,
-    last_log_id: Option<i64>,
-    min_level: Option<LogLevel>,
-    attempt: Option<i32>,
-}
-
-impl Follower {
-    /// Start watching before the first read, so no change between read and watch is missed.
-    pub async fn new(pool: &PgPool, id: TaskId) -> Follower {
-        // N.B.: a listener holds its connection for good, so it gets its own, leaving the
-        // command's (single-connection) pool free for queries.
-        let own = PgPoolOptions::new()
-            .max_connections(1)
-            .connect_lazy_with((*pool.connect_options()).clone());
-        let listener = match PgListener::connect_with(&own).await {
-            Ok(mut l) => match watch::start(&mut l, Some(id)).await {
-                Ok(_) => Some(l),
-                Err(e) => {
-                    tracing::debug!("watching the task failed, polling instead: {e}");
-                    None
-                }
-            },
-            Err(e) => {
-                tracing::debug!("LISTEN connection failed, polling instead: {e}");
-                None
-            }
-        };
-        Follower {
-            listener,
-            watching: true,
-            id,
-            last_log_id: None,
-            min_level: None,
-            attempt: None,
-        }
-    }
-
-    /// Only lines matching these filters (`logs -f --level/--attempt`); paging is ours.
-    pub fn with_filter(mut self, min_level: Option<LogLevel>, attempt: Option<i32>) -> Follower {
-        self.min_level = min_level;
-        self.attempt = attempt;
-        self
-    }
-
-    /// Start after this log id (lines up to it were already shown).
-    pub fn after(&mut self, id: Option<i64>) {
-        if id.is_some() {
-            self.last_log_id = id;
-        }
-    }
-
-    /// Print log lines added since the last call; with a progress bar on screen, the bar steps
-    /// aside while they print.
-    pub async fn print_new_logs(
-        &mut self,
-        ctx: &Ctx,
-        pool: &PgPool,
-        bar: Option<&ProgressBar>,
-    ) -> Result<()> {
-        const PAGE: i64 = 1000;
-        loop {
-            let q = LogQuery {
-                after_id: self.last_log_id,
-                min_level: self.min_level,
-                attempt: self.attempt,
-                limit: PAGE,
-                ..Default::default()
-            };
-            let entries = queue::logs(pool, self.id, &q).await?;
-            if let Some(last) = entries.last() {
-                self.last_log_id = Some(last.id);
-            }
-            match bar {
-                Some(b) if !entries.is_empty() => {
-                    b.suspend(|| print_entries(ctx, &entries, true))?
-                }
-                _ => print_entries(ctx, &entries, true)?,
-            }
-            if (entries.len() as i64) < PAGE {
-                return Ok(());
-            }
-        }
-    }
-
-    /// Stop watching, so that this task's changes are no longer announced for us (a follower
-    /// dropped without it is forgotten by the next rescue pass).
-    pub async fn finish(self) {
-        if let Some(mut l) = self.listener {
-            if let Err(e) = watch::stop(&mut l).await {
-                tracing::debug!("unwatch failed: {e}");
-            }
-        }
-    }
-
-    /// Sleep until something about this task is announced, or `max` passes.
-    pub async fn wait(&mut self, max: Duration) {
-        let deadline = tokio::time::Instant::now() + max;
-        let Some(listener) = self.listener.as_mut() else {
-            tokio::time::sleep(max).await;
-            return;
-        };
-        if !self.watching {
-            match watch::start(listener, Some(self.id)).await {
-                Ok(_) => self.watching = true,
-                Err(e) => tracing::debug!("watching again failed: {e}"),
-            }
-        }
-        let id = self.id.to_string();
-        loop {
-            match tokio::time::timeout_at(deadline, listener.try_recv()).await {
-                Err(_) => return,
-                Ok(Ok(Some(n))) => {
-                    if n.payload().starts_with(&id) {
-                        return;
-                    }
-                }
-                Ok(Ok(None)) => {
-                    // Reconnected: the watch belonged to the lost session. Register again,
-                    // then re-read.
-                    self.watching = watch::start(listener, Some(self.id)).await.is_ok();
-                    return;
-                }
-                Ok(Err(e)) => {
-                    // The connection dropped and could not be made again yet. Re-read now;
-                    // the next wait reconnects and registers again.
-                    self.watching = false;
-                    tracing::debug!("notification connection lost: {e}");
-                    tokio::time::sleep(Duration::from_millis(200)).await;
-                    return;
-                }
-            }
-        }
-    }
-}
 
 fn bar_for(ctx: &Ctx) -> Option<ProgressBar> {
     if !ctx.printer.show_progress() {
@@ -209,26 +66,28 @@ pub async fn wait_for(
     follow: bool,
     timeout: Option<Duration>,
 ) -> Result<u8> {
-    let mut f = Follower::new(pool, id).await;
-    let ended = wait_with(ctx, pool, id, follow, timeout, &mut f).await;
-    f.finish().await;
+    let mut waiter = Waiter::new(pool, id).await;
+    let mut f = Follow::new(id, None, None);
+    let ended = wait_with(ctx, pool, follow, timeout, &mut f, &mut waiter).await;
+    waiter.finish().await;
     ended
 }
 
 async fn wait_with(
     ctx: &Ctx,
     pool: &PgPool,
-    id: TaskId,
     follow: bool,
     timeout: Option<Duration>,
-    f: &mut Follower,
+    f: &mut Follow,
+    waiter: &mut Waiter,
 ) -> Result<u8> {
+    let id = f.id();
     let deadline = timeout.map(|d| Instant::now() + d);
     let bar = bar_for(ctx);
     loop {
-        let task = queue::get(pool, id).await?;
+        let task = f.task(pool).await?;
         if follow {
-            f.print_new_logs(ctx, pool, bar.as_ref()).await?;
+            print_new_logs(ctx, pool, f, bar.as_ref()).await?;
         }
         if let Some(b) = &bar {
             update_bar(b, &task);
@@ -238,7 +97,7 @@ async fn wait_with(
                 b.finish_and_clear();
             }
             if follow {
-                f.print_new_logs(ctx, pool, None).await?;
+                print_new_logs(ctx, pool, f, None).await?;
             }
             return finish(ctx, &task);
         }
@@ -257,7 +116,7 @@ async fn wait_with(
             }
             nap = nap.min(left);
         }
-        f.wait(nap).await;
+        waiter.wait(nap).await;
     }
 }
 

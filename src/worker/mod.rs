@@ -16,7 +16,6 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use sqlx::postgres::PgListener;
 use sqlx::PgPool;
 use tokio::sync::{mpsc, watch, Notify};
 use tokio::task::JoinSet;
@@ -24,6 +23,7 @@ use tokio::task::JoinSet;
 use crate::cli::Backend;
 use crate::db::PoolConfig;
 use crate::error::{Error, Result};
+use crate::notify::{self, Heard, Listener, Watch};
 use crate::queue::{self, ClaimSpec, WorkerRegistration, WorkerState};
 use crate::task::TaskId;
 use cluster::Cluster;
@@ -649,7 +649,13 @@ async fn heartbeat_loop(shared: Arc<Shared>, stopping: Arc<std::sync::atomic::At
 async fn listen_loop(shared: Arc<Shared>) {
     let mut backoff = Duration::from_millis(100);
     loop {
-        let mut listener = match PgListener::connect_with(&shared.pool).await {
+        let mut listener = match Listener::connect(
+            &shared.pool,
+            &[notify::SUBMIT, notify::CANCEL],
+            Watch::Nothing,
+        )
+        .await
+        {
             Ok(l) => l,
             Err(e) => {
                 tracing::debug!("LISTEN connection failed: {e}");
@@ -658,17 +664,12 @@ async fn listen_loop(shared: Arc<Shared>) {
                 continue;
             }
         };
-        if let Err(e) = listener.listen_all(["aiops_submit", "aiops_cancel"]).await {
-            tracing::debug!("LISTEN failed: {e}");
-            tokio::time::sleep(backoff).await;
-            continue;
-        }
         backoff = Duration::from_millis(100);
         // Anything submitted while we were not listening: look now.
         shared.wake.notify_one();
         loop {
-            let received = tokio::select! {
-                r = listener.try_recv() => r,
+            let heard = tokio::select! {
+                r = listener.recv() => r,
                 _ = shared.relisten.notified() => {
                     // Silently dead connections never report an error: a listener cut off with
                     // the rest would wait for notifications forever.
@@ -677,22 +678,21 @@ async fn listen_loop(shared: Arc<Shared>) {
                     break;
                 }
             };
-            match received {
-                Ok(Some(n)) => match n.channel() {
-                    "aiops_submit" if shared.cfg.queues.iter().any(|q| q == n.payload()) => {
+            match heard {
+                Ok(Heard::Note(n)) => match n.channel() {
+                    notify::SUBMIT if shared.cfg.queues.iter().any(|q| q == n.payload()) => {
                         shared.wake.notify_one();
                     }
-                    "aiops_cancel" => {
+                    notify::CANCEL => {
                         if let Ok(u) = uuid::Uuid::parse_str(n.payload()) {
                             shared.stop(TaskId(u), StopReason::Cancelled);
                         }
                     }
                     _ => {}
                 },
-                Ok(None) => {
-                    tracing::warn!("notification connection lost; reconnecting");
+                Ok(Heard::Reconnected) => {
+                    tracing::warn!("notification connection lost and made again");
                     shared.wake.notify_one();
-                    break;
                 }
                 Err(e) => {
                     tracing::warn!("notification connection failed: {e}");

@@ -55,7 +55,7 @@ async fn task_changes_are_announced_only_while_someone_watches() {
     ];
     let mut plain = PgListener::connect_with(&db.pool).await.unwrap();
     plain
-        .listen_all([watch::TASK_CHANNEL, watch::LOG_CHANNEL])
+        .listen_all([aiops::notify::TASK, aiops::notify::LOG])
         .await
         .unwrap();
 
@@ -121,7 +121,7 @@ async fn a_watch_of_one_task_announces_only_that_task() {
         pending(&db, "third").await,
     ];
     let mut plain = PgListener::connect_with(&db.pool).await.unwrap();
-    plain.listen(watch::TASK_CHANNEL).await.unwrap();
+    plain.listen(aiops::notify::TASK).await.unwrap();
     let mut waiter = PgListener::connect_with(&db.pool).await.unwrap();
     assert!(watch::start(&mut waiter, Some(mine)).await.unwrap());
 

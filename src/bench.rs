@@ -1,26 +1,26 @@
-//! `aiops bench`: measures the queue itself against the configured database. It enqueues no-op
-//! tasks with the bulk submit path and drains them with in-process workers that use the real
-//! claim, heartbeat and batched completion statements of [`crate::queue`] (no processes are
-//! spawned), then measures idle pickup latency and the cost of one claim statement at a shallow
-//! and a deep queue. Everything happens in a queue of its own (`aiops-bench-<uuid>`) whose tasks
-//! and worker rows are deleted at the end, whatever happened.
+//! `aiops bench`: measures the queue through the path production runs. It enqueues no-op tasks
+//! with the bulk submit path and drains them with real workers ([`crate::worker::run_until`]:
+//! the same claim loop, heartbeats, maintenance and recorder as `aiops worker run`) whose
+//! executor is a function in this process ([`Executor::InProcess`]), so no process start is
+//! measured. Then it measures idle pickup latency with those workers waiting on LISTEN, and the
+//! cost of one claim statement at a shallow and a deep queue. Everything happens in a queue of
+//! its own (`aiops-bench-<uuid>`) whose tasks, worker rows and worker state directories are
+//! deleted at the end, whatever happened.
 
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use serde::Serialize;
-use sqlx::postgres::PgListener;
 use sqlx::PgPool;
 use tokio::sync::{mpsc, Notify};
 
-use crate::cli::BenchArgs;
-use crate::commands::Ctx;
 use crate::db::PoolConfig;
 use crate::error::{Error, Result};
-use crate::queue::{self, ClaimSpec, Claimer, Completion, Fence, WorkerRegistration};
+use crate::queue::{self, ClaimSpec, Fence};
 use crate::task::{NewTask, TaskId, TaskRequest};
+use crate::worker::recorder::{self, Outcome, Record};
+use crate::worker::{self, cluster, Executor};
 
 /// Pickup samples (after [`PICKUP_WARMUP`] unmeasured ones), one at a time.
 const PICKUP_SAMPLES: usize = 100;
@@ -31,11 +31,43 @@ const PICKUP_GAP: Duration = Duration::from_millis(50);
 const SHALLOW_PENDING: usize = 1_000;
 /// Claim statements timed per depth.
 const CLAIM_SAMPLES: usize = 200;
-/// Bench workers' lease; they heartbeat every second.
+/// The probe's lease.
 const LEASE: Duration = Duration::from_secs(30);
-const HEARTBEAT: Duration = Duration::from_secs(1);
-/// Most completions recorded by one statement.
-const COMPLETE_BATCH: usize = 1_000;
+/// The bench workers' heartbeat (their lease is three).
+const HEARTBEAT: Duration = Duration::from_secs(10);
+/// Longest the drain and each pickup sample may take before the bench gives up.
+const GIVE_UP: Duration = Duration::from_secs(600);
+
+/// What to measure.
+#[derive(Debug, Clone)]
+pub struct Plan {
+    /// Tasks to enqueue and drain.
+    pub tasks: u64,
+    /// Workers draining at once.
+    pub workers: u32,
+    /// Executor slots per worker.
+    pub concurrency: u32,
+}
+
+impl Plan {
+    /// A plan, refusing sizes the bench cannot run.
+    pub fn new(tasks: u64, workers: u32, concurrency: u32) -> Result<Plan> {
+        if tasks == 0 || tasks > 10_000_000 {
+            return Err(Error::usage("--tasks must be from 1 to 10000000"));
+        }
+        if workers == 0 || workers > 64 {
+            return Err(Error::usage("--workers must be from 1 to 64"));
+        }
+        if concurrency == 0 || concurrency > 256 {
+            return Err(Error::usage("--concurrency must be from 1 to 256"));
+        }
+        Ok(Plan {
+            tasks,
+            workers,
+            concurrency,
+        })
+    }
+}
 
 /// Everything `aiops bench` measured; `-o json` prints exactly this.
 #[derive(Debug, Serialize)]
@@ -63,20 +95,16 @@ pub struct SubmitFigures {
 pub struct DrainFigures {
     /// Tasks drained by the workers (the claim-cost probe took the rest).
     pub tasks: u64,
-    /// From starting the workers to the last completion committed.
+    /// From starting the workers to the last of them exiting, every outcome committed.
     pub seconds: f64,
     pub tasks_per_s: f64,
-    /// Claim statements that returned at least one task, and completion statements.
-    pub claim_statements: u64,
-    pub complete_statements: u64,
 }
 
 #[derive(Debug, Serialize)]
 pub struct PickupFigures {
     pub samples: usize,
-    /// Measured by the client: from just before `submit` to the moment a worker's claim
-    /// statement returned the task (same method as the peers' "t0 before enqueue, t1 at the
-    /// handler").
+    /// Measured by the client: from just before `submit` to the moment a worker's attempt
+    /// started (same method as the peers' "t0 before enqueue, t1 at the handler").
     pub p50_ms: f64,
     pub p99_ms: f64,
     /// Measured by the database: `started_at - created_at` (each is `now()` of its transaction).
@@ -104,38 +132,35 @@ pub struct Verified {
     pub completed: u64,
     /// Highest attempt of any: 1 means nothing ran twice.
     pub max_attempt: i32,
-    /// Completions the database refused (a fence that no longer held): must be 0.
+    /// Completions of the claim-cost probe that the database refused (a fence that no longer
+    /// held): must be 0. A worker's refused completion shows as a task not completed or run
+    /// twice.
     pub refused_completions: u64,
     /// The bench's tasks and worker rows were deleted afterwards.
     pub cleaned_up: bool,
 }
 
-/// Entry point of `aiops bench`.
-pub async fn run(ctx: &Ctx, a: BenchArgs) -> Result<u8> {
-    if a.tasks == 0 || a.tasks > 10_000_000 {
-        return Err(Error::usage("--tasks must be from 1 to 10000000"));
-    }
-    if a.workers == 0 || a.workers > 64 {
-        return Err(Error::usage("--workers must be from 1 to 64"));
-    }
-    if a.concurrency == 0 || a.concurrency > 256 {
-        return Err(Error::usage("--concurrency must be from 1 to 256"));
-    }
-    let pool = ctx
-        .pool_with(&PoolConfig {
-            max_connections: a.workers * 2 + 4,
+/// Measure on the database at `url`; `note` says what is being measured.
+pub async fn run(plan: &Plan, url: &str, note: impl Fn(String)) -> Result<Report> {
+    let pool = crate::db::connect(
+        url,
+        &PoolConfig {
+            max_connections: 4,
             connect_timeout: Duration::from_secs(10),
             claims_only: false,
-        })
-        .await?;
-    // As in a real worker, claims run on connections of their own (one per worker).
-    let claims = ctx
-        .pool_with(&PoolConfig {
-            max_connections: a.workers,
+        },
+    )
+    .await?;
+    // The probe claims as a worker does, on a connection of its own.
+    let claims = crate::db::connect(
+        url,
+        &PoolConfig {
+            max_connections: 1,
             connect_timeout: Duration::from_secs(10),
             claims_only: true,
-        })
-        .await?;
+        },
+    )
+    .await?;
     let queue = format!("aiops-bench-{}", uuid::Uuid::now_v7().simple());
     let probe_queue = format!("{queue}-probe");
     let (existing,): (i64,) = sqlx::query_as("SELECT count(*) FROM tasks WHERE queue = ANY($1)")
@@ -147,14 +172,26 @@ pub async fn run(ctx: &Ctx, a: BenchArgs) -> Result<u8> {
             "queue {queue} already has {existing} task(s); the bench needs a queue of its own"
         )));
     }
-    let worker_ids: Vec<String> = (0..a.workers).map(|i| format!("{queue}-w{i}")).collect();
-    let measured = measure(ctx, &pool, &claims, &a, &queue, &probe_queue, &worker_ids).await;
+    let worker_ids: Vec<String> = (0..plan.workers).map(|i| format!("{queue}-w{i}")).collect();
+    let measured = measure(
+        &note,
+        &pool,
+        &claims,
+        plan,
+        url,
+        &queue,
+        &probe_queue,
+        &worker_ids,
+    )
+    .await;
     let cleaned = cleanup(&pool, &[queue.clone(), probe_queue], &worker_ids).await;
+    for id in &worker_ids {
+        let _ = std::fs::remove_dir_all(worker::state_dir_of(id));
+    }
     let mut report = measured?;
     cleaned?;
     report.verified.cleaned_up = true;
-    print(ctx, &report)?;
-    Ok(0)
+    Ok(report)
 }
 
 fn noop_tasks(queue: &str, n: usize) -> Result<Vec<NewTask>> {
@@ -188,55 +225,155 @@ async fn settle(pool: &PgPool) -> Result<()> {
     Ok(())
 }
 
-/// Time `samples` claim statements of one task each (on `claims`, the connections workers claim
-/// on), then complete what they claimed.
+/// Time `samples` claim statements of one task each (on `claims`, a claiming connection as a
+/// worker's), then complete what they claimed through the recorder's batch, as a worker does.
+/// Returns the times and how many were completed and refused.
 async fn time_claims(
     pool: &PgPool,
     claims: &PgPool,
     spec: &ClaimSpec,
     samples: usize,
-) -> Result<(Vec<f64>, u64)> {
+) -> Result<(Vec<f64>, u64, u64)> {
     let mut times = Vec::with_capacity(samples);
-    let mut claimed = Vec::with_capacity(samples);
+    let mut records = Vec::with_capacity(samples);
     for _ in 0..samples {
         let t0 = Instant::now();
         let got = queue::claim(claims, spec, 1).await?;
         times.push(t0.elapsed().as_secs_f64() * 1e3);
-        claimed.extend(got.iter().map(|t| Completion {
+        records.extend(got.iter().map(|t| Record {
             fence: Fence::of(t),
-            result: None,
-            exit_code: Some(0),
+            lines: Vec::new(),
+            progress: None,
+            outcome: Outcome::Complete {
+                result: None,
+                exit_code: Some(0),
+            },
         }));
     }
-    let ok = queue::complete_many(pool, &claimed).await?;
-    Ok((times, ok.iter().filter(|d| **d).count() as u64))
+    let answers = recorder::write_batch(pool, &records.iter().collect::<Vec<_>>()).await?;
+    let done = answers.iter().filter(|a| a.is_ok()).count() as u64;
+    Ok((times, done, answers.len() as u64 - done))
 }
 
+/// When each task's attempt started in this process.
+#[derive(Default)]
+struct Started {
+    at: Mutex<HashMap<TaskId, Instant>>,
+    seen: Notify,
+}
+
+/// A worker of the bench: `aiops worker run --backend none --queue Q --concurrency C`, with the
+/// in-process executor. `drain`: it exits once the queue is empty.
+fn bench_worker(
+    id: &str,
+    queue: &str,
+    concurrency: u32,
+    drain: bool,
+    started: &Arc<Started>,
+) -> worker::Config {
+    let started = started.clone();
+    worker::Config {
+        id: id.to_string(),
+        cluster: id.to_string(),
+        backend: crate::cli::Backend::None,
+        queues: vec![queue.to_string()],
+        concurrency: concurrency as usize,
+        executor: Executor::InProcess(Arc::new(move |t| {
+            started.at.lock().unwrap().insert(t.id, Instant::now());
+            started.seen.notify_waiters();
+        })),
+        python: "python3".into(),
+        heartbeat: HEARTBEAT,
+        poll: Duration::from_secs(5),
+        kill_grace: worker::EXEC_KILL_GRACE,
+        results_dir: None,
+        cluster_setup: cluster::Setup {
+            name: id.to_string(),
+            backend: crate::cli::Backend::None,
+            kubeconfig: None,
+            kind_config: None,
+            create: false,
+            recreate_each_task: false,
+            delete_on_exit: false,
+            concurrency: concurrency as usize,
+        },
+        once: false,
+        drain,
+        shutdown_grace: None,
+    }
+}
+
+/// Workers of the bench, running.
+struct Running {
+    handles: Vec<tokio::task::JoinHandle<Result<u8>>>,
+    /// One message stops a worker's claims (it then waits for its attempts and exits).
+    stops: Vec<mpsc::UnboundedSender<u32>>,
+    /// One message per worker once it serves.
+    ready: mpsc::UnboundedReceiver<()>,
+}
+
+impl Running {
+    /// Run `configs` as workers until they are stopped (or drain).
+    fn start(url: &str, configs: Vec<worker::Config>) -> Running {
+        let (ready_tx, ready) = mpsc::unbounded_channel();
+        let mut handles = Vec::new();
+        let mut stops = Vec::new();
+        for cfg in configs {
+            let (stop, stopped) = mpsc::unbounded_channel();
+            let url = url.to_string();
+            let ready_tx = ready_tx.clone();
+            handles.push(tokio::spawn(async move {
+                let ready = move |_| {
+                    let _ = ready_tx.send(());
+                };
+                worker::run_until(cfg, &url, ready, stopped).await
+            }));
+            stops.push(stop);
+        }
+        Running {
+            handles,
+            stops,
+            ready,
+        }
+    }
+
+    /// Wait for every worker to end; the first error wins.
+    async fn joined(self) -> Result<()> {
+        for h in self.handles {
+            h.await
+                .map_err(|e| Error::Other(format!("a bench worker failed: {e}")))??;
+        }
+        Ok(())
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
 async fn measure(
-    ctx: &Ctx,
+    note: &impl Fn(String),
     pool: &PgPool,
     claims: &PgPool,
-    a: &BenchArgs,
+    plan: &Plan,
+    url: &str,
     queue_name: &str,
     probe_queue: &str,
     worker_ids: &[String],
 ) -> Result<Report> {
-    let n = a.tasks as usize;
+    let n = plan.tasks as usize;
 
     // Claim cost at a shallow queue: SHALLOW_PENDING pending tasks in a queue of their own,
     // prepared exactly as the deep one below (statistics, checkpoint) so only the depth differs.
-    ctx.printer
-        .note(format!("claim cost with {SHALLOW_PENDING} pending…"));
+    note(format!("claim cost with {SHALLOW_PENDING} pending…"));
     queue::submit_many(pool, &noop_tasks(probe_queue, SHALLOW_PENDING)?).await?;
     settle(pool).await?;
-    let (shallow, _) = time_claims(pool, claims, &probe_spec(probe_queue), CLAIM_SAMPLES).await?;
+    let (shallow, _, refused_shallow) =
+        time_claims(pool, claims, &probe_spec(probe_queue), CLAIM_SAMPLES).await?;
     sqlx::query("DELETE FROM tasks WHERE queue = $1")
         .bind(probe_queue)
         .execute(pool)
         .await?;
 
     // Bulk submit.
-    ctx.printer.note(format!("submitting {n} tasks…"));
+    note(format!("submitting {n} tasks…"));
     let tasks = noop_tasks(queue_name, n)?;
     let t0 = Instant::now();
     queue::submit_many(pool, &tasks).await?;
@@ -245,99 +382,53 @@ async fn measure(
     settle(pool).await?;
 
     // Claim cost at the deep queue (these tasks are completed here, not by the workers).
-    ctx.printer.note(format!("claim cost with {n} pending…"));
+    note(format!("claim cost with {n} pending…"));
     let deep_samples = CLAIM_SAMPLES.min(n / 2);
-    let (deep, probe_done) =
+    let (deep, probe_done, refused_deep) =
         time_claims(pool, claims, &probe_spec(queue_name), deep_samples).await?;
     let drain_target = n as u64 - probe_done;
 
-    // Drain.
-    ctx.printer.note(format!(
+    // Drain: workers that exit once the queue is empty and every outcome is committed.
+    note(format!(
         "draining {drain_target} tasks with {} worker(s) × {} slots…",
-        a.workers, a.concurrency
+        plan.workers, plan.concurrency
     ));
-    let bench = Arc::new(Bench {
-        pool: pool.clone(),
-        claims: claims.clone(),
-        stop: AtomicBool::new(false),
-        stopped: Notify::new(),
-        completed: AtomicU64::new(0),
-        refused: AtomicU64::new(0),
-        progress: Notify::new(),
-        claim_statements: AtomicU64::new(0),
-        complete_statements: AtomicU64::new(0),
-        picked: Mutex::new(None),
-        failure: Mutex::new(None),
-    });
-    let mut workers = Vec::new();
-    for id in worker_ids {
-        queue::register_worker(
-            pool,
-            &WorkerRegistration {
-                id: id.clone(),
-                cluster_name: id.clone(),
-                backend_type: "none".into(),
-                hostname: "aiops-bench".into(),
-                pid: std::process::id() as i32,
-                version: env!("CARGO_PKG_VERSION").into(),
-                queues: vec![queue_name.to_string()],
-                concurrency: a.concurrency as i32,
-                capabilities: serde_json::json!({"executor": "bench-noop"}),
-                metadata: serde_json::json!({}),
-                lease: LEASE,
-            },
-            false,
-        )
-        .await?;
-        workers.push(Arc::new(Worker {
-            claimer: Claimer::new(ClaimSpec {
-                worker_id: id.clone(),
-                queues: vec![queue_name.to_string()],
-                backend_type: "none".into(),
-                lease: LEASE,
-            }),
-            concurrency: a.concurrency as usize,
-            held: Mutex::new(HashMap::new()),
-            executing: AtomicUsize::new(0),
-            wake: Notify::new(),
-        }));
-    }
-    let mut handles = Vec::new();
-    handles.push(tokio::spawn(listen(
-        bench.clone(),
-        workers.clone(),
-        queue_name.to_string(),
-    )));
+    let started = Arc::new(Started::default());
+    let configs = worker_ids
+        .iter()
+        .map(|id| bench_worker(id, queue_name, plan.concurrency, true, &started))
+        .collect();
     let t0 = Instant::now();
-    for w in &workers {
-        let (tx, rx) = mpsc::unbounded_channel();
-        handles.push(tokio::spawn(claim_loop(bench.clone(), w.clone(), tx)));
-        handles.push(tokio::spawn(complete_loop(bench.clone(), w.clone(), rx)));
-    }
-    let drained = bench.wait_for(drain_target, Duration::from_secs(60)).await;
+    tokio::time::timeout(GIVE_UP, Running::start(url, configs).joined())
+        .await
+        .map_err(|_| {
+            Error::Other(format!(
+                "the bench workers did not drain within {GIVE_UP:?}"
+            ))
+        })??;
     let drain_s = t0.elapsed().as_secs_f64();
-    let outcome = match drained {
-        Ok(()) => match verify_and_clear(pool, queue_name, n as u64).await {
-            Ok(checked) => pickup(ctx, &bench, queue_name, drain_target)
-                .await
-                .map(|p| (checked, p)),
-            Err(e) => Err(e),
-        },
-        Err(e) => Err(e),
-    };
-    bench.stop.store(true, Ordering::SeqCst);
-    bench.stopped.notify_waiters();
-    for w in &workers {
-        w.wake.notify_one();
+    let drain_checked = verify_and_clear(pool, queue_name, n as u64).await?;
+
+    // Idle pickup: the same workers, waiting on LISTEN, one task at a time.
+    note(format!(
+        "idle pickup: {PICKUP_SAMPLES} tasks one at a time…"
+    ));
+    started.at.lock().unwrap().clear();
+    let configs = worker_ids
+        .iter()
+        .map(|id| bench_worker(id, queue_name, plan.concurrency, false, &started))
+        .collect();
+    let mut workers = Running::start(url, configs);
+    for _ in worker_ids {
+        workers.ready.recv().await;
     }
-    for h in handles {
-        h.abort();
-        let _ = h.await;
+    let sampled = pickup(pool, &started, queue_name).await;
+    for s in &workers.stops {
+        let _ = s.send(1);
     }
-    for id in worker_ids {
-        let _ = queue::worker_offline(pool, id, std::process::id() as i32).await;
-    }
-    let (drain_checked, (pickup_client, pickup_ids)) = outcome?;
+    let stopped = workers.joined().await;
+    let (pickup_client, pickup_ids) = sampled?;
+    stopped?;
     let pickup_db: Vec<f64> = sqlx::query_scalar(
         "SELECT extract(epoch FROM started_at - created_at)::float8 * 1000 FROM tasks \
          WHERE id = ANY($1)",
@@ -346,7 +437,7 @@ async fn measure(
     .fetch_all(pool)
     .await?;
     let pickup_checked = verify(pool, queue_name, (PICKUP_WARMUP + PICKUP_SAMPLES) as u64).await?;
-    let refused = bench.refused.load(Ordering::SeqCst);
+    let refused = refused_shallow + refused_deep;
     if refused != 0 {
         return Err(Error::Other(format!(
             "bench verification failed: {refused} completion(s) refused"
@@ -356,9 +447,9 @@ async fn measure(
     let deep_p50 = percentile(&deep, 0.5);
     Ok(Report {
         queue: queue_name.to_string(),
-        tasks: a.tasks,
-        workers: a.workers,
-        concurrency: a.concurrency,
+        tasks: plan.tasks,
+        workers: plan.workers,
+        concurrency: plan.concurrency,
         submit: SubmitFigures {
             tasks: n as u64,
             seconds: submit_s,
@@ -368,8 +459,6 @@ async fn measure(
             tasks: drain_target,
             seconds: drain_s,
             tasks_per_s: drain_target as f64 / drain_s,
-            claim_statements: bench.claim_statements.load(Ordering::SeqCst),
-            complete_statements: bench.complete_statements.load(Ordering::SeqCst),
         },
         pickup: PickupFigures {
             samples: pickup_client.len(),
@@ -449,37 +538,33 @@ async fn verify_and_clear(pool: &PgPool, queue_name: &str, expected: u64) -> Res
 /// Idle pickup: one task at a time while the workers wait on LISTEN. Returns the client-side
 /// latencies (ms) and the ids of the measured tasks.
 async fn pickup(
-    ctx: &Ctx,
-    bench: &Arc<Bench>,
+    pool: &PgPool,
+    started: &Started,
     queue_name: &str,
-    mut done: u64,
 ) -> Result<(Vec<f64>, Vec<TaskId>)> {
-    ctx.printer.note(format!(
-        "idle pickup: {PICKUP_SAMPLES} tasks one at a time…"
-    ));
-    *bench.picked.lock().unwrap() = Some(HashMap::new());
     let mut latencies = Vec::with_capacity(PICKUP_SAMPLES);
     let mut ids = Vec::with_capacity(PICKUP_SAMPLES);
     for i in 0..PICKUP_WARMUP + PICKUP_SAMPLES {
         tokio::time::sleep(PICKUP_GAP).await;
         let t = noop_tasks(queue_name, 1)?.remove(0);
         let t0 = Instant::now();
-        let task = queue::submit(&bench.pool, &t).await?.task().clone();
-        done += 1;
-        bench.wait_for(done, Duration::from_secs(30)).await?;
-        let at = bench
-            .picked
-            .lock()
-            .unwrap()
-            .as_mut()
-            .and_then(|m| m.remove(&task.id))
-            .ok_or_else(|| Error::Other(format!("pickup sample {} was not seen", task.id)))?;
+        let id = queue::submit(pool, &t).await?.task().id;
+        let at = tokio::time::timeout(GIVE_UP, async {
+            loop {
+                let seen = started.seen.notified();
+                if let Some(at) = started.at.lock().unwrap().remove(&id) {
+                    return at;
+                }
+                seen.await;
+            }
+        })
+        .await
+        .map_err(|_| Error::Other(format!("pickup sample {id} was not picked up")))?;
         if i >= PICKUP_WARMUP {
             latencies.push(at.duration_since(t0).as_secs_f64() * 1e3);
-            ids.push(task.id);
+            ids.push(id);
         }
     }
-    *bench.picked.lock().unwrap() = None;
     Ok((latencies, ids))
 }
 
@@ -504,273 +589,4 @@ fn percentile(xs: &[f64], p: f64) -> f64 {
     v.sort_by(|a, b| a.total_cmp(b));
     let rank = ((p * v.len() as f64).ceil() as usize).clamp(1, v.len());
     v[rank - 1]
-}
-
-struct Bench {
-    pool: PgPool,
-    /// Where the workers claim (one connection each, as in a real worker:
-    /// [`crate::db::CLAIM_SESSION`]).
-    claims: PgPool,
-    stop: AtomicBool,
-    stopped: Notify,
-    /// Completions committed by the workers.
-    completed: AtomicU64,
-    refused: AtomicU64,
-    progress: Notify,
-    claim_statements: AtomicU64,
-    complete_statements: AtomicU64,
-    /// While measuring pickup: when each claimed task came back from its claim statement.
-    picked: Mutex<Option<HashMap<TaskId, Instant>>>,
-    failure: Mutex<Option<String>>,
-}
-
-impl Bench {
-    fn fail(&self, what: &str, e: Error) {
-        self.failure
-            .lock()
-            .unwrap()
-            .get_or_insert_with(|| format!("{what}: {e}"));
-        self.progress.notify_waiters();
-    }
-
-    /// Wait until `target` completions are committed, a worker failed, or nothing was
-    /// completed for `stall` (each completion moves the deadline).
-    async fn wait_for(&self, target: u64, stall: Duration) -> Result<()> {
-        let mut deadline = Instant::now() + stall;
-        let mut seen = self.completed.load(Ordering::SeqCst);
-        loop {
-            let notified = self.progress.notified();
-            if let Some(f) = self.failure.lock().unwrap().clone() {
-                return Err(Error::Other(format!("bench worker failed: {f}")));
-            }
-            let done = self.completed.load(Ordering::SeqCst);
-            if done >= target {
-                return Ok(());
-            }
-            if done > seen {
-                seen = done;
-                deadline = Instant::now() + stall;
-            }
-            let left = deadline.saturating_duration_since(Instant::now());
-            if left.is_zero() {
-                return Err(Error::Other(format!(
-                    "bench stalled: {done} of {target} tasks completed, none for {stall:?}"
-                )));
-            }
-            let _ = tokio::time::timeout(left.min(Duration::from_millis(200)), notified).await;
-        }
-    }
-}
-
-struct Worker {
-    claimer: Claimer,
-    concurrency: usize,
-    /// Claimed tasks whose completion is not committed yet: what the heartbeat extends.
-    held: Mutex<HashMap<TaskId, i32>>,
-    /// Of those, the ones whose no-op has not ended: the slots taken.
-    executing: AtomicUsize,
-    wake: Notify,
-}
-
-/// Claim as many tasks as there are free slots, in one statement; run each as a no-op and
-/// hand its completion to the worker's completer.
-async fn claim_loop(bench: Arc<Bench>, w: Arc<Worker>, done: mpsc::UnboundedSender<Completion>) {
-    // While the queue is busy (the last claim got all it asked for), wait until half the
-    // slots are free, so one statement claims a batch instead of one task per finished task.
-    let mut busy = false;
-    while !bench.stop.load(Ordering::SeqCst) {
-        let free = crate::worker::free_slots(
-            w.concurrency,
-            w.executing.load(Ordering::SeqCst),
-            w.held.lock().unwrap().len(),
-        );
-        let enough = if busy { w.concurrency.div_ceil(2) } else { 1 };
-        if free >= enough {
-            let tasks = match w.claimer.claim(&bench.claims, free as i64).await {
-                Ok(t) => t,
-                Err(e) => return bench.fail("claim", e),
-            };
-            let at = Instant::now();
-            let got = tasks.len();
-            if got > 0 {
-                bench.claim_statements.fetch_add(1, Ordering::Relaxed);
-                if let Some(m) = bench.picked.lock().unwrap().as_mut() {
-                    m.extend(tasks.iter().map(|t| (t.id, at)));
-                }
-                w.held
-                    .lock()
-                    .unwrap()
-                    .extend(tasks.iter().map(|t| (t.id, t.attempt)));
-                w.executing.fetch_add(got, Ordering::SeqCst);
-            }
-            for t in tasks {
-                let done = done.clone();
-                let w = w.clone();
-                tokio::spawn(async move {
-                    // The no-op executor. It gives its slot back as it ends; its task stays
-                    // held (and heartbeated) until the completion commits, as in a real worker.
-                    w.executing.fetch_sub(1, Ordering::SeqCst);
-                    w.wake.notify_one();
-                    let _ = done.send(Completion {
-                        fence: Fence::of(&t),
-                        result: None,
-                        exit_code: Some(0),
-                    });
-                });
-            }
-            busy = got == free;
-            if busy {
-                continue;
-            }
-        }
-        tokio::select! {
-            _ = w.wake.notified() => {}
-            _ = bench.stopped.notified() => {}
-            _ = tokio::time::sleep(Duration::from_secs(1)) => {}
-        }
-    }
-}
-
-/// Record completions in batches (whatever has queued up since the last statement) and
-/// heartbeat the held tasks every [`HEARTBEAT`]. One task does both, so a worker's batch
-/// heartbeat and batch completion never lock the same rows against each other.
-async fn complete_loop(
-    bench: Arc<Bench>,
-    w: Arc<Worker>,
-    mut rx: mpsc::UnboundedReceiver<Completion>,
-) {
-    let mut batch = Vec::with_capacity(COMPLETE_BATCH);
-    let mut tick = tokio::time::interval(HEARTBEAT);
-    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-    loop {
-        let first = tokio::select! {
-            c = rx.recv() => match c {
-                Some(c) => c,
-                None => return,
-            },
-            _ = tick.tick() => {
-                if let Err(e) = heartbeat(&bench, &w).await {
-                    return bench.fail("heartbeat", e);
-                }
-                continue;
-            }
-        };
-        batch.push(first);
-        while batch.len() < COMPLETE_BATCH {
-            match rx.try_recv() {
-                Ok(c) => batch.push(c),
-                Err(_) => break,
-            }
-        }
-        let ok = match queue::complete_many(&bench.pool, &batch).await {
-            Ok(ok) => ok,
-            Err(e) => return bench.fail("complete", e),
-        };
-        bench.complete_statements.fetch_add(1, Ordering::Relaxed);
-        {
-            let mut held = w.held.lock().unwrap();
-            for c in &batch {
-                held.remove(&c.fence.task_id);
-            }
-        }
-        w.wake.notify_one();
-        let recorded = ok.iter().filter(|d| **d).count() as u64;
-        bench
-            .refused
-            .fetch_add(batch.len() as u64 - recorded, Ordering::SeqCst);
-        bench.completed.fetch_add(recorded, Ordering::SeqCst);
-        bench.progress.notify_waiters();
-        batch.clear();
-    }
-}
-
-/// Extend the leases of everything claimed and not yet completed, as a real worker does.
-async fn heartbeat(bench: &Bench, w: &Worker) -> Result<()> {
-    let held: Vec<(TaskId, i32)> = w
-        .held
-        .lock()
-        .unwrap()
-        .iter()
-        .map(|(id, a)| (*id, *a))
-        .collect();
-    queue::heartbeat_tasks(&bench.pool, &w.claimer.spec().worker_id, &held, LEASE).await?;
-    Ok(())
-}
-
-/// Wake the workers when tasks arrive in the bench queue.
-async fn listen(bench: Arc<Bench>, workers: Vec<Arc<Worker>>, queue_name: String) {
-    let mut listener = match PgListener::connect_with(&bench.pool).await {
-        Ok(l) => l,
-        Err(e) => return bench.fail("listen", e.into()),
-    };
-    if let Err(e) = listener.listen("aiops_submit").await {
-        return bench.fail("listen", e.into());
-    }
-    loop {
-        match listener.recv().await {
-            Ok(n) if n.payload() == queue_name => {
-                for w in &workers {
-                    w.wake.notify_one();
-                }
-            }
-            Ok(_) => {}
-            Err(e) => return bench.fail("listen", e.into()),
-        }
-    }
-}
-
-fn print(ctx: &Ctx, r: &Report) -> Result<()> {
-    if ctx.printer.json() {
-        return ctx.printer.print_json(r);
-    }
-    let rows = vec![
-        vec![
-            format!("drain ({} workers × {})", r.workers, r.concurrency),
-            format!("{:.0} tasks/s", r.drain.tasks_per_s),
-            format!(
-                "{} tasks in {:.2} s, {} claim and {} complete statements",
-                r.drain.tasks,
-                r.drain.seconds,
-                r.drain.claim_statements,
-                r.drain.complete_statements
-            ),
-        ],
-        vec![
-            "bulk submit".into(),
-            format!("{:.0} tasks/s", r.submit.tasks_per_s),
-            format!("{} tasks in {:.2} s", r.submit.tasks, r.submit.seconds),
-        ],
-        vec![
-            "idle pickup p50 / p99".into(),
-            format!("{:.2} / {:.2} ms", r.pickup.p50_ms, r.pickup.p99_ms),
-            format!(
-                "client: submit call to claim return, {} samples",
-                r.pickup.samples
-            ),
-        ],
-        vec![
-            "idle pickup p50 / p99 (db)".into(),
-            format!("{:.2} / {:.2} ms", r.pickup.db_p50_ms, r.pickup.db_p99_ms),
-            "started_at - created_at".into(),
-        ],
-        vec![
-            format!("claim, {} pending", r.claim_cost.shallow_pending),
-            format!("{:.3} ms", r.claim_cost.shallow_p50_ms),
-            format!("median of {} claim statements", r.claim_cost.samples),
-        ],
-        vec![
-            format!("claim, {} pending", r.claim_cost.deep_pending),
-            format!("{:.3} ms", r.claim_cost.deep_p50_ms),
-            format!("{:.2}× the shallow claim", r.claim_cost.ratio),
-        ],
-        vec![
-            "verified".into(),
-            format!("{}/{} completed", r.verified.completed, r.verified.tasks),
-            format!(
-                "highest attempt {}, {} refused completions, cleaned up",
-                r.verified.max_attempt, r.verified.refused_completions
-            ),
-        ],
-    ];
-    ctx.printer.table(&["measure", "value", "detail"], rows)
 }

@@ -1,6 +1,7 @@
 //! One file per subcommand. Each translates flags into core calls and prints the answer;
 //! none holds queue logic of its own.
 
+mod bench;
 mod cancel;
 mod db;
 mod doctor;
@@ -73,7 +74,7 @@ pub async fn dispatch(cli: Cli, printer: Printer) -> Result<u8> {
         Command::Stats(a) => stats::run(&ctx, a).await,
         Command::Export(a) => export::run(&ctx, a).await,
         Command::Prune(a) => prune::run(&ctx, a).await,
-        Command::Bench(a) => crate::bench::run(&ctx, a).await,
+        Command::Bench(a) => bench::run(&ctx, a).await,
         Command::Completions(a) => generate::completions(&ctx, a),
         Command::Man(a) => generate::man(&ctx, a),
     }

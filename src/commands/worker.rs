@@ -6,7 +6,7 @@ use crate::cli::{Backend, WorkerArgs, WorkerCommand, WorkerRunArgs};
 use crate::commands::Ctx;
 use crate::error::{Error, Result};
 use crate::worker::cluster::Setup;
-use crate::worker::{self, Config, AIOPSLAB_KILL_GRACE, EXEC_KILL_GRACE};
+use crate::worker::{self, Config, Executor, AIOPSLAB_KILL_GRACE, EXEC_KILL_GRACE};
 
 pub async fn run(ctx: &Ctx, a: WorkerArgs) -> Result<u8> {
     match a.command {
@@ -78,7 +78,10 @@ fn config(a: &WorkerRunArgs) -> Result<Config> {
         backend: a.backend,
         queues,
         concurrency: a.concurrency as usize,
-        exec: a.exec.clone(),
+        executor: match &a.exec {
+            Some(cmd) => Executor::Shell(cmd.clone()),
+            None => Executor::AiopsLab,
+        },
         python: a.python.clone(),
         heartbeat: a.heartbeat,
         poll: a.poll,

@@ -16,7 +16,7 @@ use crate::queue::{self, Failure, Fence};
 use crate::task::Task;
 use crate::worker::executor::{self, ExecEvent, ExecOutcome, ExecSpec, StopReason};
 use crate::worker::recorder::{Outcome, Record};
-use crate::worker::{bounded, Shared};
+use crate::worker::{bounded, Executor, Shared};
 
 /// Lines are written at least this often while an attempt runs (the first batch this long
 /// after the attempt starts).
@@ -63,7 +63,7 @@ pub async fn run(shared: Arc<Shared>, task: Task, stop: watch::Receiver<Option<S
         }
     };
     let ready = match ready {
-        Ok(()) if shared.cfg.exec.is_none() => {
+        Ok(()) if matches!(shared.cfg.executor, Executor::AiopsLab) => {
             let mut early_stop = stop.clone();
             tokio::select! {
                 r = clean_left_overs(&shared, &tx) => r.map_err(ExecOutcome::SpawnFailed),
@@ -77,6 +77,16 @@ pub async fn run(shared: Arc<Shared>, task: Task, stop: watch::Receiver<Option<S
     let mut partial = None;
     let outcome = match ready {
         Err(stopped) => stopped,
+        Ok(()) if matches!(shared.cfg.executor, Executor::InProcess(_)) => {
+            if let Executor::InProcess(f) = &shared.cfg.executor {
+                f(&task);
+            }
+            ExecOutcome::Exited {
+                code: 0,
+                result: Ok(None),
+                stderr_tail: Vec::new(),
+            }
+        }
         Ok(()) => match prepare(&shared, &task) {
             Err(e) => ExecOutcome::SpawnFailed(e),
             Ok(spec) => {
@@ -185,9 +195,10 @@ fn prepare(shared: &Shared, task: &Task) -> Result<ExecSpec, String> {
     std::fs::create_dir_all(&workdir)
         .map_err(|e| format!("cannot create work directory {}: {e}", workdir.display()))?;
     let result_file = workdir.join("result.json");
-    let (program, args) = match &shared.cfg.exec {
-        Some(cmd) => ("sh".to_string(), vec!["-c".to_string(), cmd.clone()]),
-        None => {
+    let (program, args) = match &shared.cfg.executor {
+        Executor::Shell(cmd) => ("sh".to_string(), vec!["-c".to_string(), cmd.clone()]),
+        Executor::InProcess(_) => unreachable!("in-process attempts have no process"),
+        Executor::AiopsLab => {
             let script = workdir.join("aiops_runner.py");
             std::fs::write(&script, crate::worker::runner::SCRIPT)
                 .map_err(|e| format!("cannot write {}: {e}", script.display()))?;
@@ -219,7 +230,7 @@ fn prepare(shared: &Shared, task: &Task) -> Result<ExecSpec, String> {
         ),
     ];
     env.extend(shared.cluster.runner_env(&shared.cfg.cluster));
-    if shared.cfg.exec.is_none() {
+    if matches!(shared.cfg.executor, Executor::AiopsLab) {
         let marker = cluster_marker(&shared.state_dir, task);
         env.push((
             "AIOPS_CLUSTER_MARKER".into(),

@@ -42,8 +42,8 @@ pub struct Config {
     pub queues: Vec<String>,
     /// Tasks at once.
     pub concurrency: usize,
-    /// `sh -c` command, or None for the AIOpsLab runner.
-    pub exec: Option<String>,
+    /// What runs each attempt.
+    pub executor: Executor,
     /// Python for the runner.
     pub python: String,
     /// Heartbeat interval.
@@ -62,6 +62,39 @@ pub struct Config {
     pub drain: bool,
     /// On the first signal, how long running tasks may go on before they are stopped.
     pub shutdown_grace: Option<Duration>,
+}
+
+/// What runs an attempt.
+#[derive(Clone)]
+pub enum Executor {
+    /// The AIOpsLab runner, a Python process per attempt.
+    AiopsLab,
+    /// `sh -c CMD`, a process per attempt ([`executor`] protocol).
+    Shell(String),
+    /// A function called in this process, whose attempt completes at once with no result:
+    /// `aiops bench` measures the queue through the worker's own claim loop and recorder with
+    /// it, without the cost of starting a process.
+    InProcess(Arc<dyn Fn(&crate::task::Task) + Send + Sync>),
+}
+
+impl Executor {
+    /// The name stored in the worker's capabilities.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Executor::AiopsLab => "aiopslab",
+            Executor::Shell(_) => "exec",
+            Executor::InProcess(_) => "in-process",
+        }
+    }
+}
+
+impl std::fmt::Debug for Executor {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Executor::Shell(cmd) => write!(f, "Shell({cmd:?})"),
+            other => f.write_str(other.name()),
+        }
+    }
 }
 
 /// The AIOpsLab runner's default grace between SIGTERM and SIGKILL: long enough for AIOpsLab to
@@ -235,8 +268,14 @@ fn pid_alive(pid: i32) -> bool {
         )
 }
 
+/// Where worker `id` keeps its kubeconfig, work directories and markers on this host (kept
+/// across its runs: the next run finds what a killed one left).
+pub fn state_dir_of(id: &str) -> PathBuf {
+    std::env::temp_dir().join(format!("aiops-worker-{id}"))
+}
+
 fn state_dir(id: &str) -> Result<PathBuf> {
-    let dir = std::env::temp_dir().join(format!("aiops-worker-{id}"));
+    let dir = state_dir_of(id);
     std::fs::create_dir_all(&dir)
         .map_err(|e| Error::Io(format!("cannot create {}: {e}", dir.display())))?;
     use std::os::unix::fs::PermissionsExt;
@@ -262,12 +301,23 @@ async fn register(pool: &PgPool, reg: &WorkerRegistration, hostname: &str) -> Re
     }
 }
 
-/// Run a worker until it is told to stop (or drains). `note` tells the person who started it
-/// that it is serving.
+/// Run a worker until SIGINT/SIGTERM (or until it drains, with `drain`). `note` tells the
+/// person who started it that it is serving.
 pub async fn run(cfg: Config, url: &str, note: impl Fn(String)) -> Result<u8> {
-    let webhook_secret = crate::callbacks::WebhookSecret::from_env()?;
     // First, so a signal during start-up is a request to stop, not a kill.
     let sigs = signals()?;
+    run_until(cfg, url, note, sigs).await
+}
+
+/// [`run`], told to stop by `stops` instead of signals: the first message stops claiming and
+/// waits for running tasks, the second stops them.
+pub async fn run_until(
+    cfg: Config,
+    url: &str,
+    note: impl Fn(String),
+    sigs: mpsc::UnboundedReceiver<u32>,
+) -> Result<u8> {
+    let webhook_secret = crate::callbacks::WebhookSecret::from_env()?;
     let pool = crate::db::connect_discarding(
         url,
         &PoolConfig {
@@ -300,7 +350,7 @@ pub async fn run(cfg: Config, url: &str, note: impl Fn(String)) -> Result<u8> {
         queues: cfg.queues.clone(),
         concurrency: cfg.concurrency as i32,
         capabilities: serde_json::json!({
-            "executor": if cfg.exec.is_some() { "exec" } else { "aiopslab" },
+            "executor": cfg.executor.name(),
         }),
         metadata: serde_json::json!({}),
         lease: cfg.lease(),
@@ -325,7 +375,7 @@ pub async fn run(cfg: Config, url: &str, note: impl Fn(String)) -> Result<u8> {
             return Err(e);
         }
     };
-    if cfg.exec.is_none() {
+    if matches!(cfg.executor, Executor::AiopsLab) {
         // A real Orchestrator() on this worker's kubeconfig, so a wrong context, config.yml or
         // tokenizer shows now rather than in every task.
         let env = cluster.runner_env(&cfg.cluster);

@@ -230,10 +230,7 @@ async fn measure(
     queue::submit_many(pool, &noop_tasks(probe_queue, SHALLOW_PENDING)?).await?;
     settle(pool).await?;
     let (shallow, _) = time_claims(pool, claims, &probe_spec(probe_queue), CLAIM_SAMPLES).await?;
-    sqlx::query("DELETE FROM tasks WHERE queue = $1")
-        .bind(probe_queue)
-        .execute(pool)
-        .await?;
+    queue::delete_queues(pool, &[probe_queue.to_string()]).await?;
 
     // Bulk submit.
     ctx.printer.note(format!("submitting {n} tasks…"));
@@ -437,10 +434,7 @@ async fn verify(pool: &PgPool, queue_name: &str, expected: u64) -> Result<Checke
 /// effort.
 async fn verify_and_clear(pool: &PgPool, queue_name: &str, expected: u64) -> Result<Checked> {
     let checked = verify(pool, queue_name, expected).await?;
-    sqlx::query("DELETE FROM tasks WHERE queue = $1")
-        .bind(queue_name)
-        .execute(pool)
-        .await?;
+    queue::delete_queues(pool, &[queue_name.to_string()]).await?;
     let _ = sqlx::query("VACUUM tasks").execute(pool).await;
     settle(pool).await?;
     Ok(checked)
@@ -484,14 +478,8 @@ async fn pickup(
 }
 
 async fn cleanup(pool: &PgPool, queues: &[String], worker_ids: &[String]) -> Result<()> {
-    sqlx::query("DELETE FROM tasks WHERE queue = ANY($1)")
-        .bind(queues)
-        .execute(pool)
-        .await?;
-    sqlx::query("DELETE FROM workers WHERE id = ANY($1)")
-        .bind(worker_ids)
-        .execute(pool)
-        .await?;
+    queue::delete_queues(pool, queues).await?;
+    queue::delete_workers(pool, worker_ids).await?;
     Ok(())
 }
 

@@ -34,11 +34,11 @@ pub use claim::{claim, next_due, peek_claimable, ClaimSpec, Claimer, NextDue, HE
 pub use control::{cancel, cancel_pending, retry, CancelOutcome};
 pub(crate) use read::FINISHED_SQL;
 pub use read::{count, get, list, logs, resolve_id, LogQuery, TaskFilter, TaskSort};
-pub use retention::{count_prunable, prune_batch, retention_cutoff};
+pub use retention::{count_prunable, delete_queues, prune_batch, retention_cutoff};
 pub use submit::{submit, submit_many, Submitted};
 pub use workers::{
-    get_worker, heartbeat_worker, list_workers, register_worker, worker_offline, Worker,
-    WorkerRegistration, WorkerState,
+    delete_workers, get_worker, heartbeat_worker, list_workers, register_worker, worker_offline,
+    Worker, WorkerRegistration, WorkerState,
 };
 
 /// Columns of `tasks` in the order of [`Task`], for SELECT and RETURNING.

@@ -195,3 +195,13 @@ pub async fn worker_offline(pool: &PgPool, worker_id: &str, pid: i32) -> Result<
     .await?;
     Ok(())
 }
+
+/// Forget workers by id, live or not. For `aiops bench`, whose simulated workers must not stay
+/// in `aiops workers` once it has finished.
+pub async fn delete_workers(pool: &PgPool, ids: &[String]) -> Result<u64> {
+    let done = sqlx::query("DELETE FROM workers WHERE id = ANY($1)")
+        .bind(ids)
+        .execute(pool)
+        .await?;
+    Ok(done.rows_affected())
+}

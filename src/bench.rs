@@ -20,7 +20,7 @@ use crate::commands::Ctx;
 use crate::db::PoolConfig;
 use crate::error::{Error, Result};
 use crate::queue::{self, ClaimSpec, Claimer, Completion, Fence, WorkerRegistration};
-use crate::task::{NewTask, TaskId, TaskRequest};
+use crate::task::{Backend, NewTask, TaskId, TaskRequest};
 
 /// Pickup samples (after [`PICKUP_WARMUP`] unmeasured ones), one at a time.
 const PICKUP_SAMPLES: usize = 100;
@@ -175,7 +175,7 @@ fn probe_spec(queue: &str) -> ClaimSpec {
     ClaimSpec {
         worker_id: format!("{queue}-probe"),
         queues: vec![queue.to_string()],
-        backend_type: "none".into(),
+        backend_type: Backend::None,
         lease: LEASE,
     }
 }
@@ -273,7 +273,7 @@ async fn measure(
             &WorkerRegistration {
                 id: id.clone(),
                 cluster_name: id.clone(),
-                backend_type: "none".into(),
+                backend_type: Backend::None,
                 hostname: "aiops-bench".into(),
                 pid: std::process::id() as i32,
                 version: env!("CARGO_PKG_VERSION").into(),
@@ -290,7 +290,7 @@ async fn measure(
             claimer: Claimer::new(ClaimSpec {
                 worker_id: id.clone(),
                 queues: vec![queue_name.to_string()],
-                backend_type: "none".into(),
+                backend_type: Backend::None,
                 lease: LEASE,
             }),
             concurrency: a.concurrency as usize,

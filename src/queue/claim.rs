@@ -10,7 +10,7 @@ use sqlx::PgPool;
 
 use super::task_columns;
 use crate::error::Result;
-use crate::task::{Task, TaskId};
+use crate::task::{Backend, Task, TaskId};
 
 /// What a worker may claim.
 #[derive(Debug, Clone)]
@@ -20,7 +20,7 @@ pub struct ClaimSpec {
     /// Queues it serves.
     pub queues: Vec<String>,
     /// Its backend: tasks asking for another backend are left alone.
-    pub backend_type: String,
+    pub backend_type: Backend,
     /// How long the lease lasts without a heartbeat (3 heartbeats).
     pub lease: Duration,
 }
@@ -89,7 +89,7 @@ pub async fn claim(pool: &PgPool, spec: &ClaimSpec, limit: i64) -> Result<Vec<Ta
             .bind(many),
     };
     let mut tasks: Vec<Task> = q
-        .bind(&spec.backend_type)
+        .bind(spec.backend_type)
         .bind(limit)
         .bind(spec.lease.as_secs_f64())
         .fetch_all(pool)
@@ -198,7 +198,7 @@ impl Claimer {
                 let mut tasks: Vec<Task> = sqlx::query_as(CLAIM_FROM_HEAD.as_str())
                     .bind(&self.spec.worker_id)
                     .bind(queue)
-                    .bind(&self.spec.backend_type)
+                    .bind(self.spec.backend_type)
                     .bind(limit)
                     .bind(self.spec.lease.as_secs_f64())
                     .bind(h.priority)
@@ -256,7 +256,7 @@ pub struct NextDue {
 pub async fn next_due(
     pool: &PgPool,
     queues: &[String],
-    backend_type: &str,
+    backend_type: Backend,
     worker_id: &str,
 ) -> Result<NextDue> {
     let (any_in, retry_in, expired_running, running_as_me): (Option<f64>, Option<f64>, i64, i64) =
@@ -292,7 +292,7 @@ pub async fn peek_claimable(pool: &PgPool, spec: &ClaimSpec) -> Result<Option<Ta
          ORDER BY priority DESC, run_at, id LIMIT 1",
     )
     .bind(&spec.queues)
-    .bind(&spec.backend_type)
+    .bind(spec.backend_type)
     .fetch_optional(pool)
     .await?;
     Ok(row.map(|(id,)| id))

@@ -43,7 +43,7 @@ pub async fn submit(pool: &PgPool, t: &NewTask) -> Result<Submitted> {
         .bind(&t.problem_id)
         .bind(&t.queue)
         .bind(t.priority)
-        .bind(&t.backend_type)
+        .bind(t.backend_type)
         .bind(clean_json(&t.parameters))
         .bind(t.timeout_seconds)
         .bind(clean_json(&t.metadata))
@@ -109,8 +109,8 @@ fn csv_row(out: &mut Vec<u8>, t: &NewTask) {
     out.push(b',');
     text(out, &t.queue);
     let _ = write!(out, ",{},", t.priority);
-    if let Some(b) = &t.backend_type {
-        text(out, b);
+    if let Some(b) = t.backend_type {
+        text(out, b.as_str());
     }
     out.push(b',');
     text(out, &clean_json(&t.parameters).to_string());
@@ -160,7 +160,7 @@ pub async fn submit_many(pool: &PgPool, tasks: &[NewTask]) -> Result<Vec<TaskId>
             problem.push(t.problem_id.clone());
             queue.push(t.queue.clone());
             priority.push(t.priority);
-            backend.push(t.backend_type.clone());
+            backend.push(t.backend_type);
             params.push(clean_json(&t.parameters));
             timeout.push(t.timeout_seconds);
             meta.push(clean_json(&t.metadata));

@@ -10,15 +10,72 @@ use sqlx::PgPool;
 
 use super::{clean_json, clean_text};
 use crate::error::{Error, Result};
-use crate::task::TaskId;
+use crate::task::{sql_as_text, Backend, TaskId};
+
+/// A worker's status as stored and shown: what it last reported, or `offline` once it left or
+/// its lease ran out. The column is `text` with a CHECK of these values.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, serde::Deserialize, utoipa::ToSchema,
+)]
+#[serde(rename_all = "lowercase")]
+pub enum WorkerStatus {
+    /// Waiting for work.
+    Idle,
+    /// Running at least one task.
+    Busy,
+    /// Finishing its tasks before exit.
+    Stopping,
+    /// Gone: it said so at exit, or its lease ran out.
+    Offline,
+}
+
+impl WorkerStatus {
+    /// Every status, in the order messages list them.
+    pub const ALL: [WorkerStatus; 4] = [
+        WorkerStatus::Idle,
+        WorkerStatus::Busy,
+        WorkerStatus::Stopping,
+        WorkerStatus::Offline,
+    ];
+
+    /// The name used in JSON, SQL and tables.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            WorkerStatus::Idle => "idle",
+            WorkerStatus::Busy => "busy",
+            WorkerStatus::Stopping => "stopping",
+            WorkerStatus::Offline => "offline",
+        }
+    }
+}
+
+impl std::fmt::Display for WorkerStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl std::str::FromStr for WorkerStatus {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        WorkerStatus::ALL
+            .into_iter()
+            .find(|w| w.as_str() == s)
+            .ok_or_else(|| {
+                format!("unknown worker status '{s}'; use idle, busy, stopping or offline")
+            })
+    }
+}
+
+sql_as_text!(WorkerStatus);
 
 /// A worker as stored; `status` reads `offline` once its lease has run out.
 #[derive(Debug, Clone, PartialEq, Serialize, sqlx::FromRow, utoipa::ToSchema)]
 pub struct Worker {
     pub id: String,
     pub cluster_name: String,
-    pub backend_type: String,
-    pub status: String,
+    pub backend_type: Backend,
+    pub status: WorkerStatus,
     pub hostname: String,
     pub pid: Option<i32>,
     pub version: String,
@@ -67,7 +124,7 @@ pub async fn get_worker(pool: &PgPool, id: &str) -> Result<Worker> {
 pub struct WorkerRegistration {
     pub id: String,
     pub cluster_name: String,
-    pub backend_type: String,
+    pub backend_type: Backend,
     pub hostname: String,
     pub pid: i32,
     pub version: String,
@@ -120,7 +177,7 @@ pub async fn register_worker(pool: &PgPool, w: &WorkerRegistration, take_over: b
     )
     .bind(&w.id)
     .bind(&w.cluster_name)
-    .bind(&w.backend_type)
+    .bind(w.backend_type)
     .bind(clean_text(&w.hostname))
     .bind(w.pid)
     .bind(clean_text(&w.version))
@@ -135,7 +192,8 @@ pub async fn register_worker(pool: &PgPool, w: &WorkerRegistration, take_over: b
     Ok(())
 }
 
-/// A worker's own liveness.
+/// A worker's own liveness: the [`WorkerStatus`] values a live worker may report (only its
+/// exit or a lost lease makes it `offline`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum WorkerState {
     /// Waiting for work.
@@ -146,12 +204,12 @@ pub enum WorkerState {
     Stopping,
 }
 
-impl WorkerState {
-    fn as_str(self) -> &'static str {
-        match self {
-            WorkerState::Idle => "idle",
-            WorkerState::Busy => "busy",
-            WorkerState::Stopping => "stopping",
+impl From<WorkerState> for WorkerStatus {
+    fn from(s: WorkerState) -> Self {
+        match s {
+            WorkerState::Idle => WorkerStatus::Idle,
+            WorkerState::Busy => WorkerStatus::Busy,
+            WorkerState::Stopping => WorkerStatus::Stopping,
         }
     }
 }
@@ -173,7 +231,7 @@ pub async fn heartbeat_worker(
          WHERE id = $1 AND pid = $4 AND hostname = $6",
     )
     .bind(worker_id)
-    .bind(state.as_str())
+    .bind(WorkerStatus::from(state))
     .bind(current)
     .bind(pid)
     .bind(lease.as_secs_f64())
@@ -204,4 +262,22 @@ pub async fn delete_workers(pool: &PgPool, ids: &[String]) -> Result<u64> {
         .execute(pool)
         .await?;
     Ok(done.rows_affected())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// JSON, SQL and the tables spell a status the same way, and every state a live worker
+    /// reports is one of them.
+    #[test]
+    fn status_names_agree_everywhere() {
+        for w in WorkerStatus::ALL {
+            assert_eq!(w.as_str().parse::<WorkerStatus>(), Ok(w));
+            assert_eq!(serde_json::to_value(w).unwrap(), w.as_str());
+        }
+        for s in [WorkerState::Idle, WorkerState::Busy, WorkerState::Stopping] {
+            assert_ne!(WorkerStatus::from(s), WorkerStatus::Offline);
+        }
+    }
 }

@@ -44,7 +44,7 @@ pub struct Config {
     /// The cluster it owns.
     pub cluster: String,
     /// Its backend.
-    pub backend: Backend,
+    pub backend: crate::task::Backend,
     /// Queues served.
     pub queues: Vec<String>,
     /// Tasks at once.
@@ -198,7 +198,7 @@ impl Shared {
         ClaimSpec {
             worker_id: self.cfg.id.clone(),
             queues: self.cfg.queues.clone(),
-            backend_type: self.cfg.backend.as_str().to_string(),
+            backend_type: self.cfg.backend,
             lease: self.cfg.lease(),
         }
     }
@@ -275,7 +275,7 @@ fn validate(a: &WorkerRunArgs) -> Result<Config> {
     Ok(Config {
         id,
         cluster: a.cluster.clone(),
-        backend: a.backend,
+        backend: a.backend.into(),
         queues,
         concurrency: a.concurrency as usize,
         exec: a.exec.clone(),
@@ -364,7 +364,7 @@ async fn run(ctx: &Ctx, a: WorkerRunArgs) -> Result<u8> {
     let reg = WorkerRegistration {
         id: cfg.id.clone(),
         cluster_name: cfg.cluster.clone(),
-        backend_type: cfg.backend.as_str().to_string(),
+        backend_type: cfg.backend,
         hostname: hostname.clone(),
         pid,
         version: env!("CARGO_PKG_VERSION").to_string(),
@@ -538,7 +538,7 @@ async fn claim_loop(
                             queue::next_due(
                                 &shared.pool,
                                 &claimer.spec().queues,
-                                &claimer.spec().backend_type,
+                                claimer.spec().backend_type,
                                 &shared.cfg.id,
                             ),
                         )

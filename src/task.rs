@@ -95,7 +95,7 @@ macro_rules! sql_as_text {
 pub(crate) use sql_as_text;
 
 /// The kind of cluster a worker drives, which a task may ask for. Workers store it and claims
-/// match tasks against it; it is `text` with a CHECK in the schema, hence [`sql_as_text`].
+/// match tasks against it; it is `text` with a CHECK in the schema, hence `sql_as_text`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Backend {
@@ -190,7 +190,8 @@ impl TaskStatus {
         )
     }
 
-    /// The state machine of SPEC §1, used by tests to prove the SQL never leaves it.
+    /// Every move a task's status may make (claim, finish, cancel, release, rescue, retry): the
+    /// state machine itself, used by tests to prove the SQL never leaves it.
     pub fn can_become(self, next: TaskStatus) -> bool {
         use TaskStatus::*;
         matches!(
@@ -248,7 +249,8 @@ pub fn parse_status_list(s: &str) -> Result<Vec<TaskStatus>, String> {
         .collect()
 }
 
-/// A stored task with every field of SPEC §1, in the JSON shape the CLI and HTTP share.
+/// A stored task: the columns of `tasks` but its lease and cancel reason, in the JSON shape the
+/// CLI and HTTP share (README.md, "The HTTP API").
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, sqlx::FromRow, utoipa::ToSchema)]
 pub struct Task {
     pub id: TaskId,

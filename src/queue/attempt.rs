@@ -26,9 +26,9 @@ pub struct HeldTask {
 /// missing from the answer was rescued or finished elsewhere: stop working on it).
 ///
 /// N.B.: rows are read and locked by id alone and the fence is checked on the locked rows, as
-/// in [`complete_many`]: with `worker_id = $3` next to the id, the planner may read every task
-/// the worker ever ran through an index on `worker_id` (214 ms for 14k held tasks, when there
-/// was one).
+/// in [`complete_many`]: with `worker_id = $3` next to the id, the planner may prefer a plan
+/// that reads every task the worker ever ran over one probe per held task, and a heartbeat
+/// must stay cheap however long the worker has lived (see `docs/performance.md`).
 pub async fn heartbeat_tasks(
     pool: &PgPool,
     worker_id: &str,
@@ -120,7 +120,8 @@ pub struct Completion {
 /// locked rows afterwards. With the status or the worker next to the id, the planner may read
 /// every running task (or every task of the worker) through an index and join it to the batch
 /// in a nested loop, because statistics taken while few tasks ran put `status = 'running'` at
-/// one row (seen: 84 ms per batch of 150 with 14k running; 5–7 ms per 127 with 380 running).
+/// one row: a batch would then cost in proportion to the tasks running, not to its own size
+/// (see `docs/performance.md`).
 /// [`heartbeat_tasks`] locks in the same order, so the two cannot deadlock either.
 pub async fn complete_many(pool: &PgPool, done: &[Completion]) -> Result<Vec<bool>> {
     if done.is_empty() {

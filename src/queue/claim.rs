@@ -30,7 +30,8 @@ pub struct ClaimSpec {
 /// N.B.: the picked rows are found with `id = ANY(ARRAY(…))`, not by joining `picked`. The
 /// claim is planned afresh each time (its `LIMIT` decides the plan), and for a join of a
 /// hundred picked rows the planner takes a hash join over a sequential scan of `tasks` to be
-/// cheaper than a hundred index probes: at 25k rows that scan took 4.4 ms of every claim.
+/// cheaper than a hundred index probes, so every claim would read the whole table (see
+/// `docs/performance.md`).
 const CLAIM_SET: &str =
     "UPDATE tasks t SET status = 'running', attempt = t.attempt + 1, worker_id = $1, \
     started_at = now(), heartbeat_at = now(), updated_at = now(), \
@@ -39,8 +40,9 @@ const CLAIM_SET: &str =
     WHERE t.id = ANY(ARRAY(SELECT id FROM picked))";
 
 /// Claim from one queue. N.B.: `queue = $2`, not `queue = ANY($2)`: with an array PostgreSQL 15
-/// cannot read `tasks_claimable` in claim order, so it sorts every pending row of the queue
-/// (4.5 s at 1M pending, against 0.3 ms for this form; see `scripts/bench`).
+/// cannot read `tasks_claimable` in claim order, so it sorts every pending row of the queue,
+/// and a claim grows with the queue's depth instead of staying flat (see
+/// `docs/performance.md`).
 static CLAIM_ONE_QUEUE: LazyLock<String> = LazyLock::new(|| {
     format!(
         "WITH picked AS ({}) {CLAIM_SET} RETURNING {}",
@@ -143,9 +145,10 @@ struct Head {
 ///
 /// Every claimed task leaves a dead entry at the front of `tasks_claimable` until VACUUM
 /// removes it, and autovacuum visits a database at most once a minute. A claim that reads the
-/// queue from its front steps over all of them: 10k claimed tasks are about 90 index pages
-/// that every claim reads again (32 % of the server's CPU in a 200k-task drain). While claims
-/// come back full, the claimer starts the next one at the first task the last one took.
+/// queue from its front steps over all of them, so in a long drain every claim rereads more
+/// dead index pages than live ones, and that rereading comes to dominate the server's work
+/// (see `docs/performance.md`). While claims come back full, the claimer starts the next one
+/// at the first task the last one took.
 ///
 /// A task can still land behind that head: a claim by another worker that rolled back, a
 /// submit whose transaction began before the head task's, an explicit `run_at` in the past.

@@ -18,7 +18,7 @@ use tokio::sync::{mpsc, Notify};
 use crate::db::PoolConfig;
 use crate::error::{Error, Result};
 use crate::queue::{self, ClaimSpec, Fence};
-use crate::task::{NewTask, TaskId, TaskRequest};
+use crate::task::{Backend, NewTask, TaskId, TaskRequest};
 use crate::worker::recorder::{self, Outcome, Record};
 use crate::worker::{self, cluster, Executor};
 
@@ -212,7 +212,7 @@ fn probe_spec(queue: &str) -> ClaimSpec {
     ClaimSpec {
         worker_id: format!("{queue}-probe"),
         queues: vec![queue.to_string()],
-        backend_type: "none".into(),
+        backend_type: Backend::None,
         lease: LEASE,
     }
 }
@@ -275,7 +275,7 @@ fn bench_worker(
     worker::Config {
         id: id.to_string(),
         cluster: id.to_string(),
-        backend: crate::cli::Backend::None,
+        backend: Backend::None,
         queues: vec![queue.to_string()],
         concurrency: concurrency as usize,
         executor: Executor::InProcess(Arc::new(move |t| {
@@ -289,7 +289,7 @@ fn bench_worker(
         results_dir: None,
         cluster_setup: cluster::Setup {
             name: id.to_string(),
-            backend: crate::cli::Backend::None,
+            backend: Backend::None,
             kubeconfig: None,
             kind_config: None,
             create: false,
@@ -367,10 +367,7 @@ async fn measure(
     settle(pool).await?;
     let (shallow, _, refused_shallow) =
         time_claims(pool, claims, &probe_spec(probe_queue), CLAIM_SAMPLES).await?;
-    sqlx::query("DELETE FROM tasks WHERE queue = $1")
-        .bind(probe_queue)
-        .execute(pool)
-        .await?;
+    queue::delete_queues(pool, &[probe_queue.to_string()]).await?;
 
     // Bulk submit.
     note(format!("submitting {n} tasks…"));
@@ -526,10 +523,7 @@ async fn verify(pool: &PgPool, queue_name: &str, expected: u64) -> Result<Checke
 /// effort.
 async fn verify_and_clear(pool: &PgPool, queue_name: &str, expected: u64) -> Result<Checked> {
     let checked = verify(pool, queue_name, expected).await?;
-    sqlx::query("DELETE FROM tasks WHERE queue = $1")
-        .bind(queue_name)
-        .execute(pool)
-        .await?;
+    queue::delete_queues(pool, &[queue_name.to_string()]).await?;
     let _ = sqlx::query("VACUUM tasks").execute(pool).await;
     settle(pool).await?;
     Ok(checked)
@@ -569,14 +563,8 @@ async fn pickup(
 }
 
 async fn cleanup(pool: &PgPool, queues: &[String], worker_ids: &[String]) -> Result<()> {
-    sqlx::query("DELETE FROM tasks WHERE queue = ANY($1)")
-        .bind(queues)
-        .execute(pool)
-        .await?;
-    sqlx::query("DELETE FROM workers WHERE id = ANY($1)")
-        .bind(worker_ids)
-        .execute(pool)
-        .await?;
+    queue::delete_queues(pool, queues).await?;
+    queue::delete_workers(pool, worker_ids).await?;
     Ok(())
 }
 

@@ -272,7 +272,8 @@ pub enum WorkerCommand {
     Run(WorkerRunArgs),
 }
 
-/// Which cluster a worker drives.
+/// Which cluster a worker drives, as the `--backend` flag spells it; converts into
+/// [`crate::task::Backend`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Backend {
     /// A kind cluster named --cluster (found, or made with --create-cluster)
@@ -283,13 +284,14 @@ pub enum Backend {
     None,
 }
 
-impl Backend {
-    /// The name stored on workers and matched against tasks' backend_type.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Backend::Kind => "kind",
-            Backend::Existing => "existing",
-            Backend::None => "none",
+/// The flag's value is the core [`crate::task::Backend`]; this copy exists only so that clap
+/// stays in this file.
+impl From<Backend> for crate::task::Backend {
+    fn from(b: Backend) -> Self {
+        match b {
+            Backend::Kind => crate::task::Backend::Kind,
+            Backend::Existing => crate::task::Backend::Existing,
+            Backend::None => crate::task::Backend::None,
         }
     }
 }

@@ -19,7 +19,7 @@ pub struct Plan {
     /// The worker's cluster, if cluster checks are wanted.
     pub cluster: Option<String>,
     /// `kind`, `existing` or `none`.
-    pub backend: crate::cli::Backend,
+    pub backend: crate::task::Backend,
     /// The kubeconfig of an existing cluster.
     pub kubeconfig: Option<PathBuf>,
     /// The Python the AIOpsLab runner will use.
@@ -102,7 +102,7 @@ pub async fn run(plan: &Plan) -> Vec<Check> {
     let python_ok = python.status == Status::Ok;
     checks.push(python);
 
-    use crate::cli::Backend;
+    use crate::task::Backend;
     let (kind, existing) = (
         plan.backend == Backend::Kind,
         plan.backend == Backend::Existing,
@@ -136,7 +136,7 @@ pub async fn run(plan: &Plan) -> Vec<Check> {
     } else {
         checks.extend(aiopslab(plan, env.clone()).await);
     }
-    if plan.backend == crate::cli::Backend::Kind {
+    if plan.backend == crate::task::Backend::Kind {
         // The copy of the kind cluster's kubeconfig made for these checks.
         if let Some((_, k)) = env.iter().find(|(n, _)| n == "KUBECONFIG") {
             let _ = std::fs::remove_file(k);
@@ -241,7 +241,7 @@ async fn tool_check(tool: &str, args: &[&str], required: bool) -> Check {
 
 /// The cluster checks, and the environment the runner then builds its Orchestrator with.
 async fn cluster(plan: &Plan) -> (Vec<Check>, Vec<(String, String)>) {
-    use crate::cli::Backend;
+    use crate::task::Backend;
     let mut checks = Vec::new();
     let Some(name) = &plan.cluster else {
         let mut env = vec![("AIOPS_BACKEND".into(), "none".into())];

@@ -19,7 +19,7 @@ pub struct ExportRecord {
     pub problem_id: String,
     pub status: TaskStatus,
     pub queue: String,
-    pub backend_type: Option<String>,
+    pub backend_type: Option<crate::task::Backend>,
     /// `parameters.agent_config` (an empty object when none was given).
     pub agent_config: Value,
     /// `parameters.max_steps` (the default when none was given).

@@ -49,6 +49,96 @@ impl fmt::Display for TaskId {
     }
 }
 
+/// Lets a text column hold a Rust enum that has `as_str` and `FromStr`: the enum is bound and
+/// read as PostgreSQL `text` (arrays too), so a column with a CHECK of its values needs no
+/// PostgreSQL enum type, and a value the enum does not know fails the read instead of passing
+/// as a string.
+macro_rules! sql_as_text {
+    ($t:ty) => {
+        impl sqlx::Type<sqlx::Postgres> for $t {
+            fn type_info() -> sqlx::postgres::PgTypeInfo {
+                <str as sqlx::Type<sqlx::Postgres>>::type_info()
+            }
+            fn compatible(ty: &sqlx::postgres::PgTypeInfo) -> bool {
+                <str as sqlx::Type<sqlx::Postgres>>::compatible(ty)
+            }
+        }
+
+        impl sqlx::postgres::PgHasArrayType for $t {
+            fn array_type_info() -> sqlx::postgres::PgTypeInfo {
+                <&str as sqlx::postgres::PgHasArrayType>::array_type_info()
+            }
+            fn array_compatible(ty: &sqlx::postgres::PgTypeInfo) -> bool {
+                <&str as sqlx::postgres::PgHasArrayType>::array_compatible(ty)
+            }
+        }
+
+        impl<'q> sqlx::Encode<'q, sqlx::Postgres> for $t {
+            fn encode_by_ref(
+                &self,
+                buf: &mut sqlx::postgres::PgArgumentBuffer,
+            ) -> Result<sqlx::encode::IsNull, sqlx::error::BoxDynError> {
+                <&str as sqlx::Encode<'q, sqlx::Postgres>>::encode(self.as_str(), buf)
+            }
+        }
+
+        impl<'r> sqlx::Decode<'r, sqlx::Postgres> for $t {
+            fn decode(
+                value: sqlx::postgres::PgValueRef<'r>,
+            ) -> Result<Self, sqlx::error::BoxDynError> {
+                let s = <&str as sqlx::Decode<'r, sqlx::Postgres>>::decode(value)?;
+                Ok(s.parse::<$t>()?)
+            }
+        }
+    };
+}
+pub(crate) use sql_as_text;
+
+/// The kind of cluster a worker drives, which a task may ask for. Workers store it and claims
+/// match tasks against it; it is `text` with a CHECK in the schema, hence `sql_as_text`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum Backend {
+    /// A kind cluster the worker finds or makes.
+    Kind,
+    /// An existing cluster reached through a kubeconfig.
+    Existing,
+    /// No cluster (plain shell jobs).
+    None,
+}
+
+impl Backend {
+    /// Every backend, in the order messages list them.
+    pub const ALL: [Backend; 3] = [Backend::Kind, Backend::Existing, Backend::None];
+
+    /// The name used in JSON, SQL and on the command line.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Backend::Kind => "kind",
+            Backend::Existing => "existing",
+            Backend::None => "none",
+        }
+    }
+}
+
+impl fmt::Display for Backend {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for Backend {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Backend::ALL
+            .into_iter()
+            .find(|b| b.as_str() == s)
+            .ok_or_else(|| format!("unknown backend '{s}'; use kind, existing or none"))
+    }
+}
+
+sql_as_text!(Backend);
+
 /// Where a task is in its life. Only the transitions in [`TaskStatus::can_become`] exist.
 #[derive(
     Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, sqlx::Type, utoipa::ToSchema,
@@ -100,7 +190,8 @@ impl TaskStatus {
         )
     }
 
-    /// The state machine of SPEC §1, used by tests to prove the SQL never leaves it.
+    /// Every move a task's status may make (claim, finish, cancel, release, rescue, retry): the
+    /// state machine itself, used by tests to prove the SQL never leaves it.
     pub fn can_become(self, next: TaskStatus) -> bool {
         use TaskStatus::*;
         matches!(
@@ -158,7 +249,8 @@ pub fn parse_status_list(s: &str) -> Result<Vec<TaskStatus>, String> {
         .collect()
 }
 
-/// A stored task with every field of SPEC §1, in the JSON shape the CLI and HTTP share.
+/// A stored task: the columns of `tasks` but its lease and cancel reason, in the JSON shape the
+/// CLI and HTTP share (README.md, "The HTTP API").
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, sqlx::FromRow, utoipa::ToSchema)]
 pub struct Task {
     pub id: TaskId,
@@ -166,7 +258,7 @@ pub struct Task {
     pub status: TaskStatus,
     pub queue: String,
     pub priority: i16,
-    pub backend_type: Option<String>,
+    pub backend_type: Option<Backend>,
     pub parameters: Value,
     pub timeout_seconds: i32,
     pub metadata: Value,
@@ -370,7 +462,7 @@ pub struct NewTask {
     pub problem_id: String,
     pub queue: String,
     pub priority: i16,
-    pub backend_type: Option<String>,
+    pub backend_type: Option<Backend>,
     pub parameters: Value,
     pub timeout_seconds: i32,
     pub metadata: Value,
@@ -411,9 +503,6 @@ fn range(field: &str, v: i64, lo: i64, hi: i64, errors: &mut Vec<FieldError>) {
         });
     }
 }
-
-/// Backend types a task may ask for (null means any worker).
-pub const BACKEND_TYPES: [&str; 3] = ["kind", "existing", "none"];
 
 impl TaskRequest {
     /// Check every field and fill defaults. All problems are reported at once so a user fixes
@@ -538,14 +627,17 @@ impl TaskRequest {
         let queue = self.queue.unwrap_or_else(|| DEFAULT_QUEUE.to_string());
         check_name("queue", &queue, &mut errors);
 
-        if let Some(b) = &self.backend_type {
-            if !BACKEND_TYPES.contains(&b.as_str()) {
+        let backend_type = match self.backend_type.as_deref().map(Backend::from_str) {
+            None => None,
+            Some(Ok(b)) => Some(b),
+            Some(Err(message)) => {
                 errors.push(FieldError {
                     field: "backend_type".into(),
-                    message: format!("unknown backend '{b}'; use kind, existing or none"),
+                    message,
                 });
+                None
             }
-        }
+        };
 
         let metadata = match self.metadata {
             None | Some(Value::Null) => Value::Object(Map::new()),
@@ -589,7 +681,7 @@ impl TaskRequest {
             problem_id: self.problem_id,
             queue,
             priority: priority as i16,
-            backend_type: self.backend_type,
+            backend_type,
             parameters: Value::Object(parameters),
             timeout_seconds: timeout_seconds as i32,
             metadata,
@@ -745,6 +837,19 @@ mod tests {
             proptest::prop_assume!(u.len() <= 2048);
             proptest::prop_assert_eq!(check_callback_url(&u), Ok(()), "{}", u);
         }
+    }
+
+    /// JSON, SQL and the command line spell a backend the same way.
+    #[test]
+    fn backend_names_agree_everywhere() {
+        for b in Backend::ALL {
+            assert_eq!(b.as_str().parse::<Backend>(), Ok(b));
+            assert_eq!(serde_json::to_value(b).unwrap(), b.as_str());
+        }
+        assert_eq!(
+            "Kind".parse::<Backend>().unwrap_err(),
+            "unknown backend 'Kind'; use kind, existing or none"
+        );
     }
 
     #[test]

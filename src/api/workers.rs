@@ -14,8 +14,10 @@ use serde_json::Value;
 use super::error::{ApiError, ApiJson, ApiQuery, ApiResult, Problem};
 use super::AppState;
 use crate::log::{LogLevel, LogSource, NewLogLine};
-use crate::queue::{self, ClaimSpec, Failure, Fence, Worker, WorkerRegistration, WorkerState};
-use crate::task::{FieldError, Task, TaskId, BACKEND_TYPES};
+use crate::queue::{
+    self, ClaimSpec, Failure, Fence, Worker, WorkerRegistration, WorkerState, WorkerStatus,
+};
+use crate::task::{Backend, FieldError, Task, TaskId};
 
 /// Lease of HTTP workers and their tasks: three of the recommended 10 s heartbeats.
 pub const HTTP_LEASE: Duration = Duration::from_secs(30);
@@ -47,11 +49,11 @@ pub async fn list(
     let workers: Vec<Worker> = queue::list_workers(&st.pool)
         .await?
         .into_iter()
-        .filter(|w| p.status.as_deref().is_none_or(|s| w.status == s))
+        .filter(|w| p.status.as_deref().is_none_or(|s| w.status.as_str() == s))
         .filter(|w| {
             p.backend_type
                 .as_deref()
-                .is_none_or(|b| w.backend_type == b)
+                .is_none_or(|b| w.backend_type.as_str() == b)
         })
         .collect();
     Ok(Json(WorkerList {
@@ -110,15 +112,16 @@ pub async fn register(
             message: "must be 1 to 255 characters long".into(),
         });
     }
-    if !BACKEND_TYPES.contains(&b.backend_type.as_str()) {
-        errors.push(FieldError {
-            field: "backend_type".into(),
-            message: format!(
-                "unknown backend '{}'; use kind, existing or none",
-                b.backend_type
-            ),
-        });
-    }
+    let backend = match b.backend_type.parse::<Backend>() {
+        Ok(backend) => Some(backend),
+        Err(message) => {
+            errors.push(FieldError {
+                field: "backend_type".into(),
+                message,
+            });
+            None
+        }
+    };
     for (field, v) in [
         ("id", Some(&b.id)),
         ("cluster_name", b.cluster_name.as_ref()),
@@ -138,16 +141,16 @@ pub async fn register(
             });
         }
     }
-    if !errors.is_empty() {
+    let (true, Some(backend)) = (errors.is_empty(), backend) else {
         return Err(ApiError::invalid(
             "the registration has invalid fields",
             errors,
         ));
-    }
+    };
     let reg = WorkerRegistration {
         cluster_name: b.cluster_name.unwrap_or_else(|| b.id.clone()),
         id: b.id,
-        backend_type: b.backend_type,
+        backend_type: backend,
         hostname: b.hostname.unwrap_or_else(|| "http".into()),
         pid: 0,
         version: env!("CARGO_PKG_VERSION").into(),
@@ -191,7 +194,7 @@ pub struct HeartbeatAnswer {
 
 async fn live_worker(st: &AppState, id: &str) -> ApiResult<Worker> {
     let w = queue::get_worker(&st.pool, id).await?;
-    if w.status == "offline" {
+    if w.status == WorkerStatus::Offline {
         return Err(ApiError::new(
             StatusCode::CONFLICT,
             "worker-offline",
@@ -205,7 +208,7 @@ fn spec_of(w: &Worker) -> ClaimSpec {
     ClaimSpec {
         worker_id: w.id.clone(),
         queues: w.queues.clone(),
-        backend_type: w.backend_type.clone(),
+        backend_type: w.backend_type,
         lease: HTTP_LEASE,
     }
 }

@@ -14,7 +14,7 @@ pub async fn run(ctx: &Ctx, a: DoctorArgs) -> Result<u8> {
         database_url,
         database_error,
         cluster: a.cluster,
-        backend: a.backend,
+        backend: a.backend.into(),
         kubeconfig: a.kubeconfig,
         python: a.python,
     };

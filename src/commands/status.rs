@@ -138,7 +138,7 @@ fn detail(ctx: &Ctx, t: &Task, deliveries: Option<&[Delivery]>) -> Result<()> {
         ("priority", t.priority.to_string()),
         (
             "backend",
-            t.backend_type.clone().unwrap_or_else(|| "any".into()),
+            t.backend_type.map_or("any", |b| b.as_str()).to_string(),
         ),
         ("attempt", format!("{} of {}", t.attempt, t.max_attempts)),
         ("worker", t.worker_id.clone().unwrap_or_else(|| "-".into())),

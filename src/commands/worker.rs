@@ -75,7 +75,7 @@ fn config(a: &WorkerRunArgs) -> Result<Config> {
     Ok(Config {
         id,
         cluster: a.cluster.clone(),
-        backend: a.backend,
+        backend: a.backend.into(),
         queues,
         concurrency: a.concurrency as usize,
         executor: match &a.exec {
@@ -93,7 +93,7 @@ fn config(a: &WorkerRunArgs) -> Result<Config> {
         results_dir,
         cluster_setup: Setup {
             name: a.cluster.clone(),
-            backend: a.backend,
+            backend: a.backend.into(),
             kubeconfig: a.kubeconfig.clone(),
             kind_config: a.kind_config.clone(),
             create: a.create_cluster,

@@ -17,9 +17,9 @@ pub async fn run(ctx: &Ctx, a: WorkersArgs) -> Result<u8> {
         }
         ctx.printer.details(&[
             ("id", w.id.clone()),
-            ("status", w.status.clone()),
+            ("status", w.status.to_string()),
             ("cluster", w.cluster_name.clone()),
-            ("backend", w.backend_type.clone()),
+            ("backend", w.backend_type.to_string()),
             (
                 "host",
                 format!("{} (pid {})", w.hostname, w.pid.unwrap_or(0)),
@@ -64,9 +64,9 @@ pub async fn run(ctx: &Ctx, a: WorkersArgs) -> Result<u8> {
         .map(|w| {
             vec![
                 w.id.clone(),
-                w.status.clone(),
+                w.status.to_string(),
                 w.cluster_name.clone(),
-                w.backend_type.clone(),
+                w.backend_type.to_string(),
                 age(w.heartbeat_age_seconds),
                 w.current_task_id
                     .map(|t| t.to_string())

@@ -8,8 +8,8 @@ use std::time::Duration;
 
 use tokio::process::Command;
 
-use crate::cli::Backend;
 use crate::error::{one_line, Error, Result};
+use crate::task::Backend;
 
 /// The cluster a worker runs its tasks on.
 #[derive(Debug)]
@@ -208,9 +208,9 @@ impl Cluster {
     /// uses one that reaches no cluster.
     pub fn runner_env(&self, name: &str) -> Vec<(String, String)> {
         let backend = match self {
-            Cluster::Kind(_) => "kind",
-            Cluster::Existing { .. } => "existing",
-            Cluster::None => "none",
+            Cluster::Kind(_) => crate::task::Backend::Kind,
+            Cluster::Existing { .. } => crate::task::Backend::Existing,
+            Cluster::None => crate::task::Backend::None,
         };
         let mut env = vec![
             ("AIOPS_BACKEND".to_string(), backend.to_string()),

@@ -20,7 +20,6 @@ use sqlx::PgPool;
 use tokio::sync::{mpsc, watch, Notify};
 use tokio::task::JoinSet;
 
-use crate::cli::Backend;
 use crate::db::PoolConfig;
 use crate::error::{Error, Result};
 use crate::notify::{self, Heard, Listener, Watch};
@@ -37,7 +36,7 @@ pub struct Config {
     /// The cluster it owns.
     pub cluster: String,
     /// Its backend.
-    pub backend: Backend,
+    pub backend: crate::task::Backend,
     /// Queues served.
     pub queues: Vec<String>,
     /// Tasks at once.
@@ -232,7 +231,7 @@ impl Shared {
         ClaimSpec {
             worker_id: self.cfg.id.clone(),
             queues: self.cfg.queues.clone(),
-            backend_type: self.cfg.backend.as_str().to_string(),
+            backend_type: self.cfg.backend,
             lease: self.cfg.lease(),
         }
     }
@@ -343,7 +342,7 @@ pub async fn run_until(
     let reg = WorkerRegistration {
         id: cfg.id.clone(),
         cluster_name: cfg.cluster.clone(),
-        backend_type: cfg.backend.as_str().to_string(),
+        backend_type: cfg.backend,
         hostname: hostname.clone(),
         pid,
         version: env!("CARGO_PKG_VERSION").to_string(),
@@ -512,7 +511,7 @@ async fn claim_loop(
                             queue::next_due(
                                 &shared.pool,
                                 &claimer.spec().queues,
-                                &claimer.spec().backend_type,
+                                claimer.spec().backend_type,
                                 &shared.cfg.id,
                             ),
                         )

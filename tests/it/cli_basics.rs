@@ -212,7 +212,7 @@ async fn cancel_and_retry_through_the_cli() {
         &ClaimSpec {
             worker_id: "w".into(),
             queues: vec!["default".into()],
-            backend_type: "none".into(),
+            backend_type: aiops::task::Backend::None,
             lease: Duration::from_secs(60),
         },
         1,
@@ -262,7 +262,7 @@ async fn logs_filters_tail_level_and_attempt() {
         &ClaimSpec {
             worker_id: "w".into(),
             queues: vec!["default".into()],
-            backend_type: "none".into(),
+            backend_type: aiops::task::Backend::None,
             lease: Duration::from_secs(60),
         },
         1,
@@ -397,7 +397,7 @@ async fn workers_and_db_commands() {
         &queue::WorkerRegistration {
             id: "w1".into(),
             cluster_name: "kind-a".into(),
-            backend_type: "kind".into(),
+            backend_type: aiops::task::Backend::Kind,
             hostname: "host".into(),
             pid: 42,
             version: "t".into(),

@@ -19,7 +19,7 @@ fn spec(worker: &str, lease: Duration) -> ClaimSpec {
     ClaimSpec {
         worker_id: worker.into(),
         queues: vec!["default".into()],
-        backend_type: "none".into(),
+        backend_type: aiops::task::Backend::None,
         lease,
     }
 }
@@ -449,7 +449,7 @@ async fn the_exclusive_cluster_is_refused_while_its_worker_lives() {
     let reg = |id: &str| queue::WorkerRegistration {
         id: id.into(),
         cluster_name: "c1".into(),
-        backend_type: "none".into(),
+        backend_type: aiops::task::Backend::None,
         hostname: "h".into(),
         pid: 1,
         version: "t".into(),

@@ -338,7 +338,8 @@ async fn a_partitioned_worker_is_fenced_rescued_and_rejoins() {
         "A's heartbeat to resume",
         || async {
             let w = aiops::queue::get_worker(&pool, "np-a").await.ok()?;
-            (w.last_heartbeat > healed_at && w.status != "offline").then_some(())
+            (w.last_heartbeat > healed_at && w.status != aiops::queue::WorkerStatus::Offline)
+                .then_some(())
         },
     )
     .await;

@@ -443,7 +443,7 @@ async fn run_ops(pool: &sqlx::PgPool, queue_name: &str, ops: &[Op]) -> Result<()
                 let spec = ClaimSpec {
                     worker_id: WORKERS[*worker].into(),
                     queues: vec![queue_name.into()],
-                    backend_type: "none".into(),
+                    backend_type: aiops::task::Backend::None,
                     lease: if *worker == 1 {
                         SHORT_LEASE
                     } else {

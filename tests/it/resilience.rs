@@ -133,7 +133,7 @@ async fn first_signal_finishes_the_task_second_requeues_it() {
     w.signal("TERM");
     eventually(Duration::from_secs(5), "worker stopping", || async {
         let wk = aiops::queue::get_worker(&pool, "sig").await.ok()?;
-        (wk.status == "stopping").then_some(())
+        (wk.status == aiops::queue::WorkerStatus::Stopping).then_some(())
     })
     .await;
     // Still running: the first signal only stops claiming.
@@ -164,7 +164,7 @@ async fn first_signal_finishes_the_task_second_requeues_it() {
     w.signal("TERM");
     eventually(Duration::from_secs(5), "worker stopping", || async {
         let wk = aiops::queue::get_worker(&pool, "sig").await.ok()?;
-        (wk.status == "stopping").then_some(())
+        (wk.status == aiops::queue::WorkerStatus::Stopping).then_some(())
     })
     .await;
     w.signal("TERM");

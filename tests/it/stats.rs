@@ -536,7 +536,7 @@ async fn run_ops(pool: &PgPool, ops: &[Op]) -> Result<(), TestCaseError> {
                 let spec = ClaimSpec {
                     worker_id: format!("prop-w{worker}"),
                     queues: vec!["default".into()],
-                    backend_type: "none".into(),
+                    backend_type: aiops::task::Backend::None,
                     lease: if *worker == 1 {
                         SHORT_LEASE
                     } else {

@@ -64,7 +64,7 @@ async fn task_changes_are_announced_only_while_someone_watches() {
     let spec = ClaimSpec {
         worker_id: "w".into(),
         queues: vec!["default".into()],
-        backend_type: "none".into(),
+        backend_type: aiops::task::Backend::None,
         lease: Duration::from_secs(60),
     };
     let claimed = queue::claim(&db.pool, &spec, 1).await.unwrap();

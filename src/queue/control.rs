@@ -1,0 +1,99 @@
+//! What users do to tasks that exist, from the CLI or HTTP: cancel one, cancel every pending
+//! task a filter matches, retry one that ended badly.
+
+use serde::Serialize;
+use sqlx::PgPool;
+
+use super::read::{bind_filter, FILTER_SQL};
+use super::{clean_text, get, TaskFilter, TASK_COLUMNS};
+use crate::error::{Error, Result};
+use crate::task::{Task, TaskId, TaskStatus};
+
+/// What a cancel did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum CancelOutcome {
+    /// The task was pending and is now cancelled.
+    Cancelled,
+    /// The task is running; its worker was asked to stop it.
+    Requested,
+    /// It was cancelled before; nothing changed.
+    AlreadyCancelled,
+}
+
+/// Cancel a task: pending ones at once, running ones by a request the owning worker hears
+/// by NOTIFY. A task that already ended otherwise is a conflict.
+pub async fn cancel(pool: &PgPool, id: TaskId, reason: Option<&str>) -> Result<CancelOutcome> {
+    let row: Option<(TaskStatus,)> = sqlx::query_as(
+        "UPDATE tasks SET \
+            status = CASE WHEN status = 'pending' THEN 'cancelled'::task_status ELSE status END, \
+            completed_at = CASE WHEN status = 'pending' THEN now() ELSE completed_at END, \
+            error_details = CASE WHEN status = 'pending' \
+                THEN 'cancelled' || coalesce(': ' || $2, '') ELSE error_details END, \
+            cancel_requested = true, cancel_reason = $2, updated_at = now() \
+         WHERE id = $1 AND status IN ('pending', 'running') AND NOT (status = 'running' AND cancel_requested) \
+         RETURNING status",
+    )
+    .bind(id)
+    .bind(reason.map(clean_text))
+    .fetch_optional(pool)
+    .await?;
+    match row {
+        Some((TaskStatus::Cancelled,)) => Ok(CancelOutcome::Cancelled),
+        Some(_) => Ok(CancelOutcome::Requested),
+        None => {
+            let task = get(pool, id).await?;
+            match task.status {
+                TaskStatus::Cancelled => Ok(CancelOutcome::AlreadyCancelled),
+                TaskStatus::Running => Ok(CancelOutcome::Requested),
+                other => Err(Error::Conflict(format!(
+                    "task {id} already ended {other}; only pending or running tasks can be cancelled"
+                ))),
+            }
+        }
+    }
+}
+
+/// Cancel every pending task matching the filter in one statement; returns their ids.
+pub async fn cancel_pending(
+    pool: &PgPool,
+    f: &TaskFilter,
+    reason: Option<&str>,
+) -> Result<Vec<TaskId>> {
+    let sql = format!(
+        "UPDATE tasks SET status = 'cancelled', completed_at = now(), cancel_requested = true, \
+            cancel_reason = $9, error_details = 'cancelled' || coalesce(': ' || $9, ''), \
+            updated_at = now() \
+         WHERE status = 'pending' AND {FILTER_SQL} RETURNING id"
+    );
+    let rows: Vec<(TaskId,)> = bind_filter(sqlx::query_as(&sql), f)
+        .bind(reason.map(clean_text))
+        .fetch_all(pool)
+        .await?;
+    Ok(rows.into_iter().map(|(id,)| id).collect())
+}
+
+/// Put a failed, timed-out or cancelled task back in the queue for one more attempt.
+pub async fn retry(pool: &PgPool, id: TaskId) -> Result<Task> {
+    let sql = format!(
+        "UPDATE tasks SET status = 'pending', max_attempts = greatest(max_attempts, attempt + 1), \
+            run_at = now(), completed_at = NULL, cancel_requested = false, cancel_reason = NULL, \
+            worker_id = NULL, error_details = NULL, exit_code = NULL, result = NULL, \
+            progress = NULL, updated_at = now() \
+         WHERE id = $1 AND status IN ('failed', 'timeout', 'cancelled') RETURNING {TASK_COLUMNS}"
+    );
+    match sqlx::query_as::<_, Task>(&sql)
+        .bind(id)
+        .fetch_optional(pool)
+        .await?
+    {
+        Some(t) => Ok(t),
+        None => {
+            let t = get(pool, id).await?;
+            Err(Error::Conflict(format!(
+                "task {id} is {}; only failed, timeout or cancelled tasks can be retried",
+                t.status
+            )))
+        }
+    }
+}

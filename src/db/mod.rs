@@ -24,7 +24,9 @@ pub enum UrlSource {
 }
 
 /// The database URL to use: the flag (which clap also fills from `AIOPS_DATABASE_URL`), else
-/// `DATABASE_URL`, else the embedded instance (started on demand).
+/// `DATABASE_URL`, else the embedded instance (started on demand). Commands call this from
+/// async code: starting the instance steps off the runtime's worker thread while it waits (see
+/// [`embedded::Embedded::start`]), so the process's other tasks keep running.
 pub fn resolve_url(flag: Option<&str>) -> Result<(String, UrlSource)> {
     if let Some(u) = flag.filter(|u| !u.is_empty()) {
         return Ok((u.to_string(), UrlSource::Configured));

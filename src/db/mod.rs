@@ -24,7 +24,9 @@ pub enum UrlSource {
 }
 
 /// The database URL to use: the flag (which clap also fills from `AIOPS_DATABASE_URL`), else
-/// `DATABASE_URL`, else the embedded instance (started on demand).
+/// `DATABASE_URL`, else the embedded instance (started on demand). Commands call this from
+/// async code: starting the instance steps off the runtime's worker thread while it waits (see
+/// [`embedded::Embedded::start`]), so the process's other tasks keep running.
 pub fn resolve_url(flag: Option<&str>) -> Result<(String, UrlSource)> {
     if let Some(u) = flag.filter(|u| !u.is_empty()) {
         return Ok((u.to_string(), UrlSource::Configured));
@@ -74,29 +76,28 @@ pub struct PoolConfig {
 /// Session settings of a connection that claims.
 ///
 /// **Claims commit asynchronously.** A claim returns as soon as its commit is in the WAL
-/// buffers; the WAL writer flushes it within a few hundred milliseconds, and any later
-/// synchronous commit on the server (a log line, a heartbeat, a completion, another task's
-/// submit) flushes it first. That saves one WAL flush on the way from submit to running: idle
-/// pickup p50 went from 2.01–2.20 ms to 1.73–1.97 ms and `aiops bench` at 10 slots drained 30 %
-/// more tasks per second (6 paired runs). Nothing a guarantee rests on is lost: only a crash of
-/// PostgreSQL in that window can forget a claim, and then nothing of its attempt was committed
-/// either (a commit of any of its writes would have flushed the claim before it). The task is
-/// back where it was before the claim, pending at the previous attempt number, as if the claim
-/// had never been made; it runs again, as after any worker crash. Completions, logs, progress,
-/// cancels and submits stay synchronous. If the same worker claims it again, that claim carries
-/// the same fence (task, attempt, worker) as the executor still running from the forgotten one,
-/// so the worker treats both as one run (see `worker::Shared::take_claim`).
+/// buffers; the WAL writer flushes it within `wal_writer_delay`, and any later synchronous
+/// commit on the server (a log line, a heartbeat, a completion, another task's submit) flushes
+/// it first. That saves one WAL flush on the way from submit to running, which shortens the
+/// idle pickup and raises the drain rate (see docs/performance.md). Nothing a guarantee rests on
+/// is lost: only a crash of PostgreSQL in that window can forget a claim, and then nothing of
+/// its attempt was committed either (a commit of any of its writes would have flushed the claim
+/// before it). The task is back where it was before the claim, pending at the previous attempt
+/// number, as if the claim had never been made; it runs again, as after any worker crash.
+/// Completions, logs, progress, cancels and submits stay synchronous. If the same worker claims
+/// it again, that claim carries the same fence (task, attempt, worker) as the executor still
+/// running from the forgotten one, so the worker treats both as one run (see
+/// `worker::Shared::take_claim`).
 ///
 /// PostgreSQL plans the claim afresh at every execution, because with its `LIMIT` known the
-/// custom plan always looks cheaper than the generic one. That planning took 0.13 ms of every
-/// claim, as much as running a small claim: with one generic plan per connection, `aiops bench`
-/// drained 11, 8 and 3 % more tasks per second at 10, 24 and 128 slots (3 paired runs each).
-/// The generic plan is the same index plan (`tasks_claimable` in claim order, then the primary
-/// key) with 1k and with 1M pending tasks.
+/// custom plan always looks cheaper than the generic one. That planning costs about as much as
+/// running a small claim, so each connection keeps one generic plan instead (see
+/// docs/performance.md). The generic plan is the same index plan (`tasks_claimable` in claim
+/// order, then the primary key) whether few or very many tasks are pending.
 ///
-/// N.B.: JIT is off because the generic plan's row estimates grow with the table: at 1M pending
-/// the several-queue claim crossed `jit_above_cost` and spent 25 ms compiling a statement that
-/// runs in 4. Sequential scans are off because a generic plan is kept until the table's
+/// N.B.: JIT is off because the generic plan's row estimates grow with the table: with very many
+/// tasks pending, the several-queue claim crosses `jit_above_cost` and spends longer compiling
+/// than running. Sequential scans are off because a generic plan is kept until the table's
 /// statistics change: made while `tasks` was empty and never analyzed, it would update the
 /// picked rows through a sequential scan of the whole table until autovacuum first analyzed
 /// it. The claim never wants one; with them off that plan reads the primary key instead.
@@ -154,8 +155,8 @@ pub async fn connect_no_migrate(url: &str, cfg: &PoolConfig) -> Result<PgPool> {
 
 /// A pooled connection idle this long is pinged before it is handed out. sqlx checks every
 /// connection as it comes back to the pool, so one used more recently was alive moments ago;
-/// a ping on every acquire would add a round trip to every statement (0.3 ms of the idle
-/// pickup latency in `aiops bench`).
+/// a ping on every acquire would add a round trip to every statement, a visible share of the
+/// idle pickup latency (see docs/performance.md).
 const PING_IDLE: Duration = Duration::from_secs(1);
 
 async fn open(url: &str, cfg: &PoolConfig, suspect: Option<&'static AtomicBool>) -> Result<PgPool> {

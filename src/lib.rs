@@ -19,7 +19,7 @@ pub mod log;
 pub mod maintenance;
 pub mod monitor;
 pub mod notify;
-pub mod output;
+
 pub mod queue;
 pub mod stats;
 pub mod task;
@@ -47,7 +47,7 @@ pub fn run(args: impl IntoIterator<Item = std::ffi::OsString>) -> u8 {
     };
     // A worker is a service: its own progress (claims, outcomes) is worth seeing by default.
     let service = matches!(cli.command, cli::Command::Worker(_)) && !cli.global.quiet;
-    let printer = output::Printer::new(&cli.global);
+    let printer = commands::output::Printer::new(&cli.global);
     init_tracing(cli.global.verbose, service, printer.color);
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -75,7 +75,7 @@ pub fn run(args: impl IntoIterator<Item = std::ffi::OsString>) -> u8 {
     }
 }
 
-fn report(printer: &output::Printer, e: &Error) {
+fn report(printer: &commands::output::Printer, e: &Error) {
     let msg = error::one_line(&e.to_string());
     if printer.color {
         eprintln!("\x1b[1;31merror:\x1b[0m {msg}");

@@ -62,6 +62,10 @@ impl Listener {
             .connect_lazy_with((*pool.connect_options()).clone());
         let mut inner = PgListener::connect_with(&own).await?;
         inner.listen_all(channels.iter().copied()).await?;
+        if watch != Watch::Nothing {
+            // What a watch has announced arrives on these.
+            inner.listen_all([TASK, LOG]).await?;
+        }
         let mut l = Listener {
             inner,
             watch,

@@ -12,16 +12,13 @@ use sqlx::PgPool;
 use crate::error::Result;
 use crate::task::TaskId;
 
-/// Listen on both channels and register the listener's session as the watcher of one task, or
-/// of every task (`None`; a session watches one or all, the last call decides). From the
+/// Register the listener's session (already listening on the task and log channels) as the
+/// watcher of one task, or of every task (`None`; a session watches one or all, the last call decides). From the
 /// moment it returns `Ok(true)`, every change committed to what it watches is announced.
 /// `Ok(false)`: a transaction that was already writing tasks took too long to wait for, and a
 /// change it commits may go unannounced (waiters re-read on a timer anyway). Call it again
 /// after the listener reconnected: the registration belonged to the lost session.
 pub async fn start(listener: &mut PgListener, task: Option<TaskId>) -> Result<bool> {
-    listener
-        .listen_all([crate::notify::TASK, crate::notify::LOG])
-        .await?;
     let (settled,): (bool,) = sqlx::query_as("SELECT aiops_watch($1)")
         .bind(task.map(|t| t.0))
         .fetch_one(&mut *listener)
@@ -52,7 +49,7 @@ pub async fn forget_gone(pool: &PgPool) -> Result<i64> {
 /// `stream.resync`.
 pub const JOURNAL_KEPT: Duration = Duration::from_secs(3600);
 
-/// Delete journal rows older than [`JOURNAL_KEPT`] (a [`crate::maintenance`] duty).
+/// Delete journal rows older than [`JOURNAL_KEPT`] (one of the maintenance duties).
 pub async fn prune_journal(pool: &PgPool) -> Result<u64> {
     Ok(
         sqlx::query("DELETE FROM task_events WHERE at < now() - make_interval(secs => $1)")

@@ -9,6 +9,7 @@ mod export;
 mod generate;
 mod log_lines;
 mod logs;
+pub mod output;
 mod problems;
 mod prune;
 mod retry;
@@ -16,7 +17,7 @@ mod serve;
 mod stats;
 mod status;
 mod submit;
-pub mod wait;
+mod wait;
 mod worker;
 mod workers;
 
@@ -25,7 +26,7 @@ use sqlx::PgPool;
 use crate::cli::{Cli, Command, GlobalArgs};
 use crate::db::{connect, resolve_url, PoolConfig, UrlSource};
 use crate::error::Result;
-use crate::output::Printer;
+use output::Printer;
 
 /// What every command gets: the global flags and the printer.
 pub struct Ctx {

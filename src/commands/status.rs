@@ -5,9 +5,9 @@ use serde_json::json;
 
 use crate::callbacks::{self, Delivery};
 use crate::cli::StatusArgs;
+use crate::commands::output::ellipsize;
 use crate::commands::{resolve_ids, ts, Ctx};
 use crate::error::{Error, Result};
-use crate::output::ellipsize;
 use crate::queue::{self, TaskFilter, TaskSort};
 use crate::task::{parse_status_list, Task};
 

@@ -1,5 +1,5 @@
 //! A process group: how an executor's processes are signalled, waited for and found alive.
-//! The executor stops the groups it started; [`crate::worker::leftovers`] stops the ones a killed
+//! The executor stops the groups it started; the leftovers module stops the ones a killed
 //! worker left behind. Both go through here.
 
 use std::time::Duration;

@@ -85,6 +85,10 @@ async fn task_changes_are_announced_only_while_someone_watches() {
     .unwrap();
 
     let mut watcher = PgListener::connect_with(&db.pool).await.unwrap();
+    watcher
+        .listen_all([aiops::notify::TASK, aiops::notify::LOG])
+        .await
+        .unwrap();
     assert!(watch::start(&mut watcher, None).await.unwrap());
     assert_eq!(watchers(&db).await, 1);
     queue::append_logs(&db.pool, &Fence::of(&claimed[0]), &[line])
@@ -102,6 +106,10 @@ async fn task_changes_are_announced_only_while_someone_watches() {
     assert_eq!(watchers(&db).await, 0);
     queue::cancel(&db.pool, ids[1], None).await.unwrap();
     let mut again = PgListener::connect_with(&db.pool).await.unwrap();
+    again
+        .listen_all([aiops::notify::TASK, aiops::notify::LOG])
+        .await
+        .unwrap();
     assert!(watch::start(&mut again, None).await.unwrap());
     queue::cancel(&db.pool, ids[3], None).await.unwrap();
     assert_eq!(
@@ -123,6 +131,10 @@ async fn a_watch_of_one_task_announces_only_that_task() {
     let mut plain = PgListener::connect_with(&db.pool).await.unwrap();
     plain.listen(aiops::notify::TASK).await.unwrap();
     let mut waiter = PgListener::connect_with(&db.pool).await.unwrap();
+    waiter
+        .listen_all([aiops::notify::TASK, aiops::notify::LOG])
+        .await
+        .unwrap();
     assert!(watch::start(&mut waiter, Some(mine)).await.unwrap());
 
     queue::cancel(&db.pool, other, None).await.unwrap();
@@ -196,6 +208,10 @@ async fn registering_behind_a_long_writer_gives_up_waiting_but_stays_registered(
         .await
         .unwrap();
     let mut watcher = PgListener::connect_with(&db.pool).await.unwrap();
+    watcher
+        .listen_all([aiops::notify::TASK, aiops::notify::LOG])
+        .await
+        .unwrap();
     assert!(!watch::start(&mut watcher, None).await.unwrap());
     assert_eq!(watchers(&db).await, 1);
     writer.commit().await.unwrap();

@@ -5,6 +5,7 @@
 
 use std::time::Duration;
 
+use sqlx::postgres::PgPoolOptions;
 use sqlx::PgPool;
 
 use crate::error::Result;
@@ -80,7 +81,12 @@ impl Waiter {
     /// Start watching. Do it before the first read, so no change between read and watch is
     /// missed.
     pub async fn new(pool: &PgPool, id: TaskId) -> Waiter {
-        let listener = match Listener::connect(pool, &[TASK, LOG], Watch::Task(id)).await {
+        // The session holds its connection for good: it gets one of its own, leaving the
+        // caller's (often single-connection) pool free for reads.
+        let own = PgPoolOptions::new()
+            .max_connections(1)
+            .connect_lazy_with((*pool.connect_options()).clone());
+        let listener = match Listener::connect(&own, &[TASK, LOG], Watch::Task(id)).await {
             Ok(l) => Some(l),
             Err(e) => {
                 tracing::debug!("watching the task failed, polling instead: {e}");

@@ -4,7 +4,7 @@
 //! listen through a [`Listener`], which reconnects after a lost session and registers its watch
 //! again ([`crate::watch`]), then says so, so its owner reads again what it may have missed.
 
-use sqlx::postgres::{PgListener, PgNotification, PgPoolOptions};
+use sqlx::postgres::{PgListener, PgNotification};
 use sqlx::PgPool;
 
 use crate::error::Result;
@@ -43,8 +43,7 @@ pub enum Heard {
     Reconnected,
 }
 
-/// One LISTEN session on its own connection (it holds it for good, so it does not take one
-/// from the caller's pool).
+/// One LISTEN session.
 pub struct Listener {
     inner: PgListener,
     watch: Watch,
@@ -56,11 +55,10 @@ impl Listener {
     /// Listen on `channels`, and register `watch`. Every change committed to what it watches
     /// after this returns is announced (unless registering gave up waiting for a long writer,
     /// which is logged; waiters re-read on a timer anyway).
+    ///
+    /// The session holds one of `pool`'s connections for as long as it lives.
     pub async fn connect(pool: &PgPool, channels: &[&str], watch: Watch) -> Result<Listener> {
-        let own = PgPoolOptions::new()
-            .max_connections(1)
-            .connect_lazy_with((*pool.connect_options()).clone());
-        let mut inner = PgListener::connect_with(&own).await?;
+        let mut inner = PgListener::connect_with(pool).await?;
         inner.listen_all(channels.iter().copied()).await?;
         if watch != Watch::Nothing {
             // What a watch has announced arrives on these.

@@ -4,6 +4,7 @@
 pub mod embedded;
 
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
 use std::time::Duration;
 
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
@@ -127,16 +128,42 @@ pub async fn connect(url: &str, cfg: &PoolConfig) -> Result<PgPool> {
     migrate_unless_claiming(pool, cfg).await
 }
 
+/// Whether a database call of one worker ran out of time since the database last answered.
+/// Its pools ([`connect_discarding`]) then close connections that come back instead of reusing
+/// them: such a connection may have died silently (packets dropped, no RST), and sqlx's own
+/// check on release would wait on it for as long as TCP retries, holding a pool slot.
+#[derive(Debug, Clone, Default)]
+pub struct Suspect(Arc<AtomicBool>);
+
+impl Suspect {
+    /// The database answered again: connections may be reused.
+    pub fn clear(&self) {
+        self.0.store(false, Ordering::Relaxed);
+    }
+
+    /// Run a database call, giving up after `limit`: a call on a connection that died silently
+    /// otherwise waits for as long as TCP keeps retrying. Giving up marks the pools suspect
+    /// before the call (and the connection it holds) is dropped, so the pool closes it.
+    pub async fn bounded<T>(
+        &self,
+        limit: Duration,
+        f: impl std::future::Future<Output = Result<T>>,
+    ) -> Result<T> {
+        tokio::pin!(f);
+        tokio::select! {
+            r = &mut f => r,
+            _ = tokio::time::sleep(limit) => {
+                self.0.store(true, Ordering::Relaxed);
+                Err(Error::Database(format!("no answer within {limit:?}")))
+            }
+        }
+    }
+}
+
 /// Open a pool like [`connect`] whose connections are closed instead of reused when they come
-/// back to the pool while `suspect` is true. The worker sets it when a call ran out of time:
-/// that connection may have died silently, and sqlx's own check on release would then wait on
-/// it for as long as TCP retries, holding a pool slot.
-pub async fn connect_discarding(
-    url: &str,
-    cfg: &PoolConfig,
-    suspect: &'static AtomicBool,
-) -> Result<PgPool> {
-    let pool = open(url, cfg, Some(suspect)).await?;
+/// back to the pool while `suspect` is set.
+pub async fn connect_discarding(url: &str, cfg: &PoolConfig, suspect: &Suspect) -> Result<PgPool> {
+    let pool = open(url, cfg, Some(suspect.0.clone())).await?;
     migrate_unless_claiming(pool, cfg).await
 }
 
@@ -159,7 +186,7 @@ pub async fn connect_no_migrate(url: &str, cfg: &PoolConfig) -> Result<PgPool> {
 /// idle pickup latency (see docs/performance.md).
 const PING_IDLE: Duration = Duration::from_secs(1);
 
-async fn open(url: &str, cfg: &PoolConfig, suspect: Option<&'static AtomicBool>) -> Result<PgPool> {
+async fn open(url: &str, cfg: &PoolConfig, suspect: Option<Arc<AtomicBool>>) -> Result<PgPool> {
     if !(url.starts_with("postgres://") || url.starts_with("postgresql://")) {
         return Err(Error::usage(format!(
             "invalid database URL {}: it must start with postgres:// or postgresql://",

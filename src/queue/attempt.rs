@@ -25,8 +25,8 @@ pub struct HeldTask {
 /// Extend the leases of the given attempts; returns the ones this worker still holds (a task
 /// missing from the answer was rescued or finished elsewhere: stop working on it).
 ///
-/// N.B.: rows are read and locked by id alone and the fence is checked on the locked rows, as
-/// in [`complete_many`]: with `worker_id = $3` next to the id, the planner may prefer a plan
+/// N.B.: rows are read and locked by id alone and the fence is checked on the locked rows: with
+/// `worker_id = $3` next to the id, the planner may prefer a plan
 /// that reads every task the worker ever ran over one probe per held task, and a heartbeat
 /// must stay cheap however long the worker has lived (see `docs/performance.md`).
 pub async fn heartbeat_tasks(
@@ -97,90 +97,6 @@ pub async fn complete(
         return Err(fence.refused());
     }
     Ok(())
-}
-
-/// One successful attempt for [`complete_many`].
-#[derive(Debug, Clone)]
-pub struct Completion {
-    /// The attempt that succeeded.
-    pub fence: Fence,
-    /// What the executor returned.
-    pub result: Option<Value>,
-    /// Its exit code.
-    pub exit_code: Option<i32>,
-}
-
-/// Record many successful attempts in one statement, each fenced on its own (task id, attempt
-/// and worker id). Returns, in input order, whether each one was recorded: `false` means that
-/// attempt no longer held its task (rescued, cancelled or finished elsewhere) and nothing about
-/// it was written. The workers' completed counters move by the number recorded.
-///
-/// N.B.: rows are locked in id order first, so two batches over the same tasks cannot deadlock.
-/// Rows are read by id alone, each batch entry with its row, and the fence is checked on the
-/// locked rows afterwards. With the status or the worker next to the id, the planner may read
-/// every running task (or every task of the worker) through an index and join it to the batch
-/// in a nested loop, because statistics taken while few tasks ran put `status = 'running'` at
-/// one row: a batch would then cost in proportion to the tasks running, not to its own size
-/// (see `docs/performance.md`).
-/// [`heartbeat_tasks`] locks in the same order, so the two cannot deadlock either.
-pub async fn complete_many(pool: &PgPool, done: &[Completion]) -> Result<Vec<bool>> {
-    if done.is_empty() {
-        return Ok(Vec::new());
-    }
-    let n = done.len();
-    let mut ids = Vec::with_capacity(n);
-    let mut attempts = Vec::with_capacity(n);
-    let mut workers = Vec::with_capacity(n);
-    let mut results = Vec::with_capacity(n);
-    let mut codes = Vec::with_capacity(n);
-    for c in done {
-        ids.push(c.fence.task_id.0);
-        attempts.push(c.fence.attempt);
-        workers.push(c.fence.worker_id.as_str());
-        results.push(c.result.as_ref().map(clean_json));
-        codes.push(c.exit_code);
-    }
-    let recorded: Vec<(Uuid, i32, String)> = sqlx::query_as(
-        "WITH f AS ( \
-            SELECT * FROM unnest($1::uuid[], $2::int4[], $3::text[], $4::jsonb[], $5::int4[]) \
-                AS f(id, attempt, worker_id, result, exit_code)), \
-         locked AS ( \
-            SELECT t.id, t.attempt, t.worker_id, t.status, f.attempt AS fenced_attempt, \
-                f.worker_id AS fenced_worker, f.result, f.exit_code \
-            FROM f JOIN tasks t ON t.id = f.id ORDER BY t.id FOR UPDATE OF t), \
-         held AS ( \
-            SELECT * FROM locked WHERE attempt = fenced_attempt AND worker_id = fenced_worker \
-                AND status = 'running'), \
-         done AS ( \
-            UPDATE tasks t SET status = 'completed', result = held.result, \
-                exit_code = held.exit_code, completed_at = now(), updated_at = now(), \
-                lease_expires_at = NULL, error_details = NULL \
-            FROM held WHERE t.id = held.id \
-            RETURNING t.id, t.attempt, t.worker_id), \
-         counted AS ( \
-            UPDATE workers w SET tasks_completed = tasks_completed + c.n \
-            FROM (SELECT worker_id, count(*) AS n FROM done GROUP BY worker_id) c \
-            WHERE w.id = c.worker_id) \
-         SELECT id, attempt, worker_id FROM done",
-    )
-    .bind(&ids)
-    .bind(&attempts)
-    .bind(&workers)
-    .bind(&results)
-    .bind(&codes)
-    .fetch_all(pool)
-    .await?;
-    let recorded: std::collections::HashSet<(Uuid, i32, String)> = recorded.into_iter().collect();
-    Ok(done
-        .iter()
-        .map(|c| {
-            recorded.contains(&(
-                c.fence.task_id.0,
-                c.fence.attempt,
-                c.fence.worker_id.clone(),
-            ))
-        })
-        .collect())
 }
 
 /// How an attempt ended badly.

@@ -26,8 +26,8 @@ use crate::error::Error;
 use crate::task::{Task, TaskId};
 
 pub use attempt::{
-    append_logs, complete, complete_many, fail, fail_keeping, heartbeat_tasks, release,
-    rescue_expired, set_progress, Completion, Failure, HeldTask, Rescued,
+    append_logs, complete, fail, fail_keeping, heartbeat_tasks, release, rescue_expired,
+    set_progress, Failure, HeldTask, Rescued,
 };
 pub use catalog::{check_known_problems, import_problems, list_problems, Problem, ProblemSummary};
 pub use claim::{claim, next_due, peek_claimable, ClaimSpec, Claimer, NextDue, HEAD_RESCAN};

@@ -16,7 +16,7 @@ use crate::queue::{self, Failure, Fence};
 use crate::task::Task;
 use crate::worker::executor::{self, ExecEvent, ExecOutcome, ExecSpec, StopReason};
 use crate::worker::recorder::{Outcome, Record};
-use crate::worker::{bounded, Executor, Shared};
+use crate::worker::{Executor, Shared};
 
 /// Lines are written at least this often while an attempt runs (the first batch this long
 /// after the attempt starts).
@@ -475,11 +475,13 @@ async fn pump(shared: Arc<Shared>, fence: Fence, mut rx: mpsc::Receiver<ExecEven
         bound_lines(&mut lines, &mut dropped);
         let mut ok = true;
         if !lines.is_empty() {
-            match bounded(
-                shared.cfg.lease(),
-                queue::append_logs(&shared.pool, &fence, &lines),
-            )
-            .await
+            match shared
+                .suspect
+                .bounded(
+                    shared.cfg.lease(),
+                    queue::append_logs(&shared.pool, &fence, &lines),
+                )
+                .await
             {
                 Ok(()) => lines.clear(),
                 Err(Error::Fenced { .. }) => {
@@ -494,11 +496,13 @@ async fn pump(shared: Arc<Shared>, fence: Fence, mut rx: mpsc::Receiver<ExecEven
         }
         if ok && !fenced {
             if let Some(p) = &progress {
-                match bounded(
-                    shared.cfg.lease(),
-                    queue::set_progress(&shared.pool, &fence, p),
-                )
-                .await
+                match shared
+                    .suspect
+                    .bounded(
+                        shared.cfg.lease(),
+                        queue::set_progress(&shared.pool, &fence, p),
+                    )
+                    .await
                 {
                     Ok(()) => progress = None,
                     Err(Error::Fenced { .. }) => {

@@ -3,27 +3,27 @@
 //! other workers' expired leases, and shuts down gracefully on signals.
 
 pub mod attempt;
+mod claim_loop;
 pub mod cluster;
 pub mod executor;
+mod heartbeat;
 pub mod leftovers;
+mod listen;
 pub mod process_group;
 pub mod recorder;
 pub mod runner;
 
 use std::collections::HashMap;
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use sqlx::PgPool;
 use tokio::sync::{mpsc, watch, Notify};
-use tokio::task::JoinSet;
 
-use crate::db::PoolConfig;
+use crate::db::{PoolConfig, Suspect};
 use crate::error::{Error, Result};
-use crate::notify::{self, Heard, Listener, Watch};
-use crate::queue::{self, ClaimSpec, WorkerRegistration, WorkerState};
+use crate::queue::{self, ClaimSpec, WorkerRegistration};
 use crate::task::TaskId;
 use cluster::Cluster;
 use executor::StopReason;
@@ -151,6 +151,8 @@ pub struct Shared {
     relisten: Notify,
     /// Where finished attempts are written, several to a transaction.
     recorder: recorder::Recorder,
+    /// Set by a database call that ran out of time, cleared by the next heartbeat answered.
+    suspect: Suspect,
 }
 
 impl Shared {
@@ -317,6 +319,7 @@ pub async fn run_until(
     sigs: mpsc::UnboundedReceiver<u32>,
 ) -> Result<u8> {
     let webhook_secret = crate::callbacks::WebhookSecret::from_env()?;
+    let suspect = Suspect::default();
     let pool = crate::db::connect_discarding(
         url,
         &PoolConfig {
@@ -324,7 +327,7 @@ pub async fn run_until(
             connect_timeout: Duration::from_secs(5),
             claims_only: false,
         },
-        &SUSPECT,
+        &suspect,
     )
     .await?;
     let claims = crate::db::connect_discarding(
@@ -334,7 +337,7 @@ pub async fn run_until(
             connect_timeout: Duration::from_secs(5),
             claims_only: true,
         },
-        &SUSPECT,
+        &suspect,
     )
     .await?;
     let hostname = local_hostname();
@@ -409,12 +412,13 @@ pub async fn run_until(
         pid,
         last_contact: Mutex::new(Instant::now()),
         relisten: Notify::new(),
-        recorder: recorder::Recorder::start(pool.clone()),
+        recorder: recorder::Recorder::start(pool.clone(), suspect.clone()),
+        suspect,
     });
     let stopping = Arc::new(std::sync::atomic::AtomicBool::new(false));
     let background = [
-        tokio::spawn(heartbeat_loop(shared.clone(), stopping.clone())),
-        tokio::spawn(listen_loop(shared.clone())),
+        tokio::spawn(heartbeat::run(shared.clone(), stopping.clone())),
+        tokio::spawn(listen::run(shared.clone())),
     ];
     let maintenance = crate::maintenance::start(
         pool.clone(),
@@ -424,17 +428,19 @@ pub async fn run_until(
             webhook_secret,
         },
     );
-    let result = claim_loop(&shared, &stopping, sigs).await;
+    let result = claim_loop::run(&shared, &stopping, sigs).await;
     for b in background {
         b.abort();
     }
     // The callbacks of the tasks just finished are sent before the worker goes.
     maintenance.stop().await;
-    let _ = bounded(
-        shared.cfg.heartbeat,
-        queue::worker_offline(&shared.pool, &shared.cfg.id, shared.pid),
-    )
-    .await;
+    let _ = shared
+        .suspect
+        .bounded(
+            shared.cfg.heartbeat,
+            queue::worker_offline(&shared.pool, &shared.cfg.id, shared.pid),
+        )
+        .await;
     shared.cluster.on_exit().await;
     result.map(|_| 0)
 }
@@ -459,297 +465,6 @@ fn signals() -> Result<mpsc::UnboundedReceiver<u32>> {
         }
     });
     Ok(rx)
-}
-
-async fn claim_loop(
-    shared: &Arc<Shared>,
-    stopping: &std::sync::atomic::AtomicBool,
-    mut sigs: mpsc::UnboundedReceiver<u32>,
-) -> Result<()> {
-    if sigs.try_recv().is_ok() {
-        tracing::info!("signal during start-up: stopping before claiming anything");
-        return Ok(());
-    }
-    let mut set: JoinSet<()> = JoinSet::new();
-    let claimer = queue::Claimer::new(shared.claim_spec());
-    let mut claimed_total: u64 = 0;
-    let mut db_backoff = Duration::from_millis(100);
-    let a = &shared.cfg;
-    loop {
-        while set.try_join_next().is_some() {}
-        if a.once && claimed_total >= 1 {
-            break;
-        }
-        let free = shared.free_slots(set.len());
-        let mut nap = shared.cfg.poll;
-        if free > 0 {
-            let limit = if a.once { 1 } else { free as i64 };
-            // Bounded like every database call of the worker: a query in flight when the network
-            // silently dies waits as long as TCP retries, and this loop must keep answering
-            // signals and claim again once the database is back.
-            match bounded(shared.cfg.lease(), claimer.claim(&shared.claims, limit)).await {
-                Ok(tasks) => {
-                    db_backoff = Duration::from_millis(100);
-                    let n = tasks.len();
-                    for t in tasks {
-                        let Some(rx) = shared.take_claim(&t) else {
-                            tracing::warn!(task = %t.id, attempt = t.attempt, "claimed again an attempt this worker runs: the database forgot the first claim (it crashed before flushing it); the running executor carries on");
-                            continue;
-                        };
-                        claimed_total += 1;
-                        tracing::info!(task = %t.id, problem = %t.problem_id, attempt = t.attempt, "claimed");
-                        // The attempt leaves `running` and wakes this loop as its executor
-                        // ends; its end in the set wakes the loop again (`join_next` below).
-                        set.spawn(attempt::run(shared.clone(), t, rx));
-                    }
-                    if n as i64 == limit && !a.once {
-                        continue;
-                    }
-                    if n == 0 {
-                        match bounded(
-                            shared.cfg.lease(),
-                            queue::next_due(
-                                &shared.pool,
-                                &claimer.spec().queues,
-                                claimer.spec().backend_type,
-                                &shared.cfg.id,
-                            ),
-                        )
-                        .await
-                        {
-                            Ok(due) => {
-                                // Drained: nothing due now, no retry waiting out its backoff,
-                                // nothing about to be rescued from a lost worker or from a claim
-                                // of ours whose answer the connection lost.
-                                if a.drain
-                                    && set.is_empty()
-                                    && due.retry_in.is_none()
-                                    && due.expired_running == 0
-                                    && due.running_as_me == 0
-                                    && due.any_in.is_none_or(|s| s > 0.0)
-                                {
-                                    break;
-                                }
-                                if let Some(s) = due.any_in {
-                                    nap = nap.min(Duration::from_secs_f64(s.clamp(0.001, 3600.0)));
-                                }
-                            }
-                            Err(e) => tracing::warn!("reading the queue failed: {e}"),
-                        }
-                    }
-                }
-                Err(e) => {
-                    tracing::warn!("claiming failed (retrying in {db_backoff:?}): {e}");
-                    nap = db_backoff;
-                    db_backoff = (db_backoff * 2).min(shared.cfg.poll.max(Duration::from_secs(1)));
-                }
-            }
-        }
-        tokio::select! {
-            _ = shared.wake.notified() => {}
-            Some(_) = set.join_next(), if !set.is_empty() => {}
-            _ = tokio::time::sleep(nap) => {}
-            Some(n) = sigs.recv() => {
-                tracing::info!("signal {n}: stop claiming");
-                break;
-            }
-        }
-    }
-    // Shutdown: no more claims; let running tasks finish (up to --shutdown-grace), and stop them
-    // on a second signal. Stopped tasks are re-queued without spending an attempt.
-    stopping.store(true, std::sync::atomic::Ordering::SeqCst);
-    if !set.is_empty() {
-        tracing::info!(
-            "waiting for {} running task(s); signal again to stop them and re-queue",
-            set.len()
-        );
-        let grace = a.shutdown_grace.map(|g| tokio::time::Instant::now() + g);
-        let mut stopped = false;
-        while !set.is_empty() {
-            tokio::select! {
-                _ = set.join_next() => {}
-                Some(_) = sigs.recv(), if !stopped => {
-                    tracing::warn!("second signal: stopping running tasks and re-queueing them");
-                    shared.stop_all(StopReason::Shutdown);
-                    stopped = true;
-                }
-                _ = async { tokio::time::sleep_until(grace.unwrap()).await }, if grace.is_some() && !stopped => {
-                    tracing::warn!("shutdown grace over: stopping running tasks and re-queueing them");
-                    shared.stop_all(StopReason::Shutdown);
-                    stopped = true;
-                }
-            }
-        }
-    }
-    Ok(())
-}
-
-/// True from a database call that ran out of time until the next heartbeat gets an answer:
-/// meanwhile connections coming back to the pool are closed, not reused (see
-/// [`crate::db::connect_discarding`]). One worker per process, so one flag.
-static SUSPECT: AtomicBool = AtomicBool::new(false);
-
-/// Run a database call, giving up after `limit`: a call on a connection that died silently
-/// (packets dropped, no RST) otherwise waits for as long as TCP keeps retrying.
-pub(crate) async fn bounded<T>(
-    limit: Duration,
-    f: impl std::future::Future<Output = Result<T>>,
-) -> Result<T> {
-    tokio::pin!(f);
-    tokio::select! {
-        r = &mut f => r,
-        _ = tokio::time::sleep(limit) => {
-            // Before the call (and the connection it holds) is dropped, so the pool closes it.
-            SUSPECT.store(true, Ordering::Relaxed);
-            Err(Error::Database(format!("no answer within {limit:?}")))
-        }
-    }
-}
-
-async fn heartbeat_loop(shared: Arc<Shared>, stopping: Arc<std::sync::atomic::AtomicBool>) {
-    let hb = shared.cfg.heartbeat;
-    let lease = shared.cfg.lease();
-    let mut tick = tokio::time::interval(hb);
-    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-    let mut lost = false;
-    loop {
-        tick.tick().await;
-        // Cut off for longer than the lease: the tasks are being rescued elsewhere.
-        let silent = shared.last_contact.lock().unwrap().elapsed();
-        if silent > lease {
-            let held = shared.held();
-            if !held.is_empty() {
-                tracing::error!(
-                    "no contact with the database for {silent:?} (lease {lease:?}): stopping {} executor(s)",
-                    held.len()
-                );
-                shared.stop_all(StopReason::LeaseLost);
-            }
-        }
-        let held = shared.held();
-        let state = if stopping.load(std::sync::atomic::Ordering::SeqCst) {
-            WorkerState::Stopping
-        } else if held.is_empty() {
-            WorkerState::Idle
-        } else {
-            WorkerState::Busy
-        };
-        let current = held.first().map(|(id, _)| *id);
-        match bounded(
-            hb,
-            queue::heartbeat_worker(
-                &shared.pool,
-                &shared.cfg.id,
-                shared.pid,
-                &shared.hostname,
-                state,
-                current,
-                lease,
-            ),
-        )
-        .await
-        {
-            Ok(true) => {}
-            Ok(false) => tracing::warn!(
-                "this worker's row was taken over or removed; another process may serve cluster {}",
-                shared.cfg.cluster
-            ),
-            Err(e) => {
-                tracing::warn!("heartbeat failed: {e}");
-                lost = true;
-                continue;
-            }
-        }
-        SUSPECT.store(false, Ordering::Relaxed);
-        if std::mem::take(&mut lost) {
-            tracing::info!("the database answers again");
-            shared.relisten.notify_one();
-        }
-        match bounded(
-            hb,
-            queue::heartbeat_tasks(&shared.pool, &shared.cfg.id, &held, lease),
-        )
-        .await
-        {
-            Ok(still) => {
-                *shared.last_contact.lock().unwrap() = Instant::now();
-                for (id, _) in &held {
-                    match still.iter().find(|h| h.task_id == *id) {
-                        // Finished meanwhile: attempts leave the set before their final write.
-                        None if !shared.running.lock().unwrap().contains_key(id) => {}
-                        None => {
-                            tracing::warn!(task = %id, "lease lost: the task was rescued or finished elsewhere; stopping it here");
-                            shared.stop(*id, StopReason::LeaseLost);
-                        }
-                        Some(h) if h.cancel_requested => shared.stop(*id, StopReason::Cancelled),
-                        Some(_) => {}
-                    }
-                }
-            }
-            Err(e) => {
-                tracing::warn!("task heartbeat failed: {e}");
-                continue;
-            }
-        }
-    }
-}
-
-/// Wake the claim loop on submits to our queues; stop attempts whose cancel was requested.
-async fn listen_loop(shared: Arc<Shared>) {
-    let mut backoff = Duration::from_millis(100);
-    loop {
-        let mut listener = match Listener::connect(
-            &shared.pool,
-            &[notify::SUBMIT, notify::CANCEL],
-            Watch::Nothing,
-        )
-        .await
-        {
-            Ok(l) => l,
-            Err(e) => {
-                tracing::debug!("LISTEN connection failed: {e}");
-                tokio::time::sleep(backoff).await;
-                backoff = (backoff * 2).min(Duration::from_secs(5));
-                continue;
-            }
-        };
-        backoff = Duration::from_millis(100);
-        // Anything submitted while we were not listening: look now.
-        shared.wake.notify_one();
-        loop {
-            let heard = tokio::select! {
-                r = listener.recv() => r,
-                _ = shared.relisten.notified() => {
-                    // Silently dead connections never report an error: a listener cut off with
-                    // the rest would wait for notifications forever.
-                    tracing::info!("renewing the notification connection after an outage");
-                    shared.wake.notify_one();
-                    break;
-                }
-            };
-            match heard {
-                Ok(Heard::Note(n)) => match n.channel() {
-                    notify::SUBMIT if shared.cfg.queues.iter().any(|q| q == n.payload()) => {
-                        shared.wake.notify_one();
-                    }
-                    notify::CANCEL => {
-                        if let Ok(u) = uuid::Uuid::parse_str(n.payload()) {
-                            shared.stop(TaskId(u), StopReason::Cancelled);
-                        }
-                    }
-                    _ => {}
-                },
-                Ok(Heard::Reconnected) => {
-                    tracing::warn!("notification connection lost and made again");
-                    shared.wake.notify_one();
-                }
-                Err(e) => {
-                    tracing::warn!("notification connection failed: {e}");
-                    break;
-                }
-            }
-        }
-    }
 }
 
 #[cfg(test)]

@@ -12,10 +12,10 @@ use serde_json::Value;
 use sqlx::{PgConnection, PgPool};
 use tokio::sync::{mpsc, oneshot};
 
+use crate::db::Suspect;
 use crate::error::{Error, Result};
 use crate::log::NewLogLine;
 use crate::queue::{self, Failure, Fence};
-use crate::worker::bounded;
 
 /// Records written in one transaction at most.
 const MAX_BATCH: usize = 64;
@@ -74,9 +74,9 @@ pub(crate) struct Recorder {
 
 impl Recorder {
     /// Start the recording task; it ends when the last handle is dropped.
-    pub fn start(pool: PgPool) -> Recorder {
+    pub fn start(pool: PgPool, suspect: Suspect) -> Recorder {
         let (jobs, rx) = mpsc::channel(1024);
-        tokio::spawn(run(pool, rx));
+        tokio::spawn(run(pool, suspect, rx));
         Recorder { jobs }
     }
 
@@ -104,7 +104,7 @@ fn gone() -> Error {
     Error::Database("the worker's recorder has stopped".into())
 }
 
-async fn run(pool: PgPool, mut rx: mpsc::Receiver<Job>) {
+async fn run(pool: PgPool, suspect: Suspect, mut rx: mpsc::Receiver<Job>) {
     while let Some(first) = rx.recv().await {
         let mut batch = vec![first];
         while batch.len() < MAX_BATCH {
@@ -122,7 +122,7 @@ async fn run(pool: PgPool, mut rx: mpsc::Receiver<Job>) {
             .saturating_duration_since(Instant::now())
             .max(Duration::from_millis(500));
         let records: Vec<&Record> = batch.iter().map(|j| &j.record).collect();
-        let answers = bounded(limit, write_batch(&pool, &records)).await;
+        let answers = suspect.bounded(limit, write_batch(&pool, &records)).await;
         drop(records);
         match answers {
             Ok(answers) => {

@@ -493,68 +493,6 @@ async fn a_newer_schema_is_refused() {
 }
 
 #[tokio::test]
-async fn complete_many_refuses_only_the_stale_fences_in_its_batch() {
-    let db = TestDb::new().await;
-    let claimed = claim_fresh(&db, 4).await;
-    let done = |f: Fence| queue::Completion {
-        fence: f,
-        result: Some(serde_json::json!({"ok": true})),
-        exit_code: Some(0),
-    };
-    let mut batch: Vec<_> = claimed.iter().map(|t| done(Fence::of(t))).collect();
-    // Stale: a wrong attempt, another worker, and a task that is no longer running.
-    batch[1].fence.attempt += 1;
-    batch[2].fence.worker_id = "w2".into();
-    queue::cancel(&db.pool, claimed[3].id, None).await.unwrap();
-    queue::fail(
-        &db.pool,
-        &Fence::of(&claimed[3]),
-        Failure::Cancelled,
-        "cancelled",
-        None,
-    )
-    .await
-    .unwrap();
-    let ok = queue::complete_many(&db.pool, &batch).await.unwrap();
-    assert_eq!(ok, vec![true, false, false, false]);
-    let statuses: Vec<TaskStatus> = {
-        let mut v = Vec::new();
-        for t in &claimed {
-            v.push(queue::get(&db.pool, t.id).await.unwrap().status);
-        }
-        v
-    };
-    assert_eq!(
-        statuses,
-        vec![
-            TaskStatus::Completed,
-            TaskStatus::Running,
-            TaskStatus::Running,
-            TaskStatus::Cancelled
-        ]
-    );
-    let first = queue::get(&db.pool, claimed[0].id).await.unwrap();
-    assert_eq!(first.result, Some(serde_json::json!({"ok": true})));
-    // Exactly once: completing the same attempt again is refused, and the good fences of the
-    // running tasks still complete.
-    let again = queue::complete_many(
-        &db.pool,
-        &[
-            done(Fence::of(&claimed[0])),
-            done(Fence::of(&claimed[1])),
-            done(Fence::of(&claimed[2])),
-        ],
-    )
-    .await
-    .unwrap();
-    assert_eq!(again, vec![false, true, true]);
-    assert!(queue::complete_many(&db.pool, &[])
-        .await
-        .unwrap()
-        .is_empty());
-}
-
-#[tokio::test]
 async fn claim_from_several_queues_keeps_the_claim_order() {
     let db = TestDb::new().await;
     for (q, p) in [("a", 1), ("b", 9), ("c", 5), ("a", 7)] {

@@ -1,0 +1,103 @@
+//! The worker's heartbeat: its own row, its tasks' leases, and what the answer says to stop.
+
+use std::sync::Arc;
+use std::time::Instant;
+
+use crate::queue::{self, WorkerState};
+use crate::worker::executor::StopReason;
+use crate::worker::Shared;
+
+/// Heartbeat the worker and its tasks every interval: stop tasks whose lease was lost or whose
+/// cancel was requested, and every executor when cut off from the database for longer than a
+/// lease.
+pub(super) async fn run(shared: Arc<Shared>, stopping: Arc<std::sync::atomic::AtomicBool>) {
+    let hb = shared.cfg.heartbeat;
+    let lease = shared.cfg.lease();
+    let mut tick = tokio::time::interval(hb);
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    let mut lost = false;
+    loop {
+        tick.tick().await;
+        // Cut off for longer than the lease: the tasks are being rescued elsewhere.
+        let silent = shared.last_contact.lock().unwrap().elapsed();
+        if silent > lease {
+            let held = shared.held();
+            if !held.is_empty() {
+                tracing::error!(
+                    "no contact with the database for {silent:?} (lease {lease:?}): stopping {} executor(s)",
+                    held.len()
+                );
+                shared.stop_all(StopReason::LeaseLost);
+            }
+        }
+        let held = shared.held();
+        let state = if stopping.load(std::sync::atomic::Ordering::SeqCst) {
+            WorkerState::Stopping
+        } else if held.is_empty() {
+            WorkerState::Idle
+        } else {
+            WorkerState::Busy
+        };
+        let current = held.first().map(|(id, _)| *id);
+        match shared
+            .suspect
+            .bounded(
+                hb,
+                queue::heartbeat_worker(
+                    &shared.pool,
+                    &shared.cfg.id,
+                    shared.pid,
+                    &shared.hostname,
+                    state,
+                    current,
+                    lease,
+                ),
+            )
+            .await
+        {
+            Ok(true) => {}
+            Ok(false) => tracing::warn!(
+                "this worker's row was taken over or removed; another process may serve cluster {}",
+                shared.cfg.cluster
+            ),
+            Err(e) => {
+                tracing::warn!("heartbeat failed: {e}");
+                lost = true;
+                continue;
+            }
+        }
+        shared.suspect.clear();
+        if std::mem::take(&mut lost) {
+            tracing::info!("the database answers again");
+            shared.relisten.notify_one();
+        }
+        match shared
+            .suspect
+            .bounded(
+                hb,
+                queue::heartbeat_tasks(&shared.pool, &shared.cfg.id, &held, lease),
+            )
+            .await
+        {
+            Ok(still) => {
+                *shared.last_contact.lock().unwrap() = Instant::now();
+                for (id, _) in &held {
+                    match still.iter().find(|h| h.task_id == *id) {
+                        // Finished meanwhile: attempts leave the set before their final write.
+                        None if !shared.running.lock().unwrap().contains_key(id) => {}
+                        None => {
+                            tracing::warn!(task = %id, "lease lost: the task was rescued or finished elsewhere; stopping it here");
+                            shared.stop(*id, StopReason::LeaseLost);
+                        }
+                        Some(h) if h.cancel_requested => shared.stop(*id, StopReason::Cancelled),
+                        Some(_) => {}
+                    }
+                }
+            }
+            Err(e) => {
+                tracing::warn!("task heartbeat failed: {e}");
+                continue;
+            }
+        }
+    }
+}

@@ -1,4 +1,5 @@
-//! Callback delivery (SPEC §6): finished tasks with a `callback_url` are POSTed there from a
+//! Callback delivery (`docs/contract.md` §6): finished tasks with a `callback_url` are POSTed
+//! there from a
 //! durable outbox, by every worker and server, without ever blocking task work.
 //!
 //! A trigger on `tasks` inserts a `callback_deliveries` row in the same statement that makes a

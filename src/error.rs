@@ -5,7 +5,7 @@ use std::fmt;
 
 use crate::task::{FieldError, TaskId, TaskStatus};
 
-/// Exit codes of SPEC §3, in one place so scripts can rely on them.
+/// Exit codes of `docs/contract.md` §3, in one place so scripts can rely on them.
 pub mod exit {
     /// Success (with `--wait`: the task completed).
     pub const OK: u8 = 0;
@@ -107,7 +107,7 @@ fn render_fields(context: &str, errors: &[FieldError]) -> String {
 }
 
 impl Error {
-    /// The process exit code for this error (SPEC §3).
+    /// The process exit code for this error (`docs/contract.md` §3).
     pub fn exit_code(&self) -> u8 {
         match self {
             Error::Usage(_) | Error::Invalid { .. } => exit::USAGE,

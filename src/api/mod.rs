@@ -1,4 +1,5 @@
-//! `aiops serve`: the HTTP API of SPEC §5 over the same core as the CLI. [`router`] builds the
+//! `aiops serve`: the HTTP API (`docs/contract.md` §5) over the same core as the CLI. [`router`]
+//! builds the
 //! app from a state (tests can call it without a socket), [`serve`] runs it on a listener
 //! until a shutdown future resolves, and [`run`] wires a [`ServeConfig`], the database, the
 //! [`crate::maintenance`] duties, LISTEN and signals together.

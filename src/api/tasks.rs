@@ -84,6 +84,8 @@ pub struct ListParams {
     pub problem_id: Option<String>,
     pub worker_id: Option<String>,
     pub queue: Option<String>,
+    /// `kind`, `existing` or `none`.
+    #[param(pattern = "^(kind|existing|none)$")]
     pub backend_type: Option<String>,
     /// RFC 3339.
     #[param(format = DateTime)]
@@ -161,7 +163,14 @@ pub async fn list(
         problem_id: p.problem_id.clone(),
         worker_id: p.worker_id.clone(),
         queue: p.queue.clone(),
-        backend_type: p.backend_type.clone(),
+        backend_type: p
+            .backend_type
+            .as_deref()
+            .map(|b| {
+                b.parse::<crate::task::Backend>()
+                    .map_err(|m| ApiError::bad_param("backend_type", m))
+            })
+            .transpose()?,
         created_within: None,
         created_after: time_param("created_after", &p.created_after)?,
         created_before: time_param("created_before", &p.created_before)?,

@@ -305,3 +305,121 @@ pub async fn append_logs(
     }
     Ok(())
 }
+
+/// One successful attempt for [`complete_batch`], with what it has not written yet.
+#[derive(Debug, Clone, Copy)]
+pub struct Completed<'a> {
+    /// The attempt that succeeded.
+    pub fence: &'a Fence,
+    /// Its last log lines.
+    pub lines: &'a [NewLogLine],
+    /// Its last progress, if it changed.
+    pub progress: Option<&'a Value>,
+    /// What the executor returned.
+    pub result: Option<&'a Value>,
+    /// Its exit code.
+    pub exit_code: Option<i32>,
+}
+
+/// Record many successful attempts, with their last log lines and progress, in one statement,
+/// each fenced on its own (task id, attempt and worker id). Returns, in input order, whether
+/// each was recorded: `false` means the attempt no longer held its task and nothing of it was
+/// written. Finished attempts are recorded a batch at a time by the worker's recorder; one
+/// statement for the batch instead of two per attempt is what lets short tasks drain fast.
+///
+/// N.B.: rows are locked in id order first, so two batches over the same tasks cannot deadlock,
+/// and read by id alone with the fence checked on the locked rows (see
+/// [`heartbeat_tasks`] for why). Lines are inserted in their order within each attempt, so
+/// their ids keep it.
+pub async fn complete_batch(db: impl PgExecutor<'_>, done: &[Completed<'_>]) -> Result<Vec<bool>> {
+    if done.is_empty() {
+        return Ok(Vec::new());
+    }
+    let n = done.len();
+    let (mut ids, mut attempts, mut workers) = (
+        Vec::with_capacity(n),
+        Vec::with_capacity(n),
+        Vec::with_capacity(n),
+    );
+    let (mut results, mut codes, mut progress) = (
+        Vec::with_capacity(n),
+        Vec::with_capacity(n),
+        Vec::with_capacity(n),
+    );
+    let (mut rec, mut ts, mut level, mut source, mut message, mut context) = (
+        Vec::new(),
+        Vec::new(),
+        Vec::new(),
+        Vec::new(),
+        Vec::new(),
+        Vec::new(),
+    );
+    for (i, c) in done.iter().enumerate() {
+        ids.push(c.fence.task_id.0);
+        attempts.push(c.fence.attempt);
+        workers.push(c.fence.worker_id.as_str());
+        results.push(c.result.map(clean_json));
+        codes.push(c.exit_code);
+        progress.push(c.progress.map(clean_json));
+        for l in c.lines {
+            rec.push(i as i32 + 1);
+            ts.push(l.timestamp);
+            level.push(l.level.as_str());
+            source.push(l.source.as_str());
+            message.push(clean_text(&l.message));
+            context.push(l.context.as_ref().map(clean_json));
+        }
+    }
+    let recorded: Vec<(Uuid,)> = sqlx::query_as(
+        "WITH f AS ( \
+            SELECT * FROM unnest($1::uuid[], $2::int4[], $3::text[], $4::jsonb[], $5::int4[], \
+                $6::jsonb[]) WITH ORDINALITY \
+                AS f(id, attempt, worker_id, result, exit_code, progress, rec)), \
+         locked AS ( \
+            SELECT t.id, t.attempt, t.worker_id, t.status, f.attempt AS fenced_attempt, \
+                f.worker_id AS fenced_worker, f.result, f.exit_code, f.progress, f.rec \
+            FROM f JOIN tasks t ON t.id = f.id ORDER BY t.id FOR UPDATE OF t), \
+         held AS ( \
+            SELECT * FROM locked WHERE attempt = fenced_attempt AND worker_id = fenced_worker \
+                AND status = 'running'), \
+         lines AS ( \
+            INSERT INTO task_logs (task_id, attempt, timestamp, level, source, message, context) \
+            SELECT held.id, held.attempt, l.ts, l.level::log_level, l.source::log_source, \
+                l.message, l.context \
+            FROM unnest($7::int4[], $8::timestamptz[], $9::text[], $10::text[], $11::text[], \
+                $12::jsonb[]) WITH ORDINALITY AS l(rec, ts, level, source, message, context, n) \
+            JOIN held ON held.rec = l.rec \
+            ORDER BY l.n), \
+         done AS ( \
+            UPDATE tasks t SET status = 'completed', result = held.result, \
+                exit_code = held.exit_code, progress = coalesce(held.progress, t.progress), \
+                completed_at = now(), updated_at = now(), lease_expires_at = NULL, \
+                error_details = NULL \
+            FROM held WHERE t.id = held.id \
+            RETURNING t.id, t.worker_id), \
+         counted AS ( \
+            UPDATE workers w SET tasks_completed = tasks_completed + c.n \
+            FROM (SELECT worker_id, count(*) AS n FROM done GROUP BY worker_id) c \
+            WHERE w.id = c.worker_id) \
+         SELECT id FROM done",
+    )
+    .bind(&ids)
+    .bind(&attempts)
+    .bind(&workers)
+    .bind(&results)
+    .bind(&codes)
+    .bind(&progress)
+    .bind(&rec)
+    .bind(&ts)
+    .bind(&level)
+    .bind(&source)
+    .bind(&message)
+    .bind(&context)
+    .fetch_all(db)
+    .await?;
+    let recorded: std::collections::HashSet<Uuid> = recorded.into_iter().map(|(id,)| id).collect();
+    Ok(done
+        .iter()
+        .map(|c| recorded.contains(&c.fence.task_id.0))
+        .collect())
+}

@@ -26,8 +26,8 @@ use crate::error::Error;
 use crate::task::{Task, TaskId};
 
 pub use attempt::{
-    append_logs, complete, fail, fail_keeping, heartbeat_tasks, release, rescue_expired,
-    set_progress, Failure, HeldTask, Rescued,
+    append_logs, complete, complete_batch, fail, fail_keeping, heartbeat_tasks, release,
+    rescue_expired, set_progress, Completed, Failure, HeldTask, Rescued,
 };
 pub use catalog::{check_known_problems, import_problems, list_problems, Problem, ProblemSummary};
 pub use claim::{claim, next_due, peek_claimable, ClaimSpec, Claimer, NextDue, HEAD_RESCAN};
@@ -105,7 +105,8 @@ impl Fence {
         }
     }
 
-    fn refused(&self) -> Error {
+    /// The error of a write this fence refused: the attempt no longer holds its task.
+    pub fn refused(&self) -> Error {
         Error::Fenced {
             task: self.task_id,
             attempt: self.attempt,

@@ -10,7 +10,7 @@ use uuid::Uuid;
 use super::TASK_COLUMNS;
 use crate::error::{Error, Result};
 use crate::log::{LogEntry, LogLevel};
-use crate::task::{Task, TaskId, TaskStatus};
+use crate::task::{Backend, Task, TaskId, TaskStatus};
 
 /// Fetch one task by id.
 pub async fn get(pool: &PgPool, id: TaskId) -> Result<Task> {
@@ -103,7 +103,7 @@ pub struct TaskFilter {
     /// Exact queue.
     pub queue: Option<String>,
     /// Exact backend type.
-    pub backend_type: Option<String>,
+    pub backend_type: Option<Backend>,
     /// Created within this long before the database's now.
     pub created_within: Option<Duration>,
     /// Created at or after.
@@ -135,7 +135,7 @@ pub(super) fn bind_filter<'q, O>(
         .bind(f.problem_id.as_deref())
         .bind(f.worker_id.as_deref())
         .bind(f.queue.as_deref())
-        .bind(f.backend_type.as_deref())
+        .bind(f.backend_type)
         .bind(f.created_within.map(|d| d.as_secs_f64()))
         .bind(f.created_after)
         .bind(f.created_before)

@@ -245,9 +245,8 @@ impl Shared {
 /// recorder, so the next claim does not wait for the last commit. Up to 2 × `concurrency` such
 /// attempts may wait: the batch the recorder is committing and the one gathering behind it.
 /// That bounds what a crash can leave to be run again. With a bound of one `concurrency`, a
-/// worker whose tasks end faster than a commit sat with every slot idle during each commit
-/// (`aiops bench` drained 14.0–15.6k tasks/s at 10 slots against 17.2–18.9k with this bound).
-/// `aiops bench` follows the same rule.
+/// worker whose tasks end faster than a commit sat with every slot idle during each commit (see
+/// `docs/performance.md`).
 pub fn free_slots(concurrency: usize, executing: usize, attempts: usize) -> usize {
     concurrency
         .saturating_sub(executing)

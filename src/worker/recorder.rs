@@ -146,15 +146,50 @@ async fn run(pool: PgPool, suspect: Suspect, mut rx: mpsc::Receiver<Job>) {
 /// fence (or rejected by the database) leaves nothing behind, and the others still commit. An
 /// error of the whole (the connection, the commit) is the outer one.
 ///
-/// N.B.: records are first written one after another with no savepoints, which would cost two
-/// round trips each. A record its fence refuses at its first write has written nothing, so the
+/// N.B.: successful attempts are written by one statement ([`queue::complete_batch`]); the
+/// others one after another with no savepoints, which would cost two round trips each. A record its fence refuses at its first write has written nothing, so the
 /// others need no protection from it. Only a record that fails after writing something (its
 /// task changed in between) or a database error (which aborts the transaction) sends the batch
 /// back to be written again with a savepoint per record.
 pub async fn write_batch(pool: &PgPool, records: &[&Record]) -> Result<Vec<Result<()>>> {
     let mut tx = pool.begin().await?;
-    let mut answers = Vec::with_capacity(records.len());
-    for r in records {
+    let mut answers: Vec<Option<Result<()>>> = records.iter().map(|_| None).collect();
+    // Successful attempts, the common case, in one statement for all of them.
+    let completed: Vec<(usize, queue::Completed<'_>)> = records
+        .iter()
+        .enumerate()
+        .filter_map(|(i, r)| match &r.outcome {
+            Outcome::Complete { result, exit_code } => Some((
+                i,
+                queue::Completed {
+                    fence: &r.fence,
+                    lines: &r.lines,
+                    progress: r.progress.as_ref(),
+                    result: result.as_ref(),
+                    exit_code: *exit_code,
+                },
+            )),
+            _ => None,
+        })
+        .collect();
+    if !completed.is_empty() {
+        let batch: Vec<queue::Completed<'_>> = completed.iter().map(|(_, c)| *c).collect();
+        match queue::complete_batch(&mut *tx, &batch).await {
+            Ok(held) => {
+                for ((i, c), held) in completed.iter().zip(held) {
+                    answers[*i] = Some(if held { Ok(()) } else { Err(c.fence.refused()) });
+                }
+            }
+            Err(_) => {
+                drop(tx);
+                return write_each_in_savepoint(pool, records).await;
+            }
+        }
+    }
+    for (i, r) in records.iter().enumerate() {
+        if answers[i].is_some() {
+            continue;
+        }
         let (answer, clean) = write_one(&mut tx, r).await;
         if answer.is_err() && !clean {
             drop(tx);
@@ -164,10 +199,13 @@ pub async fn write_batch(pool: &PgPool, records: &[&Record]) -> Result<Vec<Resul
             }
             return write_each_in_savepoint(pool, records).await;
         }
-        answers.push(answer);
+        answers[i] = Some(answer);
     }
     tx.commit().await?;
-    Ok(answers)
+    Ok(answers
+        .into_iter()
+        .map(|a| a.unwrap_or_else(|| Err(gone())))
+        .collect())
 }
 
 async fn write_each_in_savepoint(pool: &PgPool, records: &[&Record]) -> Result<Vec<Result<()>>> {

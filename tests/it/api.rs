@@ -1273,3 +1273,28 @@ async fn api_server_watches_tasks_only_while_a_stream_is_open() {
     )
     .await;
 }
+
+#[tokio::test]
+async fn api_lists_filter_by_backend_and_refuse_an_unknown_one() {
+    let db = TestDb::new().await;
+    db.cmd()
+        .args(["submit", "p", "--backend", "none"])
+        .run()
+        .ok();
+    db.cmd()
+        .args(["submit", "p", "--backend", "kind"])
+        .run()
+        .ok();
+    let s = Server::start(db.cmd(), &[]).await;
+    let page = json_of(
+        s.get("/api/v1/tasks?backend_type=none").await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(page["total"], 1, "{page}");
+    assert_eq!(page["tasks"][0]["backend_type"], "none");
+    let refused = s.get("/api/v1/tasks?backend_type=docker").await;
+    assert_eq!(refused.status(), StatusCode::BAD_REQUEST);
+    let problem: serde_json::Value = refused.json().await.unwrap();
+    assert_eq!(problem["errors"][0]["field"], "backend_type", "{problem}");
+}

@@ -1,4 +1,5 @@
-//! Cluster backends (SPEC §4) driven through the real `aiops worker run`. kind and Docker cannot
+//! Cluster backends (`docs/contract.md` §4) driven through the real `aiops worker run`. kind and
+//! Docker cannot
 //! run here, so stand-in `kind` and `kubectl` scripts (tests/fixtures/bin) come first on PATH:
 //! they record every call and keep the clusters in a state file.
 

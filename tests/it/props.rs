@@ -221,7 +221,7 @@ fn expected_limits(r: &TaskRequest) -> (i64, i64) {
     (steps, timeout)
 }
 
-/// The contract of SPEC §1, written independently of `validate`.
+/// The contract of `docs/contract.md` §1, written independently of `validate`.
 fn expected_valid(r: &TaskRequest) -> bool {
     let params = match &r.parameters {
         Some(Value::Object(m)) => Some(m),

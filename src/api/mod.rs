@@ -262,6 +262,11 @@ pub async fn run(
             sweep_every: RESCUE_EVERY,
             on_rescue: None,
             webhook_secret,
+            who: format!(
+                "serve http://{local} ({}, pid {})",
+                crate::worker::local_hostname(),
+                std::process::id()
+            ),
         },
     );
     let app = router(state, cfg.max_body_bytes);

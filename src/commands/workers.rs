@@ -59,6 +59,13 @@ pub async fn run(ctx: &Ctx, a: WorkersArgs) -> Result<u8> {
             .note("no workers yet; start one with 'aiops worker run --cluster NAME'");
         return Ok(0);
     }
+    // Who runs rescue, callbacks and stats for everyone (one process at a time).
+    match queue::maintainer(&pool).await? {
+        Some(who) => ctx.printer.note(format!("maintainer: {who}")),
+        None => ctx
+            .printer
+            .note("maintainer: none (every worker and `aiops serve` stands for election)"),
+    }
     let rows = workers
         .iter()
         .map(|w| {

@@ -6,7 +6,7 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 use serde_json::Value;
-use sqlx::PgPool;
+use sqlx::{PgConnection, PgPool};
 
 use super::{clean_json, clean_text};
 use crate::error::{Error, Result};
@@ -262,6 +262,73 @@ pub async fn delete_workers(pool: &PgPool, ids: &[String]) -> Result<u64> {
         .execute(pool)
         .await?;
     Ok(done.rows_affected())
+}
+
+/// The maintainer's session-level advisory lock, as `pg_try_advisory_lock(int4, int4)` takes
+/// it (`classid` and `objid` in `pg_locks`, `objsubid` 2).
+const MAINTAINER_LOCK: (i32, i32) = (0x6169_6f70, 1);
+
+/// Try to become the process that runs the maintenance duties, on this session, which then
+/// holds the lock for as long as it lives; it names itself (`application_name`) so that
+/// [`maintainer`] can say who it is.
+pub async fn try_maintain(conn: &mut PgConnection, who: &str) -> Result<bool> {
+    let (got,): (bool,) = sqlx::query_as("SELECT pg_try_advisory_lock($1, $2)")
+        .bind(MAINTAINER_LOCK.0)
+        .bind(MAINTAINER_LOCK.1)
+        .fetch_one(&mut *conn)
+        .await?;
+    if got {
+        // N.B.: the lock lives as long as the server keeps the session. A maintainer cut off
+        // without a reset (a partition, a host gone) would otherwise keep it for as long as
+        // the server's TCP timeouts (hours by default), and nobody would rescue anything.
+        // Short keepalives and a user timeout on this session let the server drop it, and the
+        // lock with it, within seconds (they do nothing over a unix socket, where a dead peer
+        // is seen at once).
+        sqlx::query(
+            "SELECT set_config('application_name', $1, false), \
+                set_config('tcp_keepalives_idle', '2', false), \
+                set_config('tcp_keepalives_interval', '1', false), \
+                set_config('tcp_keepalives_count', '3', false), \
+                set_config('tcp_user_timeout', '5000', false)",
+        )
+        .bind(format!("aiops maintainer: {who}"))
+        .execute(&mut *conn)
+        .await?;
+    }
+    Ok(got)
+}
+
+/// Whether this session still holds the maintainer's lock (and answers at all).
+pub async fn still_maintainer(conn: &mut PgConnection) -> Result<bool> {
+    let (held,): (bool,) = sqlx::query_as(
+        "SELECT EXISTS (SELECT 1 FROM pg_locks WHERE locktype = 'advisory' \
+            AND classid::bigint = $1 AND objid::bigint = $2 AND objsubid = 2 \
+            AND pid = pg_backend_pid() AND granted)",
+    )
+    .bind(i64::from(MAINTAINER_LOCK.0))
+    .bind(i64::from(MAINTAINER_LOCK.1))
+    .fetch_one(&mut *conn)
+    .await?;
+    Ok(held)
+}
+
+/// Who runs the maintenance duties now, as it named itself; `None` when no process does.
+pub async fn maintainer(pool: &PgPool) -> Result<Option<String>> {
+    let who: Option<String> = sqlx::query_scalar(
+        "SELECT a.application_name FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid \
+         WHERE l.locktype = 'advisory' AND l.classid::bigint = $1 AND l.objid::bigint = $2 \
+            AND l.objsubid = 2 AND l.granted \
+            AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())",
+    )
+    .bind(i64::from(MAINTAINER_LOCK.0))
+    .bind(i64::from(MAINTAINER_LOCK.1))
+    .fetch_optional(pool)
+    .await?;
+    Ok(who.map(|w| {
+        w.strip_prefix("aiops maintainer: ")
+            .map(str::to_string)
+            .unwrap_or(w)
+    }))
 }
 
 #[cfg(test)]

@@ -253,7 +253,8 @@ pub fn free_slots(concurrency: usize, executing: usize, attempts: usize) -> usiz
         .min((3 * concurrency).saturating_sub(attempts))
 }
 
-fn local_hostname() -> String {
+/// This host's name, as workers and `serve` report it.
+pub fn local_hostname() -> String {
     nix::unistd::gethostname()
         .ok()
         .and_then(|h| h.into_string().ok())
@@ -425,6 +426,10 @@ pub async fn run_until(
             sweep_every: shared.cfg.heartbeat,
             on_rescue: Some(shared.wake.clone()),
             webhook_secret,
+            who: format!(
+                "worker {} ({}, pid {})",
+                shared.cfg.id, shared.hostname, shared.pid
+            ),
         },
     );
     let result = claim_loop::run(&shared, &stopping, sigs).await;

@@ -708,3 +708,58 @@ async fn a_forgotten_claim_made_again_while_its_executor_stops_is_requeued_unspe
     w.signal("TERM");
     assert_eq!(w.wait(Duration::from_secs(10)).await, 0, "{}", w.output());
 }
+
+/// Who `aiops workers` names as the maintainer, once some process is.
+async fn maintainer(db: &TestDb) -> String {
+    eventually(Duration::from_secs(20), "a maintainer", || async {
+        let run = db.cmd().args(["workers"]).run().ok();
+        run.stderr
+            .lines()
+            .find_map(|l| l.strip_prefix("maintainer: worker "))
+            .map(str::to_string)
+    })
+    .await
+}
+
+async fn maintainer_locks(db: &TestDb) -> i64 {
+    sqlx::query_scalar(
+        "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND objsubid = 2 \
+         AND objid = 1 AND granted \
+         AND database = (SELECT oid FROM pg_database WHERE datname = current_database())",
+    )
+    .fetch_one(&db.pool)
+    .await
+    .unwrap()
+}
+
+#[tokio::test]
+async fn one_worker_maintains_and_another_takes_over_when_it_dies() {
+    let db = TestDb::new().await;
+    let mut a = worker(&db, "c-maint-a", "true", &[]);
+    let mut b = worker(&db, "c-maint-b", "true", &[]);
+    let first = maintainer(&db).await;
+    assert_eq!(
+        maintainer_locks(&db).await,
+        1,
+        "exactly one process maintains"
+    );
+    let (dead, survivor) = if first.starts_with("c-maint-a ") {
+        (&mut a, "c-maint-b ")
+    } else {
+        assert!(first.starts_with("c-maint-b "), "{first}");
+        (&mut b, "c-maint-a ")
+    };
+    dead.signal("KILL");
+    dead.wait(Duration::from_secs(10)).await;
+    let next = eventually(Duration::from_secs(15), "another maintainer", || async {
+        let now = maintainer(&db).await;
+        now.starts_with(survivor).then_some(now)
+    })
+    .await;
+    assert!(next.starts_with(survivor), "{next}");
+    assert_eq!(maintainer_locks(&db).await, 1);
+    // The survivor rescues the dead worker's lost work as maintainer: a task submitted now
+    // still runs.
+    let id = db.cmd().args(["submit", "p"]).run().ok().out().to_string();
+    wait_status(&db, &id, "completed", Duration::from_secs(20)).await;
+}

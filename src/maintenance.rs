@@ -123,16 +123,18 @@ async fn elect_loop(pool: PgPool, plan: Plan, mut stop: watch::Receiver<bool>) {
                     false
                 }
             },
-            Some(conn) if duties.is_some() => match crate::queue::still_maintainer(conn).await {
-                Ok(held) => held,
-                Err(e) => {
-                    tracing::warn!("lost the maintainer's session ({e}); stepping down");
-                    // Closed, not given back to the pool: it may still hold the lock.
-                    drop(session.take().map(PoolConnection::detach));
-                    false
+            Some(conn) if duties.is_some() => {
+                match bounded(crate::queue::still_maintainer(conn)).await {
+                    Ok(held) => held,
+                    Err(e) => {
+                        tracing::warn!("lost the maintainer's session ({e}); stepping down");
+                        // Closed, not given back to the pool: it may still hold the lock.
+                        drop(session.take().map(PoolConnection::detach));
+                        false
+                    }
                 }
-            },
-            Some(conn) => match crate::queue::try_maintain(conn, &plan.who).await {
+            }
+            Some(conn) => match bounded(crate::queue::try_maintain(conn, &plan.who)).await {
                 Ok(held) => held,
                 Err(e) => {
                     tracing::debug!("maintenance election failed: {e}");
@@ -165,6 +167,21 @@ async fn elect_loop(pool: PgPool, plan: Plan, mut stop: watch::Receiver<bool>) {
         // Closing the session gives the lock up at once for the next maintainer.
         let _ = conn.close().await;
     }
+}
+
+/// An election statement, given up after two rounds: a session that does not answer (a silent
+/// partition) counts as lost.
+async fn bounded<T>(
+    f: impl std::future::Future<Output = crate::error::Result<T>>,
+) -> crate::error::Result<T> {
+    tokio::time::timeout(ELECT_EVERY * 2, f)
+        .await
+        .unwrap_or_else(|_| {
+            Err(crate::error::Error::Database(format!(
+                "no answer within {:?}",
+                ELECT_EVERY * 2
+            )))
+        })
 }
 
 async fn sweep_loop(

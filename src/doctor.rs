@@ -6,7 +6,10 @@ use std::time::Duration;
 
 use serde::Serialize;
 
-use crate::worker::cluster::{on_path, run_cli};
+use crate::task::Backend;
+use crate::worker::cluster::{
+    api_server_ready, kind_clusters, kind_kubeconfig, on_path, run_cli, runner_env, write_private,
+};
 use crate::worker::runner;
 
 /// What to check: the worker a user is about to start.
@@ -102,7 +105,6 @@ pub async fn run(plan: &Plan) -> Vec<Check> {
     let python_ok = python.status == Status::Ok;
     checks.push(python);
 
-    use crate::task::Backend;
     let (kind, existing) = (
         plan.backend == Backend::Kind,
         plan.backend == Backend::Existing,
@@ -134,11 +136,12 @@ pub async fn run(plan: &Plan) -> Vec<Check> {
     if !python_ok {
         checks.push(Check::skip("aiopslab", true, "no usable Python"));
     } else {
-        checks.extend(aiopslab(plan, env.clone()).await);
+        checks.extend(aiopslab(plan, env.as_deref()).await);
     }
-    if plan.backend == crate::task::Backend::Kind {
+    if plan.backend == Backend::Kind {
         // The copy of the kind cluster's kubeconfig made for these checks.
-        if let Some((_, k)) = env.iter().find(|(n, _)| n == "KUBECONFIG") {
+        let copy = env.iter().flatten().find(|(n, _)| n == "KUBECONFIG");
+        if let Some((_, k)) = copy {
             let _ = std::fs::remove_file(k);
         }
     }
@@ -239,28 +242,19 @@ async fn tool_check(tool: &str, args: &[&str], required: bool) -> Check {
     )
 }
 
-/// The cluster checks, and the environment the runner then builds its Orchestrator with.
-async fn cluster(plan: &Plan) -> (Vec<Check>, Vec<(String, String)>) {
-    use crate::task::Backend;
+/// The cluster checks, and the environment the runner then builds its Orchestrator with
+/// (`None`: no cluster to build it on, so that check is not required).
+async fn cluster(plan: &Plan) -> (Vec<Check>, Option<Vec<(String, String)>>) {
     let mut checks = Vec::new();
     let Some(name) = &plan.cluster else {
-        let mut env = vec![("AIOPS_BACKEND".into(), "none".into())];
         if plan.backend == Backend::None {
-            return (checks, env);
+            return (checks, Some(runner_env(Backend::None, "", None)));
         }
         checks.push(Check::skip("cluster", false, "no --cluster given"));
-        env.clear();
-        return (checks, env);
+        return (checks, None);
     };
-    let mut env = vec![
-        (
-            "AIOPS_BACKEND".to_string(),
-            plan.backend.as_str().to_string(),
-        ),
-        ("AIOPS_CLUSTER".to_string(), name.clone()),
-    ];
     let kubeconfig: Option<PathBuf> = match plan.backend {
-        Backend::None => return (checks, env),
+        Backend::None => return (checks, Some(runner_env(Backend::None, name, None))),
         Backend::Existing => {
             let Some(k) = plan.kubeconfig.clone() else {
                 checks.push(Check::new(
@@ -271,7 +265,7 @@ async fn cluster(plan: &Plan) -> (Vec<Check>, Vec<(String, String)>) {
                         "pass --kubeconfig FILE".into(),
                     )),
                 ));
-                return (checks, env);
+                return (checks, Some(runner_env(Backend::Existing, name, None)));
             };
             let outcome = run_cli("kubectl", &["--kubeconfig", &k.to_string_lossy(), "config", "current-context"], QUICK)
                 .await
@@ -282,11 +276,11 @@ async fn cluster(plan: &Plan) -> (Vec<Check>, Vec<(String, String)>) {
             ok.then_some(k)
         }
         Backend::Kind => {
-            let exists = run_cli("kind", &["get", "clusters"], QUICK)
+            let exists = kind_clusters()
                 .await
                 .map_err(|e| (e, "install kind and Docker (see the lines above)".to_string()))
-                .and_then(|out| {
-                    if out.lines().any(|l| l.trim() == name) {
+                .and_then(|clusters| {
+                    if clusters.contains(name) {
                         Ok(format!("kind cluster '{name}' exists"))
                     } else {
                         Err((
@@ -298,63 +292,52 @@ async fn cluster(plan: &Plan) -> (Vec<Check>, Vec<(String, String)>) {
             let ok = exists.is_ok();
             checks.push(Check::new("cluster", true, exists));
             if !ok {
-                return (checks, env);
+                return (checks, Some(runner_env(Backend::Kind, name, None)));
             }
             let file = std::env::temp_dir().join(format!(
                 "aiops-doctor-{}-{name}.kubeconfig",
                 std::process::id()
             ));
             let context = format!("kind-{name}");
-            let outcome = match run_cli("kind", &["get", "kubeconfig", "--name", name], QUICK).await {
+            let outcome = match kind_kubeconfig(name).await {
                 Err(e) => Err((e, format!("recreate the cluster: kind delete cluster --name {name}, then aiops worker run --cluster {name} --create-cluster"))),
                 Ok(cfg) if !cfg.contains(&format!("name: {context}")) => Err((
                     format!("the kubeconfig of kind cluster '{name}' has no context {context}"),
                     format!("recreate the cluster with kind v0.27 or newer (kind delete cluster --name {name})"),
                 )),
-                Ok(cfg) => std::fs::write(&file, cfg)
+                Ok(cfg) => write_private(&file, cfg.as_bytes())
                     .map(|_| format!("context {context} (the worker keeps its own copy; ~/.kube/config is not used)"))
                     .map_err(|e| (format!("cannot write {}: {e}", file.display()), "free some space in the temp directory".into())),
             };
             let ok = outcome.is_ok();
             checks.push(Check::new("kubeconfig", true, outcome));
-            env.push(("AIOPSLAB_CLUSTER".into(), name.clone()));
             ok.then_some(file)
         }
     };
-    let Some(k) = kubeconfig else {
-        checks.push(Check::skip("api server", true, "no usable kubeconfig"));
-        return (checks, env);
-    };
-    let k_str = k.to_string_lossy().into_owned();
-    checks.push(Check::new(
-        "api server",
-        true,
-        run_cli(
-            "kubectl",
-            &[
-                "--kubeconfig",
-                &k_str,
-                "--request-timeout=20s",
-                "get",
-                "--raw",
-                "/readyz",
-            ],
-            QUICK,
-        )
-        .await
-        .map(|_| "answers /readyz".to_string())
-        .map_err(|e| {
-            (
-                e,
-                "start the cluster's nodes (docker start NAME-control-plane) or recreate it".into(),
-            )
-        }),
-    ));
-    env.push(("KUBECONFIG".into(), k_str));
-    (checks, env)
+    match &kubeconfig {
+        None => checks.push(Check::skip("api server", true, "no usable kubeconfig")),
+        Some(k) => checks.push(Check::new(
+            "api server",
+            true,
+            api_server_ready(k)
+                .await
+                .map(|_| "answers /readyz".to_string())
+                .map_err(|e| {
+                    (
+                        e,
+                        "start the cluster's nodes (docker start NAME-control-plane) or recreate it"
+                            .into(),
+                    )
+                }),
+        )),
+    }
+    (
+        checks,
+        Some(runner_env(plan.backend, name, kubeconfig.as_deref())),
+    )
 }
 
-async fn aiopslab(plan: &Plan, env: Vec<(String, String)>) -> Vec<Check> {
+async fn aiopslab(plan: &Plan, env: Option<&[(String, String)]>) -> Vec<Check> {
     #[derive(serde::Deserialize)]
     struct Line {
         name: String,
@@ -362,7 +345,7 @@ async fn aiopslab(plan: &Plan, env: Vec<(String, String)>) -> Vec<Check> {
         detail: String,
         fix: Option<String>,
     }
-    match runner::doctor(&plan.python, &env).await {
+    match runner::doctor(&plan.python, env.unwrap_or_default()).await {
         Err(e) => vec![Check::new(
             "aiopslab",
             true,
@@ -376,7 +359,7 @@ async fn aiopslab(plan: &Plan, env: Vec<(String, String)>) -> Vec<Check> {
             .filter_map(|v| serde_json::from_value::<Line>(v).ok())
             .map(|l| {
                 // Building the Orchestrator needs the cluster; without one it is not required.
-                let required = l.name != "orchestrator" || !env.is_empty();
+                let required = l.name != "orchestrator" || env.is_some();
                 Check::new(
                     &l.name,
                     required,

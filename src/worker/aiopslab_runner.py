@@ -44,6 +44,7 @@ import inspect
 import json
 import os
 import re
+import shutil
 import signal
 import sys
 import tempfile
@@ -210,7 +211,9 @@ users:
 def _no_cluster_kubeconfig():
     """A kubeconfig whose only server cannot resolve: AIOpsLab loads it at import without
     reading ~/.kube/config, and anything that tries to reach a cluster fails at once."""
-    path = os.path.join(tempfile.mkdtemp(prefix="aiops-no-cluster-"), "kubeconfig")
+    folder = tempfile.mkdtemp(prefix="aiops-no-cluster-")
+    atexit.register(shutil.rmtree, folder, True)
+    path = os.path.join(folder, "kubeconfig")
     with open(path, "w", encoding="utf-8") as fh:
         fh.write(_NO_CLUSTER_KUBECONFIG)
     return path

@@ -208,21 +208,11 @@ impl Cluster {
     /// uses one that reaches no cluster.
     pub fn runner_env(&self, name: &str) -> Vec<(String, String)> {
         let backend = match self {
-            Cluster::Kind(_) => crate::task::Backend::Kind,
-            Cluster::Existing { .. } => crate::task::Backend::Existing,
-            Cluster::None => crate::task::Backend::None,
+            Cluster::Kind(_) => Backend::Kind,
+            Cluster::Existing { .. } => Backend::Existing,
+            Cluster::None => Backend::None,
         };
-        let mut env = vec![
-            ("AIOPS_BACKEND".to_string(), backend.to_string()),
-            ("AIOPS_CLUSTER".to_string(), name.to_string()),
-        ];
-        if let Cluster::Kind(_) = self {
-            env.push(("AIOPSLAB_CLUSTER".into(), name.to_string()));
-        }
-        if let Some(k) = self.kubeconfig() {
-            env.push(("KUBECONFIG".into(), k.to_string_lossy().into_owned()));
-        }
-        env
+        runner_env(backend, name, self.kubeconfig())
     }
 
     /// Make the cluster ready for the next task: recreate it if asked, then check that its API
@@ -236,24 +226,9 @@ impl Cluster {
             }
         }
         match self.kubeconfig() {
-            Some(cfg) => {
-                let cfg = cfg.to_string_lossy();
-                run_cli(
-                    "kubectl",
-                    &[
-                        "--kubeconfig",
-                        &cfg,
-                        "--request-timeout=20s",
-                        "get",
-                        "--raw",
-                        "/readyz",
-                    ],
-                    HEALTH_LIMIT,
-                )
+            Some(cfg) => api_server_ready(cfg)
                 .await
-                .map(|_| ())
-                .map_err(|e| format!("cluster health check failed: {e}"))
-            }
+                .map_err(|e| format!("cluster health check failed: {e}")),
             None => Ok(()),
         }
     }
@@ -272,10 +247,10 @@ impl Cluster {
 
 impl KindCluster {
     async fn exists(&self) -> Result<bool> {
-        let out = run_cli("kind", &["get", "clusters"], KIND_QUICK_LIMIT)
+        Ok(kind_clusters()
             .await
-            .map_err(Error::Other)?;
-        Ok(out.lines().any(|l| l.trim() == self.name))
+            .map_err(Error::Other)?
+            .contains(&self.name))
     }
 
     async fn create(&self) -> std::result::Result<(), String> {
@@ -316,19 +291,69 @@ impl KindCluster {
     }
 
     async fn write_kubeconfig(&self) -> std::result::Result<(), String> {
-        let cfg = run_cli(
-            "kind",
-            &["get", "kubeconfig", "--name", &self.name],
-            KIND_QUICK_LIMIT,
-        )
-        .await?;
+        let cfg = kind_kubeconfig(&self.name).await?;
         write_private(&self.kubeconfig, cfg.as_bytes())
             .map_err(|e| format!("cannot write {}: {e}", self.kubeconfig.display()))
     }
 }
 
+/// What the AIOpsLab runner (and every executor) is told about a cluster: see
+/// [`Cluster::runner_env`]. `aiops doctor` builds its Orchestrator with the same.
+pub fn runner_env(
+    backend: Backend,
+    name: &str,
+    kubeconfig: Option<&Path>,
+) -> Vec<(String, String)> {
+    let mut env = vec![
+        ("AIOPS_BACKEND".to_string(), backend.to_string()),
+        ("AIOPS_CLUSTER".to_string(), name.to_string()),
+    ];
+    if backend == Backend::Kind {
+        env.push(("AIOPSLAB_CLUSTER".into(), name.to_string()));
+    }
+    if let Some(k) = kubeconfig {
+        env.push(("KUBECONFIG".into(), k.to_string_lossy().into_owned()));
+    }
+    env
+}
+
+/// The names of the kind clusters on this host.
+pub async fn kind_clusters() -> std::result::Result<Vec<String>, String> {
+    let out = run_cli("kind", &["get", "clusters"], KIND_QUICK_LIMIT).await?;
+    Ok(out.lines().map(|l| l.trim().to_string()).collect())
+}
+
+/// The kubeconfig of kind cluster `name` (its context is `kind-<name>`).
+pub async fn kind_kubeconfig(name: &str) -> std::result::Result<String, String> {
+    run_cli(
+        "kind",
+        &["get", "kubeconfig", "--name", name],
+        KIND_QUICK_LIMIT,
+    )
+    .await
+}
+
+/// Whether the API server behind `kubeconfig` answers its readiness check.
+pub async fn api_server_ready(kubeconfig: &Path) -> std::result::Result<(), String> {
+    let cfg = kubeconfig.to_string_lossy();
+    run_cli(
+        "kubectl",
+        &[
+            "--kubeconfig",
+            &cfg,
+            "--request-timeout=20s",
+            "get",
+            "--raw",
+            "/readyz",
+        ],
+        HEALTH_LIMIT,
+    )
+    .await
+    .map(drop)
+}
+
 /// Write a file readable only by this user (kubeconfigs hold credentials).
-fn write_private(path: &Path, data: &[u8]) -> std::io::Result<()> {
+pub(crate) fn write_private(path: &Path, data: &[u8]) -> std::io::Result<()> {
     use std::io::Write;
     use std::os::unix::fs::OpenOptionsExt;
     let tmp = path.with_extension("tmp");

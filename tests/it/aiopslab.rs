@@ -98,6 +98,11 @@ impl Lab {
     /// A `--backend kind` worker on cluster `name` (created through the stand-in `kind`) that
     /// exits once the queue is empty.
     fn worker(&self, db: &TestDb, name: &str, extra: &[&str]) -> Proc {
+        self.worker_cmd(db, name, extra).spawn()
+    }
+
+    /// [`Lab::worker`], not started yet (for a test that sets more of its environment).
+    fn worker_cmd(&self, db: &TestDb, name: &str, extra: &[&str]) -> Cmd {
         self.env(db.cmd())
             .args([
                 "worker",
@@ -112,7 +117,6 @@ impl Lab {
                 &self.python(),
             ])
             .args(extra)
-            .spawn()
     }
 }
 
@@ -300,16 +304,7 @@ async fn a_registry_agent_without_its_key_fails_naming_the_variable() {
     let db = TestDb::new().await;
     let id = submit(&db, r#"{"agent":"gpt"}"#, &["--max-attempts", "1"]);
     let mut w = lab
-        .env(db.cmd())
-        .args([
-            "worker",
-            "run",
-            "--cluster",
-            "lab-gpt",
-            "--create-cluster",
-            "--drain",
-        ])
-        .args(["--python", &lab.python()])
+        .worker_cmd(&db, "lab-gpt", &[])
         .env("OPENAI_API_KEY", "")
         .spawn();
     drained(&mut w).await;
@@ -325,16 +320,7 @@ async fn use_wandb_without_wandb_set_up_keeps_the_results() {
     let db = TestDb::new().await;
     let id = submit(&db, r#"{"agent":"lab_agents:ShellThenSubmit"}"#, &[]);
     let mut w = lab
-        .env(db.cmd())
-        .args([
-            "worker",
-            "run",
-            "--cluster",
-            "lab-wandb",
-            "--create-cluster",
-            "--drain",
-        ])
-        .args(["--python", &lab.python()])
+        .worker_cmd(&db, "lab-wandb", &[])
         .env("USE_WANDB", "true")
         .env("WANDB_API_KEY", "")
         .env("WANDB_MODE", "")

@@ -263,25 +263,31 @@ struct Started {
 }
 
 /// A worker of the bench: `aiops worker run --backend none --queue Q --concurrency C`, with the
-/// in-process executor. `drain`: it exits once the queue is empty.
+/// in-process executor. With `started` (idle pickup) each attempt notes when it started; without
+/// (the drain) it does nothing, and the worker exits once the queue is empty.
 fn bench_worker(
     id: &str,
     queue: &str,
     concurrency: u32,
-    drain: bool,
-    started: &Arc<Started>,
+    started: Option<&Arc<Started>>,
 ) -> worker::Config {
-    let started = started.clone();
+    let executor: Arc<dyn Fn(&crate::task::Task) + Send + Sync> = match started {
+        None => Arc::new(|_| {}),
+        Some(started) => {
+            let started = started.clone();
+            Arc::new(move |t| {
+                started.at.lock().unwrap().insert(t.id, Instant::now());
+                started.seen.notify_waiters();
+            })
+        }
+    };
     worker::Config {
         id: id.to_string(),
         cluster: id.to_string(),
         backend: Backend::None,
         queues: vec![queue.to_string()],
         concurrency: concurrency as usize,
-        executor: Executor::InProcess(Arc::new(move |t| {
-            started.at.lock().unwrap().insert(t.id, Instant::now());
-            started.seen.notify_waiters();
-        })),
+        executor: Executor::InProcess(executor),
         python: "python3".into(),
         heartbeat: HEARTBEAT,
         poll: Duration::from_secs(5),
@@ -298,7 +304,7 @@ fn bench_worker(
             concurrency: concurrency as usize,
         },
         once: false,
-        drain,
+        drain: started.is_none(),
         shutdown_grace: None,
     }
 }
@@ -390,10 +396,9 @@ async fn measure(
         "draining {drain_target} tasks with {} worker(s) × {} slots…",
         plan.workers, plan.concurrency
     ));
-    let started = Arc::new(Started::default());
     let configs = worker_ids
         .iter()
-        .map(|id| bench_worker(id, queue_name, plan.concurrency, true, &started))
+        .map(|id| bench_worker(id, queue_name, plan.concurrency, None))
         .collect();
     let t0 = Instant::now();
     tokio::time::timeout(GIVE_UP, Running::start(url, configs).joined())
@@ -410,10 +415,10 @@ async fn measure(
     note(format!(
         "idle pickup: {PICKUP_SAMPLES} tasks one at a time…"
     ));
-    started.at.lock().unwrap().clear();
+    let started = Arc::new(Started::default());
     let configs = worker_ids
         .iter()
-        .map(|id| bench_worker(id, queue_name, plan.concurrency, false, &started))
+        .map(|id| bench_worker(id, queue_name, plan.concurrency, Some(&started)))
         .collect();
     let mut workers = Running::start(url, configs);
     for _ in worker_ids {

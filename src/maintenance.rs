@@ -36,6 +36,9 @@ pub struct Plan {
     pub webhook_secret: Option<WebhookSecret>,
     /// Who this process is, as `aiops workers` shows the maintainer (e.g. `worker aiops-1`).
     pub who: String,
+    /// Marked when an election statement gets no answer within two rounds (a session that
+    /// stops answering counts as lost), as every timed-out call of the process's pool is.
+    pub suspect: crate::db::Suspect,
 }
 
 /// This process's part in maintenance; [`Maintenance::stop`] ends it.
@@ -124,7 +127,11 @@ async fn elect_loop(pool: PgPool, plan: Plan, mut stop: watch::Receiver<bool>) {
                 }
             },
             Some(conn) if duties.is_some() => {
-                match bounded(crate::queue::still_maintainer(conn)).await {
+                match plan
+                    .suspect
+                    .bounded(ELECT_EVERY * 2, crate::queue::still_maintainer(conn))
+                    .await
+                {
                     Ok(held) => held,
                     Err(e) => {
                         tracing::warn!("lost the maintainer's session ({e}); stepping down");
@@ -134,7 +141,11 @@ async fn elect_loop(pool: PgPool, plan: Plan, mut stop: watch::Receiver<bool>) {
                     }
                 }
             }
-            Some(conn) => match bounded(crate::queue::try_maintain(conn, &plan.who)).await {
+            Some(conn) => match plan
+                .suspect
+                .bounded(ELECT_EVERY * 2, crate::queue::try_maintain(conn, &plan.who))
+                .await
+            {
                 Ok(held) => held,
                 Err(e) => {
                     tracing::debug!("maintenance election failed: {e}");
@@ -167,21 +178,6 @@ async fn elect_loop(pool: PgPool, plan: Plan, mut stop: watch::Receiver<bool>) {
         // Closing the session gives the lock up at once for the next maintainer.
         let _ = conn.close().await;
     }
-}
-
-/// An election statement, given up after two rounds: a session that does not answer (a silent
-/// partition) counts as lost.
-async fn bounded<T>(
-    f: impl std::future::Future<Output = crate::error::Result<T>>,
-) -> crate::error::Result<T> {
-    tokio::time::timeout(ELECT_EVERY * 2, f)
-        .await
-        .unwrap_or_else(|_| {
-            Err(crate::error::Error::Database(format!(
-                "no answer within {:?}",
-                ELECT_EVERY * 2
-            )))
-        })
 }
 
 async fn sweep_loop(

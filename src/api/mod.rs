@@ -267,6 +267,7 @@ pub async fn run(
                 crate::worker::local_hostname(),
                 std::process::id()
             ),
+            suspect: crate::db::Suspect::default(),
         },
     );
     let app = router(state, cfg.max_body_bytes);

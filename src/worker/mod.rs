@@ -430,6 +430,7 @@ pub async fn run_until(
                 "worker {} ({}, pid {})",
                 shared.cfg.id, shared.hostname, shared.pid
             ),
+            suspect: shared.suspect.clone(),
         },
     );
     let result = claim_loop::run(&shared, &stopping, sigs).await;

@@ -16,6 +16,7 @@
 //! (base `AIOPS_CALLBACK_BACKOFF_BASE_MS`, default 1 s, doubling, capped at 1 h) until the row is
 //! a day old, then it ends `failed`.
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
@@ -24,11 +25,10 @@ use hmac::{Hmac, Mac};
 use rand::Rng;
 use serde::Serialize;
 use sqlx::PgPool;
-use tokio::sync::watch;
+use tokio::sync::{watch, Notify};
 use tokio::time::Instant;
 
 use crate::error::Result;
-use crate::notify::{Listener, Watch};
 use crate::task::{TaskId, TaskStatus};
 
 /// How long a claimed delivery is held before another deliverer may retry it.
@@ -191,16 +191,15 @@ struct Claimed {
 /// unanswered at the deadline is handed back rather than left leased (a minute) by a process
 /// that is gone.
 ///
-/// N.B.: it works through a small pool of its own (same server and credentials as `pool`), so
-/// its LISTEN connection and a slow endpoint can never take a connection task work needs.
+/// `due` is told when a delivery became due ([`crate::notify::CALLBACK`], heard by the
+/// process's session, [`crate::maintenance`]). No connection is held while an endpoint answers,
+/// so a slow endpoint never takes one that task work needs.
 pub async fn deliver_loop(
     pool: PgPool,
     secret: Option<WebhookSecret>,
+    due: Arc<Notify>,
     mut stop: watch::Receiver<bool>,
 ) {
-    let pool = sqlx::postgres::PgPoolOptions::new()
-        .max_connections(3)
-        .connect_lazy_with(pool.connect_options().as_ref().clone());
     let http = match reqwest::Client::builder()
         .timeout(REQUEST_TIMEOUT)
         .redirect(reqwest::redirect::Policy::none())
@@ -219,7 +218,6 @@ pub async fn deliver_loop(
         secret,
         base: backoff_base(),
     };
-    let mut listener: Option<Listener> = None;
     // Set once stopping: when to give up.
     let mut deadline: Option<Instant> = None;
     loop {
@@ -228,9 +226,6 @@ pub async fn deliver_loop(
         }
         if deadline.is_some_and(|d| Instant::now() >= d) {
             return;
-        }
-        if listener.is_none() && deadline.is_none() {
-            listener = listen(&d.pool).await;
         }
         // Deliver everything due, then sleep until the next due row, a notification or the poll.
         let sleep = match d.run_once(&mut stop, &mut deadline).await {
@@ -248,24 +243,10 @@ pub async fn deliver_loop(
             }
         };
         let sleep = sleep.clamp(Duration::from_millis(10), POLL);
-        match listener.as_mut() {
-            Some(l) => {
-                tokio::select! {
-                    n = l.recv() => match n {
-                        // A notification, or a session made again: look for work.
-                        Ok(_) => {}
-                        Err(_) => listener = None,
-                    },
-                    _ = tokio::time::sleep(sleep) => {}
-                    _ = stop.changed() => {}
-                }
-            }
-            None => {
-                tokio::select! {
-                    _ = tokio::time::sleep(sleep.min(Duration::from_secs(5))) => {}
-                    _ = stop.changed() => {}
-                }
-            }
+        tokio::select! {
+            _ = due.notified() => {}
+            _ = tokio::time::sleep(sleep) => {}
+            _ = stop.changed() => {}
         }
     }
 }
@@ -273,12 +254,6 @@ pub async fn deliver_loop(
 /// Whether the owner asked the loop to stop (or is gone).
 fn stop_requested(stop: &watch::Receiver<bool>) -> bool {
     *stop.borrow() || stop.has_changed().is_err()
-}
-
-async fn listen(pool: &PgPool) -> Option<Listener> {
-    Listener::connect(pool, &[crate::notify::CALLBACK], Watch::Nothing)
-        .await
-        .ok()
 }
 
 impl Deliverer {

@@ -402,6 +402,9 @@ pub struct ServeArgs {
     /// Largest accepted request body
     #[arg(long, value_name = "BYTES", default_value_t = 1024 * 1024)]
     pub max_body_bytes: usize,
+    /// Most PostgreSQL connections the server holds (at least 3)
+    #[arg(long, value_name = "N", default_value_t = crate::api::DEFAULT_MAX_CONNECTIONS)]
+    pub max_connections: u32,
 }
 
 /// `stats`.

@@ -14,18 +14,27 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use sqlx::pool::PoolConnection;
-use sqlx::{PgPool, Postgres};
+use sqlx::{PgConnection, PgPool};
 use tokio::sync::{watch, Notify};
 use tokio::task::JoinHandle;
 
 use crate::callbacks::WebhookSecret;
+use crate::error::Result;
+use crate::notify::{self, Listener, Watch};
 
 /// How often a process that does not maintain tries to, and the maintainer checks that it
 /// still holds the lock.
 pub const ELECT_EVERY: Duration = Duration::from_secs(2);
 
-/// How the duties run in this process.
+/// Something the process's session heard, for the owner of the session to act on.
+pub enum Heard<'a> {
+    /// The session (re)started listening: notifications sent before are gone, so look again.
+    Listening,
+    /// A notification on one of [`Plan::channels`].
+    Note(&'a sqlx::postgres::PgNotification),
+}
+
+/// How the session and the duties run in this process.
 pub struct Plan {
     /// How often leases are checked and watchers and the journal swept; each pass may take
     /// this long before it is given up (a database that stopped answering must not hold it).
@@ -39,19 +48,28 @@ pub struct Plan {
     /// Marked when an election statement gets no answer within two rounds (a session that
     /// stops answering counts as lost), as every timed-out call of the process's pool is.
     pub suspect: crate::db::Suspect,
+    /// Channels the session listens on for its owner, besides [`crate::notify::CALLBACK`].
+    pub channels: Vec<&'static str>,
+    /// Called with what the session hears on those channels.
+    pub on_heard: Arc<dyn Fn(Heard<'_>) + Send + Sync>,
+    /// Told by the owner when the database answers again after an outage: a session cut off
+    /// with the rest may have died silently, so it is made again.
+    pub renew: Arc<Notify>,
 }
 
-/// This process's part in maintenance; [`Maintenance::stop`] ends it.
+/// This process's session and its part in maintenance; [`Maintenance::stop`] ends them.
 pub struct Maintenance {
     stop: watch::Sender<bool>,
-    election: JoinHandle<()>,
+    session: JoinHandle<()>,
 }
 
-/// Take part in the election on `pool`, and run the duties while elected.
-pub fn start(pool: PgPool, plan: Plan) -> Maintenance {
+/// Run the process's one session on `session` (a pool of one connection): it LISTENs for the
+/// owner and for callbacks, and takes part in the election, whose lock it then holds. The
+/// duties, while elected, run their statements on `pool`.
+pub fn start(pool: PgPool, session: PgPool, plan: Plan) -> Maintenance {
     let (stop, stopped) = watch::channel(false);
     Maintenance {
-        election: tokio::spawn(elect_loop(pool, plan, stopped)),
+        session: tokio::spawn(session_loop(pool, session, plan, stopped)),
         stop,
     }
 }
@@ -63,7 +81,7 @@ impl Maintenance {
         let _ = self.stop.send(true);
         let _ = tokio::time::timeout(
             crate::callbacks::STOP_GRACE + Duration::from_secs(3),
-            self.election,
+            self.session,
         )
         .await;
     }
@@ -78,7 +96,7 @@ struct Duties {
 }
 
 impl Duties {
-    fn start(pool: &PgPool, plan: &Plan) -> Duties {
+    fn start(pool: &PgPool, plan: &Plan, callbacks_due: Arc<Notify>) -> Duties {
         let (stop, stopped) = watch::channel(false);
         Duties {
             sweep: tokio::spawn(sweep_loop(
@@ -91,6 +109,7 @@ impl Duties {
             callbacks: tokio::spawn(crate::callbacks::deliver_loop(
                 pool.clone(),
                 plan.webhook_secret.clone(),
+                callbacks_due,
                 stopped,
             )),
             stop,
@@ -109,74 +128,121 @@ impl Duties {
     }
 }
 
-/// Try for the lock until elected, maintain while the session holding it answers, and start
-/// over when it does not.
-async fn elect_loop(pool: PgPool, plan: Plan, mut stop: watch::Receiver<bool>) {
-    let mut session: Option<PoolConnection<Postgres>> = None;
+/// One round of the election on the session: try for the lock, or check it is still held.
+async fn elect(session: &mut PgConnection, plan: &Plan, maintaining: bool) -> Result<bool> {
+    let round = async {
+        if maintaining {
+            crate::queue::still_maintainer(session).await
+        } else {
+            crate::queue::try_maintain(session, &plan.who).await
+        }
+    };
+    plan.suspect.bounded(ELECT_EVERY * 2, round).await
+}
+
+/// Listen, and take part in the election every [`ELECT_EVERY`], on one session; make it again
+/// when it is lost. The duties run while the session holds the lock.
+async fn session_loop(pool: PgPool, session: PgPool, plan: Plan, mut stop: watch::Receiver<bool>) {
+    let callbacks_due = Arc::new(Notify::new());
     let mut duties: Option<Duties> = None;
+    let mut channels = plan.channels.clone();
+    channels.push(crate::notify::CALLBACK);
+    let mut backoff = Duration::from_millis(100);
+    let mut listener = None;
     loop {
-        let held = match session.as_mut() {
-            None => match pool.acquire().await {
-                Ok(conn) => {
-                    session = Some(conn);
-                    continue;
+        let l = match listener.as_mut() {
+            Some(l) => l,
+            None => match Listener::connect(&session, &channels, Watch::Nothing).await {
+                Ok(l) => {
+                    backoff = Duration::from_millis(100);
+                    (plan.on_heard)(Heard::Listening);
+                    callbacks_due.notify_one();
+                    listener.insert(l)
                 }
                 Err(e) => {
-                    tracing::debug!("maintenance election: no connection: {e}");
-                    false
-                }
-            },
-            Some(conn) if duties.is_some() => {
-                match plan
-                    .suspect
-                    .bounded(ELECT_EVERY * 2, crate::queue::still_maintainer(conn))
-                    .await
-                {
-                    Ok(held) => held,
-                    Err(e) => {
-                        tracing::warn!("lost the maintainer's session ({e}); stepping down");
-                        // Closed, not given back to the pool: it may still hold the lock.
-                        drop(session.take().map(PoolConnection::detach));
-                        false
+                    tracing::debug!("the session could not be made: {e}");
+                    if duties.is_some() {
+                        tracing::warn!("lost the maintainer's session; stepping down");
+                        if let Some(d) = duties.take() {
+                            d.stop().await;
+                        }
                     }
-                }
-            }
-            Some(conn) => match plan
-                .suspect
-                .bounded(ELECT_EVERY * 2, crate::queue::try_maintain(conn, &plan.who))
-                .await
-            {
-                Ok(held) => held,
-                Err(e) => {
-                    tracing::debug!("maintenance election failed: {e}");
-                    drop(session.take().map(PoolConnection::detach));
-                    false
+                    tokio::select! {
+                        _ = tokio::time::sleep(backoff) => {}
+                        _ = stop.changed() => break,
+                    }
+                    backoff = (backoff * 2).min(Duration::from_secs(5));
+                    continue;
                 }
             },
         };
-        match (held, duties.is_some()) {
-            (true, false) => {
-                tracing::info!("maintaining: rescue, callbacks and stats run in this process");
-                duties = Some(Duties::start(&pool, &plan));
+        let mut tick = tokio::time::interval(ELECT_EVERY);
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        let lost = loop {
+            tokio::select! {
+                heard = l.recv() => match heard {
+                    Ok(notify::Heard::Note(n)) => {
+                        if n.channel() == crate::notify::CALLBACK {
+                            callbacks_due.notify_one();
+                        } else {
+                            (plan.on_heard)(Heard::Note(&n));
+                        }
+                    }
+                    Ok(notify::Heard::Reconnected) => {
+                        tracing::warn!("the session was lost and made again");
+                        (plan.on_heard)(Heard::Listening);
+                        callbacks_due.notify_one();
+                    }
+                    Err(e) => break Some(format!("the session failed: {e}")),
+                },
+                _ = tick.tick() => {
+                    let maintaining = duties.is_some();
+                    let held = match l.session().await {
+                        Ok(conn) => elect(conn, &plan, maintaining).await,
+                        Err(e) => Err(e),
+                    };
+                    match (held, maintaining) {
+                        (Ok(true), false) => {
+                            tracing::info!("maintaining: rescue, callbacks and stats run in this process");
+                            duties = Some(Duties::start(&pool, &plan, callbacks_due.clone()));
+                        }
+                        (Ok(false), true) => {
+                            tracing::warn!("no longer the maintainer; stepping down");
+                            if let Some(d) = duties.take() {
+                                d.stop().await;
+                            }
+                        }
+                        (Ok(_), _) => {}
+                        (Err(e), _) => break Some(format!("the election got no answer: {e}")),
+                    }
+                }
+                _ = plan.renew.notified() => break Some("renewing the session after an outage".into()),
+                _ = stop.changed() => break None,
             }
-            (false, true) => {
+        };
+        match lost {
+            Some(why) => {
+                tracing::info!("{why}");
+                // Closed: the session pool never reuses a connection ([`crate::db::connect_session`]).
+                if let Some(l) = listener.take() {
+                    drop(l);
+                }
                 if let Some(d) = duties.take() {
                     d.stop().await;
                 }
             }
-            _ => {}
-        }
-        tokio::select! {
-            _ = tokio::time::sleep(ELECT_EVERY) => {}
-            _ = stop.changed() => break,
+            None => break,
         }
     }
     if let Some(d) = duties.take() {
         d.stop().await;
     }
-    if let Some(conn) = session.take() {
-        // Closing the session gives the lock up at once for the next maintainer.
-        let _ = conn.close().await;
+    if let Some(mut l) = listener.take() {
+        // Giving the lock up at once lets the next maintainer take over without waiting for
+        // this process's connections to close.
+        if let Ok(conn) = l.session().await {
+            let _ = tokio::time::timeout(ELECT_EVERY, crate::queue::resign_maintainer(conn)).await;
+        }
     }
 }
 

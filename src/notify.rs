@@ -118,3 +118,13 @@ impl Listener {
         }
     }
 }
+
+impl Listener {
+    /// The session itself, for statements that must run on it: the maintainer's advisory lock
+    /// lives as long as this session ([`crate::maintenance`]), so one connection serves both.
+    /// Notifications that arrive meanwhile are kept for [`Listener::recv`].
+    pub async fn session(&mut self) -> Result<&mut sqlx::PgConnection> {
+        use sqlx::Acquire;
+        Ok((&mut self.inner).acquire().await?)
+    }
+}

@@ -53,6 +53,8 @@ pub struct AppState {
     pub live: Arc<watch::Sender<bool>>,
     /// Flips to true when the server shuts down; SSE streams end then.
     pub shutdown: watch::Receiver<bool>,
+    /// Submits and cancels the server's session heard, for HTTP workers waiting on them.
+    pub protocol: broadcast::Sender<Note>,
 }
 
 impl AppState {
@@ -67,6 +69,7 @@ impl AppState {
             wanted: Arc::default(),
             live: Arc::new(watch::channel(false).0),
             shutdown,
+            protocol: broadcast::channel(1024).0,
         }
     }
 
@@ -196,7 +199,12 @@ pub struct ServeConfig {
     pub token: Option<String>,
     /// Largest accepted request body.
     pub max_body_bytes: usize,
+    /// Most PostgreSQL connections the server holds, its session included.
+    pub max_connections: u32,
 }
+
+/// The connections `serve` holds unless told otherwise.
+pub const DEFAULT_MAX_CONNECTIONS: u32 = 16;
 
 impl ServeConfig {
     /// A configuration, refusing a non-loopback address without a token unless
@@ -222,6 +230,21 @@ impl ServeConfig {
             bind,
             token,
             max_body_bytes,
+            max_connections: DEFAULT_MAX_CONNECTIONS,
+        })
+    }
+
+    /// Hold at most `n` connections (at least 3: the session, the change feed's LISTEN while a
+    /// stream is open, and one for requests).
+    pub fn with_max_connections(self, n: u32) -> Result<ServeConfig> {
+        if n < 3 {
+            return Err(Error::usage(format!(
+                "--max-connections {n} is too few; serve needs at least 3 (its session, the change feed and one for requests)"
+            )));
+        }
+        Ok(ServeConfig {
+            max_connections: n,
+            ..self
         })
     }
 }
@@ -237,7 +260,7 @@ pub async fn run(
     let pool = crate::db::connect(
         database_url,
         &PoolConfig {
-            max_connections: 16,
+            max_connections: cfg.max_connections - 1,
             connect_timeout: Duration::from_secs(5),
             claims_only: false,
         },
@@ -256,8 +279,11 @@ pub async fn run(
         state.live.clone(),
         stop_rx.clone(),
     ));
+    let session = crate::db::connect_session(database_url, Duration::from_secs(5)).await?;
+    let protocol = state.protocol.clone();
     let maintenance = crate::maintenance::start(
         pool.clone(),
+        session,
         crate::maintenance::Plan {
             sweep_every: RESCUE_EVERY,
             on_rescue: None,
@@ -268,6 +294,21 @@ pub async fn run(
                 std::process::id()
             ),
             suspect: crate::db::Suspect::default(),
+            channels: vec![crate::notify::SUBMIT, crate::notify::CANCEL],
+            on_heard: Arc::new(move |h| {
+                let note = match h {
+                    crate::maintenance::Heard::Listening => Note {
+                        channel: "local_listening".into(),
+                        payload: String::new(),
+                    },
+                    crate::maintenance::Heard::Note(n) => Note {
+                        channel: n.channel().to_string(),
+                        payload: n.payload().to_string(),
+                    },
+                };
+                let _ = protocol.send(note);
+            }),
+            renew: Arc::default(),
         },
     );
     let app = router(state, cfg.max_body_bytes);

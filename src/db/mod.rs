@@ -175,6 +175,18 @@ async fn migrate_unless_claiming(pool: PgPool, cfg: &PoolConfig) -> Result<PgPoo
     Ok(pool)
 }
 
+/// Open the pool of a process's one long-lived session ([`crate::maintenance`]): one
+/// connection, never reused once given back. A session is given back only when it was lost or
+/// its owner stops, and it may still hold the maintainer's lock; closing it ends that at once.
+pub async fn connect_session(url: &str, connect_timeout: Duration) -> Result<PgPool> {
+    let cfg = PoolConfig {
+        max_connections: 1,
+        connect_timeout,
+        claims_only: false,
+    };
+    open(url, &cfg, Some(Arc::new(AtomicBool::new(true)))).await
+}
+
 /// Open a pool and check the server answers, leaving the schema as it is.
 pub async fn connect_no_migrate(url: &str, cfg: &PoolConfig) -> Result<PgPool> {
     open(url, cfg, None).await
@@ -185,6 +197,10 @@ pub async fn connect_no_migrate(url: &str, cfg: &PoolConfig) -> Result<PgPool> {
 /// a ping on every acquire would add a round trip to every statement, a visible share of the
 /// idle pickup latency (see docs/performance.md).
 const PING_IDLE: Duration = Duration::from_secs(1);
+
+/// A pooled connection idle this long is closed: a worker opens connections as its tasks need
+/// them and gives them back when it waits, so an idle fleet holds few.
+const CLOSE_IDLE: Duration = Duration::from_secs(30);
 
 async fn open(url: &str, cfg: &PoolConfig, suspect: Option<Arc<AtomicBool>>) -> Result<PgPool> {
     if !(url.starts_with("postgres://") || url.starts_with("postgresql://")) {
@@ -216,6 +232,7 @@ async fn open(url: &str, cfg: &PoolConfig, suspect: Option<Arc<AtomicBool>>) -> 
     let mut options = PgPoolOptions::new()
         .max_connections(cfg.max_connections)
         .min_connections(0)
+        .idle_timeout(CLOSE_IDLE)
         .acquire_timeout(cfg.connect_timeout)
         .test_before_acquire(false)
         .before_acquire(|conn, meta| {

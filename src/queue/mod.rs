@@ -38,8 +38,8 @@ pub use retention::{count_prunable, delete_queues, prune_batch, retention_cutoff
 pub use submit::{submit, submit_many, Submitted};
 pub use workers::{
     delete_workers, get_worker, heartbeat_worker, list_workers, maintainer, register_worker,
-    still_maintainer, try_maintain, worker_offline, Worker, WorkerRegistration, WorkerState,
-    WorkerStatus,
+    resign_maintainer, still_maintainer, try_maintain, worker_offline, Worker, WorkerRegistration,
+    WorkerState, WorkerStatus,
 };
 
 /// Columns of `tasks` in the order of [`Task`], for SELECT and RETURNING.

@@ -312,6 +312,17 @@ pub async fn still_maintainer(conn: &mut PgConnection) -> Result<bool> {
     Ok(held)
 }
 
+/// Give the maintainer's lock up on this session, so the next maintainer need not wait for
+/// the session to end.
+pub async fn resign_maintainer(conn: &mut PgConnection) -> Result<()> {
+    sqlx::query("SELECT pg_advisory_unlock($1, $2)")
+        .bind(MAINTAINER_LOCK.0)
+        .bind(MAINTAINER_LOCK.1)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
 /// Who runs the maintenance duties now, as it named itself; `None` when no process does.
 pub async fn maintainer(pool: &PgPool) -> Result<Option<String>> {
     let who: Option<String> = sqlx::query_scalar(

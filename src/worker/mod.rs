@@ -8,7 +8,6 @@ pub mod cluster;
 pub mod executor;
 mod heartbeat;
 pub mod leftovers;
-mod listen;
 pub mod process_group;
 pub mod recorder;
 pub mod runner;
@@ -23,6 +22,7 @@ use tokio::sync::{mpsc, watch, Notify};
 
 use crate::db::{PoolConfig, Suspect};
 use crate::error::{Error, Result};
+use crate::notify;
 use crate::queue::{self, ClaimSpec, WorkerRegistration};
 use crate::task::TaskId;
 use cluster::Cluster;
@@ -135,7 +135,7 @@ impl Running {
 pub struct Shared {
     pool: PgPool,
     /// The claim loop's own connection ([`crate::db::CLAIM_SESSION`]: plans once, commits
-    /// asynchronously).
+    /// asynchronously), or `pool` itself at concurrency 1 ([`connections`]).
     claims: PgPool,
     cfg: Config,
     cluster: Cluster,
@@ -148,7 +148,7 @@ pub struct Shared {
     last_contact: Mutex<Instant>,
     /// Told by the heartbeat when the database answers again after heartbeats failed: the
     /// LISTEN connection may have died silently meanwhile, so it is replaced.
-    relisten: Notify,
+    relisten: Arc<Notify>,
     /// Where finished attempts are written, several to a transaction.
     recorder: recorder::Recorder,
     /// Set by a database call that ran out of time, cleared by the next heartbeat answered.
@@ -160,6 +160,25 @@ impl Shared {
     pub fn stop(&self, task: TaskId, why: StopReason) {
         if let Some(r) = self.running.lock().unwrap().get(&task) {
             r.request_stop(why);
+        }
+    }
+
+    /// What the session heard: submits to our queues wake the claim loop, cancels stop the
+    /// attempt, and a session (re)started means a look at the queue now.
+    fn hear(&self, heard: crate::maintenance::Heard<'_>) {
+        match heard {
+            crate::maintenance::Heard::Listening => self.wake.notify_one(),
+            crate::maintenance::Heard::Note(n) => match n.channel() {
+                notify::SUBMIT if self.cfg.queues.iter().any(|q| q == n.payload()) => {
+                    self.wake.notify_one();
+                }
+                notify::CANCEL => {
+                    if let Ok(u) = uuid::Uuid::parse_str(n.payload()) {
+                        self.stop(TaskId(u), StopReason::Cancelled);
+                    }
+                }
+                _ => {}
+            },
         }
     }
 
@@ -253,6 +272,18 @@ pub fn free_slots(concurrency: usize, executing: usize, attempts: usize) -> usiz
         .min((3 * concurrency).saturating_sub(attempts))
 }
 
+/// The connections a direct worker of `concurrency` may hold: its session (LISTEN and the
+/// maintainer's lock, [`crate::maintenance`]), a pool of `concurrency - 1` for heartbeats, log
+/// lines, results and maintenance, and a claim connection of its own; at concurrency 1 the
+/// claims share the one pooled connection. So at most `concurrency + 1` in all, and 2 at
+/// concurrency 1, idle or busy. Returns the pool's size and whether claims have their own.
+pub fn connections(concurrency: usize) -> (u32, bool) {
+    match concurrency {
+        0 | 1 => (1, false),
+        c => (c as u32 - 1, true),
+    }
+}
+
 /// This host's name, as workers and `serve` report it.
 pub fn local_hostname() -> String {
     nix::unistd::gethostname()
@@ -320,26 +351,32 @@ pub async fn run_until(
 ) -> Result<u8> {
     let webhook_secret = crate::callbacks::WebhookSecret::from_env()?;
     let suspect = Suspect::default();
+    let (pooled, own_claims) = connections(cfg.concurrency);
     let pool = crate::db::connect_discarding(
         url,
         &PoolConfig {
-            max_connections: cfg.concurrency as u32 * 2 + 4,
+            max_connections: pooled,
             connect_timeout: Duration::from_secs(5),
             claims_only: false,
         },
         &suspect,
     )
     .await?;
-    let claims = crate::db::connect_discarding(
-        url,
-        &PoolConfig {
-            max_connections: 1,
-            connect_timeout: Duration::from_secs(5),
-            claims_only: true,
-        },
-        &suspect,
-    )
-    .await?;
+    let claims = if own_claims {
+        crate::db::connect_discarding(
+            url,
+            &PoolConfig {
+                max_connections: 1,
+                connect_timeout: Duration::from_secs(5),
+                claims_only: true,
+            },
+            &suspect,
+        )
+        .await?
+    } else {
+        pool.clone()
+    };
+    let session = crate::db::connect_session(url, Duration::from_secs(5)).await?;
     let hostname = local_hostname();
     let pid = std::process::id() as i32;
     let reg = WorkerRegistration {
@@ -411,17 +448,19 @@ pub async fn run_until(
         hostname,
         pid,
         last_contact: Mutex::new(Instant::now()),
-        relisten: Notify::new(),
+        relisten: Arc::new(Notify::new()),
         recorder: recorder::Recorder::start(pool.clone(), suspect.clone()),
         suspect,
     });
     let stopping = Arc::new(std::sync::atomic::AtomicBool::new(false));
-    let background = [
-        tokio::spawn(heartbeat::run(shared.clone(), stopping.clone())),
-        tokio::spawn(listen::run(shared.clone())),
-    ];
+    let background = [tokio::spawn(heartbeat::run(
+        shared.clone(),
+        stopping.clone(),
+    ))];
+    let heard = shared.clone();
     let maintenance = crate::maintenance::start(
         pool.clone(),
+        session,
         crate::maintenance::Plan {
             sweep_every: shared.cfg.heartbeat,
             on_rescue: Some(shared.wake.clone()),
@@ -431,6 +470,9 @@ pub async fn run_until(
                 shared.cfg.id, shared.hostname, shared.pid
             ),
             suspect: shared.suspect.clone(),
+            channels: vec![notify::SUBMIT, notify::CANCEL],
+            on_heard: Arc::new(move |h| heard.hear(h)),
+            renew: shared.relisten.clone(),
         },
     );
     let result = claim_loop::run(&shared, &stopping, sigs).await;

@@ -682,7 +682,12 @@ async fn a_worker_that_drains_delivers_or_hands_back_its_callbacks() {
     );
     assert!(why.unwrap_or_default().contains("stopped"));
     let (_stop, stop) = tokio::sync::watch::channel(false);
-    let deliverer = tokio::spawn(aiops::callbacks::deliver_loop(db.pool.clone(), None, stop));
+    let deliverer = tokio::spawn(aiops::callbacks::deliver_loop(
+        db.pool.clone(),
+        None,
+        Default::default(),
+        stop,
+    ));
     eventually(
         Duration::from_secs(10),
         "the handed-back callback delivered",
@@ -1021,7 +1026,12 @@ async fn a_callback_still_failing_after_a_day_ends_failed() {
         .await
         .unwrap();
     let (_stop, stop) = tokio::sync::watch::channel(false);
-    let deliverer = tokio::spawn(aiops::callbacks::deliver_loop(db.pool.clone(), None, stop));
+    let deliverer = tokio::spawn(aiops::callbacks::deliver_loop(
+        db.pool.clone(),
+        None,
+        Default::default(),
+        stop,
+    ));
     let d = eventually(Duration::from_secs(30), "the delivery given up", || async {
         let d = aiops::callbacks::deliveries(&db.pool, aiops::task::TaskId(id.parse().unwrap()))
             .await

@@ -735,31 +735,124 @@ async fn maintainer_locks(db: &TestDb) -> i64 {
 #[tokio::test]
 async fn one_worker_maintains_and_another_takes_over_when_it_dies() {
     let db = TestDb::new().await;
-    let mut a = worker(&db, "c-maint-a", "true", &[]);
-    let mut b = worker(&db, "c-maint-b", "true", &[]);
-    let first = maintainer(&db).await;
+    let dir = tempfile::tempdir().unwrap();
+    let pidfile = dir.path().join("child.pid");
+    let hangs = first_attempt_hangs(&pidfile);
+    // Alone, the first worker is elected; its task hangs until the worker dies.
+    let mut a = worker(&db, "c-maint-a", &hangs, &[]);
+    assert!(maintainer(&db).await.starts_with("c-maint-a "));
+    let id = db.cmd().args(["submit", "p"]).run().ok().out().to_string();
+    let child = hanging_child(&pidfile).await;
+    let _b = worker(&db, "c-maint-b", &hangs, &[]);
+    eventually(
+        Duration::from_secs(15),
+        "the second worker registered",
+        || async {
+            let run = db.cmd().args(["workers", "-o", "json"]).run().ok();
+            (run.json().as_array().map(Vec::len) == Some(2)).then_some(())
+        },
+    )
+    .await;
     assert_eq!(
         maintainer_locks(&db).await,
         1,
         "exactly one process maintains"
     );
-    let (dead, survivor) = if first.starts_with("c-maint-a ") {
-        (&mut a, "c-maint-b ")
-    } else {
-        assert!(first.starts_with("c-maint-b "), "{first}");
-        (&mut b, "c-maint-a ")
-    };
-    dead.signal("KILL");
-    dead.wait(Duration::from_secs(10)).await;
+    assert!(maintainer(&db).await.starts_with("c-maint-a "));
+    a.signal("KILL");
+    a.wait(Duration::from_secs(10)).await;
     let next = eventually(Duration::from_secs(15), "another maintainer", || async {
         let now = maintainer(&db).await;
-        now.starts_with(survivor).then_some(now)
+        now.starts_with("c-maint-b ").then_some(now)
     })
     .await;
-    assert!(next.starts_with(survivor), "{next}");
+    assert!(next.starts_with("c-maint-b "), "{next}");
     assert_eq!(maintainer_locks(&db).await, 1);
-    // The survivor rescues the dead worker's lost work as maintainer: a task submitted now
-    // still runs.
-    let id = db.cmd().args(["submit", "p"]).run().ok().out().to_string();
+    // The dead maintainer's own task: its lease runs out after the hand-over, and the new
+    // maintainer rescues it; the second attempt runs on the survivor.
+    let t = wait_status(&db, &id, "completed", Duration::from_secs(30)).await;
+    assert_eq!(t["attempt"], 2, "{t}");
+    assert_eq!(t["worker_id"], "c-maint-b", "{t}");
+    let _ = nix::sys::signal::kill(
+        nix::unistd::Pid::from_raw(child),
+        nix::sys::signal::Signal::SIGKILL,
+    );
+}
+
+/// The connections `aiops` processes hold on this test's database (each names itself
+/// `aiops…`; the test's own pool is unnamed). The tests sampling it run no CLI command
+/// meanwhile, so they count one worker's.
+async fn aiops_connections(db: &TestDb) -> i64 {
+    sqlx::query_scalar(
+        "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() \
+           AND application_name LIKE 'aiops%' AND pid <> pg_backend_pid()",
+    )
+    .fetch_one(&db.pool)
+    .await
+    .unwrap()
+}
+
+/// Sample [`aiops_connections`] every 50 ms for `span`; the most seen.
+async fn most_connections(db: &TestDb, span: Duration) -> i64 {
+    let end = tokio::time::Instant::now() + span;
+    let mut most = 0;
+    while tokio::time::Instant::now() < end {
+        most = most.max(aiops_connections(db).await);
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    most
+}
+
+#[tokio::test]
+async fn a_worker_at_concurrency_one_holds_two_connections_idle_and_busy() {
+    let db = TestDb::new().await;
+    // Submitted first, held back by `run_at`, so no CLI connection is open while sampling.
+    let at = (chrono::Utc::now() + chrono::Duration::seconds(6)).to_rfc3339();
+    let id = db
+        .cmd()
+        .args([
+            "submit",
+            "p",
+            "--run-at",
+            &at,
+            "--callback-url",
+            "http://127.0.0.1:9/x",
+        ])
+        .run()
+        .ok()
+        .out()
+        .to_string();
+    let busy = r#"for i in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20; do
+echo "{\"progress\":{\"step\":$i,\"max_steps\":20},\"message\":\"step $i\"}"; sleep 0.15; done"#;
+    let _w = worker(&db, "c-lean", busy, &[]);
+    // Idle: registered, maintaining (it is the only process), heartbeating every second.
+    maintainer_locks_eventually(&db).await;
+    let idle = most_connections(&db, Duration::from_secs(3)).await;
+    assert!(
+        (1..=2).contains(&idle),
+        "an idle worker held {idle} connections"
+    );
+    // Busy: claims, log lines and progress every 150 ms, heartbeats, the callback it delivers.
+    let running = eventually(Duration::from_secs(15), "the task to run", || async {
+        let s: String = sqlx::query_scalar("SELECT status::text FROM tasks WHERE id::text = $1")
+            .bind(&id)
+            .fetch_one(&db.pool)
+            .await
+            .unwrap();
+        (s == "running").then_some(())
+    });
+    running.await;
+    let busy = most_connections(&db, Duration::from_secs(2)).await;
+    assert_eq!(
+        busy, 2,
+        "a busy worker at concurrency 1 holds its session and one more"
+    );
     wait_status(&db, &id, "completed", Duration::from_secs(20)).await;
+}
+
+async fn maintainer_locks_eventually(db: &TestDb) {
+    eventually(Duration::from_secs(15), "a maintainer", || async {
+        (maintainer_locks(db).await == 1).then_some(())
+    })
+    .await;
 }

@@ -199,6 +199,8 @@ Register-ArgumentCompleter -Native -CommandName 'aiops' -ScriptBlock {
         }
         'aiops;worker;run' {
             [CompletionResult]::new('--cluster', '--cluster', [CompletionResultType]::ParameterName, 'Cluster this worker owns (one live worker per cluster)')
+            [CompletionResult]::new('--server', '--server', [CompletionResultType]::ParameterName, 'Take tasks through this `aiops serve` (its root URL) instead of the database: the worker then needs no database URL and holds no database connection')
+            [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'With --server: the server''s bearer token')
             [CompletionResult]::new('--backend', '--backend', [CompletionResultType]::ParameterName, 'Cluster backend')
             [CompletionResult]::new('--id', '--id', [CompletionResultType]::ParameterName, 'Worker id [default: the cluster name]')
             [CompletionResult]::new('--queue', '--queue', [CompletionResultType]::ParameterName, 'Queues to serve; repeatable [default: default]')
@@ -311,6 +313,7 @@ Register-ArgumentCompleter -Native -CommandName 'aiops' -ScriptBlock {
             [CompletionResult]::new('--bind', '--bind', [CompletionResultType]::ParameterName, 'Address to listen on; anything but loopback needs --token')
             [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'Bearer token every route but /healthz and /readyz requires')
             [CompletionResult]::new('--max-body-bytes', '--max-body-bytes', [CompletionResultType]::ParameterName, 'Largest accepted request body')
+            [CompletionResult]::new('--max-connections', '--max-connections', [CompletionResultType]::ParameterName, 'Most PostgreSQL connections the server holds (at least 3)')
             [CompletionResult]::new('--database-url', '--database-url', [CompletionResultType]::ParameterName, 'PostgreSQL URL; without it DATABASE_URL, else the embedded instance')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format: tables for people, one JSON document for scripts')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format: tables for people, one JSON document for scripts')

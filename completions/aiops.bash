@@ -1411,7 +1411,7 @@ _aiops() {
             return 0
             ;;
         aiops__subcmd__serve)
-            opts="-o -q -v -h -V --bind --token --allow-unauthenticated --max-body-bytes --database-url --output --quiet --verbose --color --help --version"
+            opts="-o -q -v -h -V --bind --token --allow-unauthenticated --max-body-bytes --max-connections --database-url --output --quiet --verbose --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1426,6 +1426,10 @@ _aiops() {
                     return 0
                     ;;
                 --max-body-bytes)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-connections)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1703,13 +1707,21 @@ _aiops() {
             return 0
             ;;
         aiops__subcmd__worker__subcmd__run)
-            opts="-o -q -v -h -V --cluster --backend --id --queue --concurrency --exec --python --kubeconfig --kind-config --create-cluster --recreate-cluster --delete-cluster-on-exit --heartbeat --poll --once --drain --shutdown-grace --kill-grace --results-dir --database-url --output --quiet --verbose --color --help --version"
+            opts="-o -q -v -h -V --cluster --server --token --backend --id --queue --concurrency --exec --python --kubeconfig --kind-config --create-cluster --recreate-cluster --delete-cluster-on-exit --heartbeat --poll --once --drain --shutdown-grace --kill-grace --results-dir --database-url --output --quiet --verbose --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --cluster)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --server)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --token)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

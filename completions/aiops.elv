@@ -188,6 +188,8 @@ set edit:completion:arg-completer[aiops] = {|@words|
         }
         &'aiops;worker;run'= {
             cand --cluster 'Cluster this worker owns (one live worker per cluster)'
+            cand --server 'Take tasks through this `aiops serve` (its root URL) instead of the database: the worker then needs no database URL and holds no database connection'
+            cand --token 'With --server: the server''s bearer token'
             cand --backend 'Cluster backend'
             cand --id 'Worker id [default: the cluster name]'
             cand --queue 'Queues to serve; repeatable [default: default]'
@@ -289,6 +291,7 @@ set edit:completion:arg-completer[aiops] = {|@words|
             cand --bind 'Address to listen on; anything but loopback needs --token'
             cand --token 'Bearer token every route but /healthz and /readyz requires'
             cand --max-body-bytes 'Largest accepted request body'
+            cand --max-connections 'Most PostgreSQL connections the server holds (at least 3)'
             cand --database-url 'PostgreSQL URL; without it DATABASE_URL, else the embedded instance'
             cand -o 'Output format: tables for people, one JSON document for scripts'
             cand --output 'Output format: tables for people, one JSON document for scripts'

@@ -162,6 +162,8 @@ complete -c aiops -n "__fish_aiops_using_subcommand worker; and not __fish_seen_
 complete -c aiops -n "__fish_aiops_using_subcommand worker; and not __fish_seen_subcommand_from run help" -f -a "run" -d 'Claim and run tasks on one cluster until stopped'
 complete -c aiops -n "__fish_aiops_using_subcommand worker; and not __fish_seen_subcommand_from run help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c aiops -n "__fish_aiops_using_subcommand worker; and __fish_seen_subcommand_from run" -l cluster -d 'Cluster this worker owns (one live worker per cluster)' -r
+complete -c aiops -n "__fish_aiops_using_subcommand worker; and __fish_seen_subcommand_from run" -l server -d 'Take tasks through this `aiops serve` (its root URL) instead of the database: the worker then needs no database URL and holds no database connection' -r
+complete -c aiops -n "__fish_aiops_using_subcommand worker; and __fish_seen_subcommand_from run" -l token -d 'With --server: the server\'s bearer token' -r
 complete -c aiops -n "__fish_aiops_using_subcommand worker; and __fish_seen_subcommand_from run" -l backend -d 'Cluster backend' -r -f -a "kind\t'A kind cluster named --cluster (found, or made with --create-cluster)'
 existing\t'An existing cluster reached through --kubeconfig'
 none\t'No cluster (plain shell jobs)'"
@@ -235,6 +237,7 @@ complete -c aiops -n "__fish_aiops_using_subcommand problems; and __fish_seen_su
 complete -c aiops -n "__fish_aiops_using_subcommand serve" -l bind -d 'Address to listen on; anything but loopback needs --token' -r
 complete -c aiops -n "__fish_aiops_using_subcommand serve" -l token -d 'Bearer token every route but /healthz and /readyz requires' -r
 complete -c aiops -n "__fish_aiops_using_subcommand serve" -l max-body-bytes -d 'Largest accepted request body' -r
+complete -c aiops -n "__fish_aiops_using_subcommand serve" -l max-connections -d 'Most PostgreSQL connections the server holds (at least 3)' -r
 complete -c aiops -n "__fish_aiops_using_subcommand serve" -l database-url -d 'PostgreSQL URL; without it DATABASE_URL, else the embedded instance' -r
 complete -c aiops -n "__fish_aiops_using_subcommand serve" -s o -l output -d 'Output format: tables for people, one JSON document for scripts' -r -f -a "table\t'Human tables and text'
 json\t'Exactly one JSON document'"

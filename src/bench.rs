@@ -19,7 +19,7 @@ use crate::db::PoolConfig;
 use crate::error::{Error, Result};
 use crate::queue::{self, ClaimSpec, Fence};
 use crate::task::{Backend, NewTask, TaskId, TaskRequest};
-use crate::worker::recorder::{self, Outcome, Record};
+use crate::worker::recorder::{Outcome, Record};
 use crate::worker::{self, cluster, Executor};
 
 /// Pickup samples (after [`PICKUP_WARMUP`] unmeasured ones), one at a time.
@@ -250,7 +250,7 @@ async fn time_claims(
             },
         }));
     }
-    let answers = recorder::write_batch(pool, &records.iter().collect::<Vec<_>>()).await?;
+    let answers = crate::queue::record_batch(pool, &records.iter().collect::<Vec<_>>()).await?;
     let done = answers.iter().filter(|a| a.is_ok()).count() as u64;
     Ok((times, done, answers.len() as u64 - done))
 }
@@ -326,13 +326,13 @@ impl Running {
         let mut stops = Vec::new();
         for cfg in configs {
             let (stop, stopped) = mpsc::unbounded_channel();
-            let url = url.to_string();
+            let via = worker::Via::Database(url.to_string());
             let ready_tx = ready_tx.clone();
             handles.push(tokio::spawn(async move {
                 let ready = move |_| {
                     let _ = ready_tx.send(());
                 };
-                worker::run_until(cfg, &url, ready, stopped).await
+                worker::run_until(cfg, &via, ready, stopped).await
             }));
             stops.push(stop);
         }

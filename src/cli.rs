@@ -305,6 +305,19 @@ pub struct WorkerRunArgs {
     /// Cluster this worker owns (one live worker per cluster)
     #[arg(long, value_name = "NAME")]
     pub cluster: String,
+    /// Take tasks through this `aiops serve` (its root URL) instead of the database: the
+    /// worker then needs no database URL and holds no database connection
+    #[arg(long, value_name = "URL")]
+    pub server: Option<String>,
+    /// With --server: the server's bearer token
+    #[arg(
+        long,
+        env = "AIOPS_API_TOKEN",
+        value_name = "T",
+        hide_env_values = true,
+        requires = "server"
+    )]
+    pub token: Option<String>,
     /// Cluster backend
     #[arg(long, value_enum, default_value_t = Backend::Kind)]
     pub backend: Backend,

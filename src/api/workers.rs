@@ -15,9 +15,13 @@ use super::error::{ApiError, ApiJson, ApiQuery, ApiResult, Problem};
 use super::AppState;
 use crate::log::{LogLevel, LogSource, NewLogLine};
 use crate::queue::{
-    self, ClaimSpec, Failure, Fence, Worker, WorkerRegistration, WorkerState, WorkerStatus,
+    self, ClaimSpec, Failure, Fence, NextDue, Record, Worker, WorkerRegistration, WorkerState,
+    WorkerStatus,
 };
 use crate::task::{Backend, FieldError, Task, TaskId};
+use crate::worker::link::{
+    Beat, Beaten, ClaimRequest, OfflineBody, ProgressBody, WaitRequest, Waited, WAIT_HOLD,
+};
 
 /// Lease of HTTP workers and their tasks: three of the recommended 10 s heartbeats.
 pub const HTTP_LEASE: Duration = Duration::from_secs(30);
@@ -94,6 +98,15 @@ pub struct RegisterBody {
     pub queues: Option<Vec<String>>,
     #[serde(default)]
     pub hostname: Option<String>,
+    /// The worker's process id on its host, shown by `aiops workers`.
+    #[serde(default, deserialize_with = "crate::task::whole::opt_i32")]
+    pub pid: Option<i32>,
+    /// Tasks it runs at once (1-256). Default 1.
+    #[serde(default, deserialize_with = "crate::task::whole::opt_i32")]
+    pub concurrency: Option<i32>,
+    /// How long its registration lasts without a heartbeat (1-3600 s). Default 30.
+    #[serde(default)]
+    pub lease_seconds: Option<f64>,
 }
 
 #[utoipa::path(post, path = "/api/v1/workers/register", operation_id = "register_worker", tag = "worker protocol", request_body = RegisterBody,
@@ -141,7 +154,30 @@ pub async fn register(
             });
         }
     }
-    let (true, Some(backend)) = (errors.is_empty(), backend) else {
+    if b.concurrency.is_some_and(|c| !(1..=256).contains(&c)) {
+        errors.push(FieldError {
+            field: "concurrency".into(),
+            message: "must be from 1 to 256".into(),
+        });
+    }
+    let lease = match b.lease_seconds {
+        None => Some(HTTP_LEASE),
+        Some(s) if (1.0..=3600.0).contains(&s) => Some(Duration::from_secs_f64(s)),
+        Some(_) => {
+            errors.push(FieldError {
+                field: "lease_seconds".into(),
+                message: "must be from 1 to 3600".into(),
+            });
+            None
+        }
+    };
+    if b.hostname.as_ref().is_some_and(|h| h.contains('\0')) {
+        errors.push(FieldError {
+            field: "hostname".into(),
+            message: "must not contain NUL bytes".into(),
+        });
+    }
+    let (true, Some(backend), Some(lease)) = (errors.is_empty(), backend, lease) else {
         return Err(ApiError::invalid(
             "the registration has invalid fields",
             errors,
@@ -152,15 +188,15 @@ pub async fn register(
         id: b.id,
         backend_type: backend,
         hostname: b.hostname.unwrap_or_else(|| "http".into()),
-        pid: 0,
+        pid: b.pid.unwrap_or(0),
         version: env!("CARGO_PKG_VERSION").into(),
         queues: b
             .queues
             .unwrap_or_else(|| vec![crate::task::DEFAULT_QUEUE.into()]),
-        concurrency: 1,
+        concurrency: b.concurrency.unwrap_or(1),
         capabilities: b.capabilities.unwrap_or_else(|| serde_json::json!({})),
         metadata: b.metadata.unwrap_or_else(|| serde_json::json!({})),
-        lease: HTTP_LEASE,
+        lease,
     };
     queue::register_worker(&st.pool, &reg, false).await?;
     st.announce("local_worker", &reg.id);
@@ -491,4 +527,210 @@ pub async fn logs(
     Ok(Json(Appended {
         appended: lines.len(),
     }))
+}
+
+/// A worker id from a path: text PostgreSQL can hold, or no such worker.
+fn path_worker(id: &str) -> ApiResult<()> {
+    if id.contains('\0') || id.is_empty() {
+        return Err(ApiError::new(
+            StatusCode::NOT_FOUND,
+            "not-found",
+            format!("no worker '{}'", id.escape_default()),
+        ));
+    }
+    Ok(())
+}
+
+/// A live worker whose heartbeat names it as the path does.
+async fn own_worker(st: &AppState, id: &str) -> ApiResult<Worker> {
+    path_worker(id)?;
+    live_worker(st, id).await
+}
+
+#[utoipa::path(post, path = "/api/v1/workers/{id}/beat", operation_id = "beat_worker", tag = "worker protocol",
+    params(("id" = String, Path)), request_body = Beat,
+    responses((status = 200, body = Beaten),
+        (status = 404, body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json")))]
+/// Extend a worker's lease and its running attempts' (`aiops worker run --server`): the
+/// answer lists the attempts it still holds and their cancel requests.
+pub async fn beat(
+    State(st): State<AppState>,
+    Path(id): Path<String>,
+    ApiJson(b): ApiJson<Beat>,
+) -> ApiResult<Json<Beaten>> {
+    path_worker(&id)?;
+    if b.worker_id != id || b.hostname.contains('\0') {
+        return Err(ApiError::invalid(
+            "invalid heartbeat",
+            vec![FieldError {
+                field: "worker_id".into(),
+                message: "must be the worker of the path".into(),
+            }],
+        ));
+    }
+    Ok(Json(crate::worker::link::beat_in(&st.pool, &b).await?))
+}
+
+#[utoipa::path(post, path = "/api/v1/workers/{id}/claims", operation_id = "claim_tasks", tag = "worker protocol",
+    params(("id" = String, Path)), request_body = ClaimRequest,
+    responses((status = 200, description = "The claimed tasks, none when nothing is claimable; each task's `attempt` and the worker id fence its later writes", body = Vec<Task>),
+        (status = 404, body = Problem, content_type = "application/problem+json"),
+        (status = 409, body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json")))]
+/// Claim up to `limit` tasks for this worker, leased for `lease` seconds.
+pub async fn claims(
+    State(st): State<AppState>,
+    Path(id): Path<String>,
+    ApiJson(b): ApiJson<ClaimRequest>,
+) -> ApiResult<Json<Vec<Task>>> {
+    if !(1..=100).contains(&b.limit) {
+        return Err(ApiError::invalid(
+            "invalid claim",
+            vec![FieldError {
+                field: "limit".into(),
+                message: "must be from 1 to 100".into(),
+            }],
+        ));
+    }
+    let w = own_worker(&st, &id).await?;
+    let spec = ClaimSpec {
+        lease: b.lease,
+        ..spec_of(&w)
+    };
+    Ok(Json(queue::claim(&st.pool, &spec, b.limit).await?))
+}
+
+#[utoipa::path(get, path = "/api/v1/workers/{id}/next-due", operation_id = "next_due", tag = "worker protocol",
+    params(("id" = String, Path)),
+    responses((status = 200, body = NextDue),
+        (status = 404, body = Problem, content_type = "application/problem+json"),
+        (status = 409, body = Problem, content_type = "application/problem+json")))]
+/// When this worker's next task becomes claimable (for a worker that found none).
+pub async fn next_due(
+    State(st): State<AppState>,
+    Path(id): Path<String>,
+) -> ApiResult<Json<NextDue>> {
+    let w = own_worker(&st, &id).await?;
+    Ok(Json(
+        queue::next_due(&st.pool, &w.queues, w.backend_type, &w.id).await?,
+    ))
+}
+
+#[utoipa::path(post, path = "/api/v1/workers/{id}/records", operation_id = "record_attempts", tag = "worker protocol",
+    params(("id" = String, Path)),
+    request_body(content = Vec<Object>, description = "Finished attempts: each its `fence` (task_id, attempt, worker_id), last `lines`, `progress` and `outcome`"),
+    responses((status = 200, description = "Per record in order: null when written, else why it was refused", body = Vec<Option<String>>),
+        (status = 422, body = Problem, content_type = "application/problem+json")))]
+/// Write finished attempts, several in one transaction, exactly as a direct worker does.
+pub async fn records(
+    State(st): State<AppState>,
+    Path(id): Path<String>,
+    ApiJson(b): ApiJson<Vec<Record>>,
+) -> ApiResult<Json<Vec<Option<String>>>> {
+    path_worker(&id)?;
+    if b.len() > 100 || b.iter().any(|r| r.fence.worker_id != id) {
+        return Err(ApiError::invalid(
+            "invalid records",
+            vec![FieldError {
+                field: ".".into(),
+                message: "send at most 100 records, each fenced by the worker of the path".into(),
+            }],
+        ));
+    }
+    let refs: Vec<&Record> = b.iter().collect();
+    let answers = queue::record_batch(&st.pool, &refs).await?;
+    Ok(Json(
+        answers
+            .into_iter()
+            .map(|a| a.err().map(|e| e.to_string()))
+            .collect(),
+    ))
+}
+
+#[utoipa::path(post, path = "/api/v1/workers/{id}/tasks/{task_id}/progress", operation_id = "set_task_progress", tag = "worker protocol",
+    params(("id" = String, Path), ("task_id" = String, Path)), request_body = ProgressBody,
+    responses((status = 200, body = Task),
+        (status = 409, body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json")))]
+/// Set the held attempt's progress.
+pub async fn progress(
+    State(st): State<AppState>,
+    Path((id, task)): Path<(String, String)>,
+    ApiJson(b): ApiJson<ProgressBody>,
+) -> ApiResult<Json<Value>> {
+    path_worker(&id)?;
+    let f = fence(id, &task, b.attempt)?;
+    queue::set_progress(&st.pool, &f, &b.progress).await?;
+    Ok(Json(serde_json::json!({ "progress": b.progress })))
+}
+
+#[utoipa::path(post, path = "/api/v1/workers/{id}/wait", operation_id = "wait_worker", tag = "worker protocol",
+    params(("id" = String, Path)), request_body = WaitRequest,
+    responses((status = 200, description = "At once when a running task of the worker has a cancel request it does not know yet, or a task was submitted to its queues; else after about 20 s with nothing", body = Waited),
+        (status = 404, body = Problem, content_type = "application/problem+json"),
+        (status = 409, body = Problem, content_type = "application/problem+json")))]
+/// Long poll: what an HTTP worker would hear on a LISTEN session, cancels of its tasks and
+/// submits to its queues, answered within a moment of either.
+pub async fn wait(
+    State(st): State<AppState>,
+    Path(id): Path<String>,
+    ApiJson(b): ApiJson<WaitRequest>,
+) -> ApiResult<Json<Waited>> {
+    let w = own_worker(&st, &id).await?;
+    // Subscribed before the first read, so a cancel committed after it is heard.
+    let mut notes = st.protocol.subscribe();
+    let mut shutdown = st.shutdown.clone();
+    let deadline = tokio::time::Instant::now() + WAIT_HOLD;
+    loop {
+        let cancel: Vec<TaskId> = queue::cancels_for(&st.pool, &w.id)
+            .await?
+            .into_iter()
+            .filter(|t| !b.known.contains(t))
+            .collect();
+        if !cancel.is_empty() {
+            return Ok(Json(Waited {
+                cancel,
+                submitted: false,
+            }));
+        }
+        // Wait for a note that concerns this worker; a cancel is checked by reading again.
+        let submitted = loop {
+            tokio::select! {
+                n = notes.recv() => match n {
+                    Ok(n) if n.channel == crate::notify::SUBMIT => {
+                        if w.queues.contains(&n.payload) {
+                            break true;
+                        }
+                    }
+                    Ok(n) if n.channel == crate::notify::CANCEL => break false,
+                    // The session started over, or notes were dropped: look again.
+                    Ok(_) | Err(_) => break true,
+                },
+                _ = tokio::time::sleep_until(deadline) => return Ok(Json(Waited::default())),
+                _ = shutdown.changed() => return Ok(Json(Waited::default())),
+            }
+        };
+        if submitted {
+            return Ok(Json(Waited {
+                cancel: Vec::new(),
+                submitted: true,
+            }));
+        }
+    }
+}
+
+#[utoipa::path(post, path = "/api/v1/workers/{id}/offline", operation_id = "worker_offline", tag = "worker protocol",
+    params(("id" = String, Path)), request_body = OfflineBody,
+    responses((status = 200, body = Worker),
+        (status = 404, body = Problem, content_type = "application/problem+json")))]
+/// Mark a worker offline as it exits, so its cluster is free at once.
+pub async fn offline(
+    State(st): State<AppState>,
+    Path(id): Path<String>,
+    ApiJson(b): ApiJson<OfflineBody>,
+) -> ApiResult<Json<Worker>> {
+    path_worker(&id)?;
+    queue::worker_offline(&st.pool, &id, b.pid).await?;
+    Ok(Json(queue::get_worker(&st.pool, &id).await?))
 }

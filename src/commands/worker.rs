@@ -6,14 +6,20 @@ use crate::cli::{Backend, WorkerArgs, WorkerCommand, WorkerRunArgs};
 use crate::commands::Ctx;
 use crate::error::{Error, Result};
 use crate::worker::cluster::Setup;
-use crate::worker::{self, Config, Executor, AIOPSLAB_KILL_GRACE, EXEC_KILL_GRACE};
+use crate::worker::{self, Config, Executor, Via, AIOPSLAB_KILL_GRACE, EXEC_KILL_GRACE};
 
 pub async fn run(ctx: &Ctx, a: WorkerArgs) -> Result<u8> {
     match a.command {
         WorkerCommand::Run(args) => {
             let cfg = config(&args)?;
-            let (url, _) = ctx.url()?;
-            worker::run(cfg, &url, |line| ctx.printer.note(line)).await
+            let via = match &args.server {
+                Some(url) => Via::Server {
+                    url: url.clone(),
+                    token: args.token.clone(),
+                },
+                None => Via::Database(ctx.url()?.0),
+            };
+            worker::run(cfg, &via, |line| ctx.printer.note(line)).await
         }
     }
 }

@@ -14,7 +14,7 @@ use crate::log::NewLogLine;
 use crate::task::{TaskId, TaskStatus};
 
 /// A running task as the heartbeat sees it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
 pub struct HeldTask {
     /// The task.
     pub task_id: TaskId,
@@ -100,7 +100,8 @@ pub async fn complete(
 }
 
 /// How an attempt ended badly.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum Failure {
     /// The executor failed (non-zero exit, signal, bad result): retried while attempts remain.
     Failed,

@@ -242,7 +242,7 @@ impl Claimer {
 
 /// When the next pending tasks in these queues become due, in seconds from the database's now
 /// (negative: already due), so an idle worker sleeps exactly until then.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
 pub struct NextDue {
     /// The earliest pending task of any kind.
     pub any_in: Option<f64>,

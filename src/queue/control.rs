@@ -97,3 +97,14 @@ pub async fn retry(pool: &PgPool, id: TaskId) -> Result<Task> {
         }
     }
 }
+
+/// A worker's running tasks whose cancel was requested: what an HTTP worker waiting on
+/// `serve` is told (a direct worker hears it on [`crate::notify::CANCEL`]).
+pub async fn cancels_for(pool: &sqlx::PgPool, worker_id: &str) -> Result<Vec<TaskId>> {
+    Ok(sqlx::query_scalar(
+        "SELECT id FROM tasks WHERE worker_id = $1 AND status = 'running' AND cancel_requested",
+    )
+    .bind(worker_id)
+    .fetch_all(pool)
+    .await?)
+}

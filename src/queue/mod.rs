@@ -15,6 +15,7 @@ mod catalog;
 mod claim;
 mod control;
 mod read;
+mod record;
 mod retention;
 mod submit;
 mod workers;
@@ -31,9 +32,10 @@ pub use attempt::{
 };
 pub use catalog::{check_known_problems, import_problems, list_problems, Problem, ProblemSummary};
 pub use claim::{claim, next_due, peek_claimable, ClaimSpec, Claimer, NextDue, HEAD_RESCAN};
-pub use control::{cancel, cancel_pending, retry, CancelOutcome};
+pub use control::{cancel, cancel_pending, cancels_for, retry, CancelOutcome};
 pub(crate) use read::FINISHED_SQL;
 pub use read::{count, get, list, logs, resolve_id, LogQuery, TaskFilter, TaskSort};
+pub use record::{record_batch, Outcome, Record};
 pub use retention::{count_prunable, delete_queues, prune_batch, retention_cutoff};
 pub use submit::{submit, submit_many, Submitted};
 pub use workers::{
@@ -86,7 +88,7 @@ fn clean_json(v: &Value) -> Value {
 
 /// Proof that a worker holds one attempt of a task. Every worker write carries it, and the
 /// database applies the write only while the task is still running that attempt for that worker.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, serde::Deserialize)]
 pub struct Fence {
     /// The task.
     pub task_id: TaskId,

@@ -194,7 +194,8 @@ pub async fn register_worker(pool: &PgPool, w: &WorkerRegistration, take_over: b
 
 /// A worker's own liveness: the [`WorkerStatus`] values a live worker may report (only its
 /// exit or a lost lease makes it `offline`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum WorkerState {
     /// Waiting for work.
     Idle,

@@ -12,7 +12,7 @@ use tokio::sync::{mpsc, watch};
 
 use crate::error::Error;
 use crate::log::{LogLevel, LogSource, NewLogLine};
-use crate::queue::{self, Failure, Fence};
+use crate::queue::{Failure, Fence};
 use crate::task::Task;
 use crate::worker::executor::{self, ExecEvent, ExecOutcome, ExecSpec, StopReason};
 use crate::worker::recorder::{Outcome, Record};
@@ -477,10 +477,7 @@ async fn pump(shared: Arc<Shared>, fence: Fence, mut rx: mpsc::Receiver<ExecEven
         if !lines.is_empty() {
             match shared
                 .suspect
-                .bounded(
-                    shared.cfg.lease(),
-                    queue::append_logs(&shared.pool, &fence, &lines),
-                )
+                .bounded(shared.cfg.lease(), shared.link.append_logs(&fence, &lines))
                 .await
             {
                 Ok(()) => lines.clear(),
@@ -498,10 +495,7 @@ async fn pump(shared: Arc<Shared>, fence: Fence, mut rx: mpsc::Receiver<ExecEven
             if let Some(p) = &progress {
                 match shared
                     .suspect
-                    .bounded(
-                        shared.cfg.lease(),
-                        queue::set_progress(&shared.pool, &fence, p),
-                    )
+                    .bounded(shared.cfg.lease(), shared.link.set_progress(&fence, p))
                     .await
                 {
                     Ok(()) => progress = None,

@@ -45,7 +45,7 @@ pub(super) async fn run(
             // signals and claim again once the database is back.
             let claimed = shared
                 .suspect
-                .bounded(cfg.lease(), claimer.claim(&shared.claims, limit))
+                .bounded(cfg.lease(), shared.link.claim(&claimer, limit))
                 .await;
             match claimed {
                 Err(e) => {
@@ -141,10 +141,7 @@ async fn idle(
     let spec = claimer.spec();
     let due = shared
         .suspect
-        .bounded(
-            cfg.lease(),
-            queue::next_due(&shared.pool, &spec.queues, spec.backend_type, &cfg.id),
-        )
+        .bounded(cfg.lease(), shared.link.next_due(spec))
         .await;
     let due = match due {
         Ok(due) => due,

@@ -3,8 +3,9 @@
 use std::sync::Arc;
 use std::time::Instant;
 
-use crate::queue::{self, WorkerState};
+use crate::queue::WorkerState;
 use crate::worker::executor::StopReason;
+use crate::worker::link::Beat;
 use crate::worker::Shared;
 
 /// Heartbeat the worker and its tasks every interval: stop tasks whose lease was lost or whose
@@ -38,65 +39,49 @@ pub(super) async fn run(shared: Arc<Shared>, stopping: Arc<std::sync::atomic::At
         } else {
             WorkerState::Busy
         };
-        let current = held.first().map(|(id, _)| *id);
-        match shared
+        let beat = Beat {
+            worker_id: shared.cfg.id.clone(),
+            pid: shared.pid,
+            hostname: shared.hostname.clone(),
+            state,
+            current: held.first().map(|(id, _)| *id),
+            held: held.clone(),
+            lease,
+        };
+        let beaten = match shared
             .suspect
-            .bounded(
-                hb,
-                queue::heartbeat_worker(
-                    &shared.pool,
-                    &shared.cfg.id,
-                    shared.pid,
-                    &shared.hostname,
-                    state,
-                    current,
-                    lease,
-                ),
-            )
+            .bounded(hb, shared.link.heartbeat(&beat))
             .await
         {
-            Ok(true) => {}
-            Ok(false) => tracing::warn!(
-                "this worker's row was taken over or removed; another process may serve cluster {}",
-                shared.cfg.cluster
-            ),
+            Ok(b) => b,
             Err(e) => {
                 tracing::warn!("heartbeat failed: {e}");
                 lost = true;
                 continue;
             }
-        }
+        };
         shared.suspect.clear();
+        *shared.last_contact.lock().unwrap() = Instant::now();
         if std::mem::take(&mut lost) {
-            tracing::info!("the database answers again");
+            tracing::info!("the queue answers again");
             shared.relisten.notify_one();
         }
-        match shared
-            .suspect
-            .bounded(
-                hb,
-                queue::heartbeat_tasks(&shared.pool, &shared.cfg.id, &held, lease),
-            )
-            .await
-        {
-            Ok(still) => {
-                *shared.last_contact.lock().unwrap() = Instant::now();
-                for (id, _) in &held {
-                    match still.iter().find(|h| h.task_id == *id) {
-                        // Finished meanwhile: attempts leave the set before their final write.
-                        None if !shared.running.lock().unwrap().contains_key(id) => {}
-                        None => {
-                            tracing::warn!(task = %id, "lease lost: the task was rescued or finished elsewhere; stopping it here");
-                            shared.stop(*id, StopReason::LeaseLost);
-                        }
-                        Some(h) if h.cancel_requested => shared.stop(*id, StopReason::Cancelled),
-                        Some(_) => {}
-                    }
+        if !beaten.registered {
+            tracing::warn!(
+                "this worker's row was taken over or removed; another process may serve cluster {}",
+                shared.cfg.cluster
+            );
+        }
+        for (id, _) in &held {
+            match beaten.still.iter().find(|h| h.task_id == *id) {
+                // Finished meanwhile: attempts leave the set before their final write.
+                None if !shared.running.lock().unwrap().contains_key(id) => {}
+                None => {
+                    tracing::warn!(task = %id, "lease lost: the task was rescued or finished elsewhere; stopping it here");
+                    shared.stop(*id, StopReason::LeaseLost);
                 }
-            }
-            Err(e) => {
-                tracing::warn!("task heartbeat failed: {e}");
-                continue;
+                Some(h) if h.cancel_requested => shared.stop(*id, StopReason::Cancelled),
+                Some(_) => {}
             }
         }
     }

@@ -8,6 +8,7 @@ pub mod cluster;
 pub mod executor;
 mod heartbeat;
 pub mod leftovers;
+pub mod link;
 pub mod process_group;
 pub mod recorder;
 pub mod runner;
@@ -23,10 +24,11 @@ use tokio::sync::{mpsc, watch, Notify};
 use crate::db::{PoolConfig, Suspect};
 use crate::error::{Error, Result};
 use crate::notify;
-use crate::queue::{self, ClaimSpec, WorkerRegistration};
+use crate::queue::{ClaimSpec, WorkerRegistration};
 use crate::task::TaskId;
 use cluster::Cluster;
 use executor::StopReason;
+use link::Link;
 
 /// A worker's settings after validation.
 #[derive(Debug, Clone)]
@@ -133,10 +135,8 @@ impl Running {
 
 /// State shared by the claim loop, the heartbeat, the listener and the attempts.
 pub struct Shared {
-    pool: PgPool,
-    /// The claim loop's own connection ([`crate::db::CLAIM_SESSION`]: plans once, commits
-    /// asynchronously), or `pool` itself at concurrency 1 ([`connections`]).
-    claims: PgPool,
+    /// The way to the queue.
+    link: Link,
     cfg: Config,
     cluster: Cluster,
     state_dir: PathBuf,
@@ -315,42 +315,38 @@ fn state_dir(id: &str) -> Result<PathBuf> {
     Ok(dir)
 }
 
-async fn register(pool: &PgPool, reg: &WorkerRegistration, hostname: &str) -> Result<()> {
-    match queue::register_worker(pool, reg, false).await {
-        Err(Error::ClusterHeld {
-            holder,
-            hostname: h,
-            pid,
-            ..
-        }) if h == hostname && !pid_alive(pid) => {
-            tracing::warn!(
-                "taking over cluster {} from worker {holder} (pid {pid} on this host is gone)",
-                reg.cluster_name
-            );
-            queue::register_worker(pool, reg, true).await
-        }
-        other => other,
-    }
+/// Where a worker takes its tasks from.
+#[derive(Debug, Clone)]
+pub enum Via {
+    /// PostgreSQL, at this URL.
+    Database(String),
+    /// `aiops serve`'s worker API at this root URL, with its token: the worker holds no
+    /// database connection and needs no credentials for it.
+    Server {
+        /// e.g. `http://queue.lab:8080`.
+        url: String,
+        /// The server's bearer token.
+        token: Option<String>,
+    },
 }
 
 /// Run a worker until SIGINT/SIGTERM (or until it drains, with `drain`). `note` tells the
 /// person who started it that it is serving.
-pub async fn run(cfg: Config, url: &str, note: impl Fn(String)) -> Result<u8> {
+pub async fn run(cfg: Config, via: &Via, note: impl Fn(String)) -> Result<u8> {
     // First, so a signal during start-up is a request to stop, not a kill.
     let sigs = signals()?;
-    run_until(cfg, url, note, sigs).await
+    run_until(cfg, via, note, sigs).await
 }
 
-/// [`run`], told to stop by `stops` instead of signals: the first message stops claiming and
-/// waits for running tasks, the second stops them.
-pub async fn run_until(
-    cfg: Config,
-    url: &str,
-    note: impl Fn(String),
-    sigs: mpsc::UnboundedReceiver<u32>,
-) -> Result<u8> {
-    let webhook_secret = crate::callbacks::WebhookSecret::from_env()?;
-    let suspect = Suspect::default();
+/// The link to the queue, and for a direct worker its session's pool.
+async fn open(via: &Via, cfg: &Config, suspect: &Suspect) -> Result<(Link, Option<PgPool>)> {
+    let url = match via {
+        Via::Server { url, token } => {
+            let http = link::Http::new(url, token.clone())?;
+            return Ok((Link::Http(Arc::new(http)), None));
+        }
+        Via::Database(url) => url,
+    };
     let (pooled, own_claims) = connections(cfg.concurrency);
     let pool = crate::db::connect_discarding(
         url,
@@ -359,7 +355,7 @@ pub async fn run_until(
             connect_timeout: Duration::from_secs(5),
             claims_only: false,
         },
-        &suspect,
+        suspect,
     )
     .await?;
     let claims = if own_claims {
@@ -370,13 +366,27 @@ pub async fn run_until(
                 connect_timeout: Duration::from_secs(5),
                 claims_only: true,
             },
-            &suspect,
+            suspect,
         )
         .await?
     } else {
         pool.clone()
     };
     let session = crate::db::connect_session(url, Duration::from_secs(5)).await?;
+    Ok((Link::Db { pool, claims }, Some(session)))
+}
+
+/// [`run`], told to stop by `stops` instead of signals: the first message stops claiming and
+/// waits for running tasks, the second stops them.
+pub async fn run_until(
+    cfg: Config,
+    via: &Via,
+    note: impl Fn(String),
+    sigs: mpsc::UnboundedReceiver<u32>,
+) -> Result<u8> {
+    let webhook_secret = crate::callbacks::WebhookSecret::from_env()?;
+    let suspect = Suspect::default();
+    let (link, session) = open(via, &cfg, &suspect).await?;
     let hostname = local_hostname();
     let pid = std::process::id() as i32;
     let reg = WorkerRegistration {
@@ -395,7 +405,7 @@ pub async fn run_until(
         lease: cfg.lease(),
     };
     // Claim the cluster first, so a second worker fails before touching it.
-    register(&pool, &reg, &hostname).await?;
+    link.register(&reg).await?;
     let state_dir = state_dir(&cfg.id)?;
     // Before the cluster is touched: executors an earlier run of this worker left running
     // (killed with SIGKILL) would otherwise drive the cluster next to the new attempts.
@@ -410,7 +420,7 @@ pub async fn run_until(
     let cluster = match Cluster::prepare(&cfg.cluster_setup, &state_dir).await {
         Ok(c) => c,
         Err(e) => {
-            let _ = queue::worker_offline(&pool, &cfg.id, pid).await;
+            let _ = link.offline(&cfg.id, pid).await;
             return Err(e);
         }
     };
@@ -419,7 +429,7 @@ pub async fn run_until(
         // tokenizer shows now rather than in every task.
         let env = cluster.runner_env(&cfg.cluster);
         if let Err(e) = runner::check(&cfg.python, &env).await {
-            let _ = queue::worker_offline(&pool, &cfg.id, pid).await;
+            let _ = link.offline(&cfg.id, pid).await;
             return Err(match e {
                 Error::Usage(m) => {
                     Error::Usage(format!("{m}; to run shell jobs instead, pass --exec CMD"))
@@ -438,8 +448,7 @@ pub async fn run_until(
         cfg.concurrency
     ));
     let shared = Arc::new(Shared {
-        pool: pool.clone(),
-        claims,
+        link: link.clone(),
         cfg,
         cluster,
         state_dir,
@@ -449,7 +458,7 @@ pub async fn run_until(
         pid,
         last_contact: Mutex::new(Instant::now()),
         relisten: Arc::new(Notify::new()),
-        recorder: recorder::Recorder::start(pool.clone(), suspect.clone()),
+        recorder: recorder::Recorder::start(link.clone(), suspect.clone()),
         suspect,
     });
     let stopping = Arc::new(std::sync::atomic::AtomicBool::new(false));
@@ -457,39 +466,85 @@ pub async fn run_until(
         shared.clone(),
         stopping.clone(),
     ))];
-    let heard = shared.clone();
-    let maintenance = crate::maintenance::start(
-        pool.clone(),
-        session,
-        crate::maintenance::Plan {
-            sweep_every: shared.cfg.heartbeat,
-            on_rescue: Some(shared.wake.clone()),
-            webhook_secret,
-            who: format!(
-                "worker {} ({}, pid {})",
-                shared.cfg.id, shared.hostname, shared.pid
-            ),
-            suspect: shared.suspect.clone(),
-            channels: vec![notify::SUBMIT, notify::CANCEL],
-            on_heard: Arc::new(move |h| heard.hear(h)),
-            renew: shared.relisten.clone(),
-        },
-    );
+    let maintenance = match (session, &shared.link) {
+        (Some(session), Link::Db { pool, .. }) => {
+            let heard = shared.clone();
+            Some(crate::maintenance::start(
+                pool.clone(),
+                session,
+                crate::maintenance::Plan {
+                    sweep_every: shared.cfg.heartbeat,
+                    on_rescue: Some(shared.wake.clone()),
+                    webhook_secret,
+                    who: format!(
+                        "worker {} ({}, pid {})",
+                        shared.cfg.id, shared.hostname, shared.pid
+                    ),
+                    suspect: shared.suspect.clone(),
+                    channels: vec![notify::SUBMIT, notify::CANCEL],
+                    on_heard: Arc::new(move |h| heard.hear(h)),
+                    renew: shared.relisten.clone(),
+                },
+            ))
+        }
+        // Over HTTP, `serve` maintains; the worker waits on it for cancels and submits.
+        _ => None,
+    };
+    let waiting =
+        matches!(shared.link, Link::Http(_)).then(|| tokio::spawn(wait_loop(shared.clone())));
     let result = claim_loop::run(&shared, &stopping, sigs).await;
     for b in background {
         b.abort();
     }
+    if let Some(w) = waiting {
+        w.abort();
+    }
     // The callbacks of the tasks just finished are sent before the worker goes.
-    maintenance.stop().await;
+    if let Some(m) = maintenance {
+        m.stop().await;
+    }
     let _ = shared
         .suspect
         .bounded(
             shared.cfg.heartbeat,
-            queue::worker_offline(&shared.pool, &shared.cfg.id, shared.pid),
+            shared.link.offline(&shared.cfg.id, shared.pid),
         )
         .await;
     shared.cluster.on_exit().await;
     result.map(|_| 0)
+}
+
+/// An HTTP worker's ear: wait on `serve` for cancels of its tasks and submits to its queues, as
+/// a direct worker's session hears them; `serve` answers within a moment of either.
+async fn wait_loop(shared: Arc<Shared>) {
+    let mut known: Vec<crate::task::TaskId> = Vec::new();
+    let mut backoff = Duration::from_millis(100);
+    loop {
+        match shared.link.wait(&shared.cfg.id, &known).await {
+            Ok(w) => {
+                backoff = Duration::from_millis(100);
+                let running: Vec<crate::task::TaskId> =
+                    shared.running.lock().unwrap().keys().copied().collect();
+                known.retain(|id| running.contains(id));
+                for id in w.cancel {
+                    shared.stop(id, StopReason::Cancelled);
+                    if !known.contains(&id) {
+                        known.push(id);
+                    }
+                }
+                if w.submitted {
+                    shared.wake.notify_one();
+                }
+            }
+            Err(e) => {
+                tracing::debug!("waiting on the server failed (again in {backoff:?}): {e}");
+                tokio::time::sleep(backoff).await;
+                backoff = (backoff * 2).min(Duration::from_secs(2));
+                // Anything submitted while the server was away: look now.
+                shared.wake.notify_one();
+            }
+        }
+    }
 }
 
 /// Signals as a stream of counts: 1 on the first SIGINT/SIGTERM, 2 on the second.

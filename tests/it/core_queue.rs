@@ -585,7 +585,7 @@ async fn claims_on_a_claiming_connection_keep_the_claim_order() {
 #[tokio::test]
 async fn a_batch_of_finished_attempts_commits_all_but_the_refused_one() {
     use aiops::log::NewLogLine;
-    use aiops::worker::recorder::{write_batch, Outcome, Record};
+    use aiops::queue::{record_batch as write_batch, Outcome, Record};
     let db = TestDb::new().await;
     let claimed = claim_fresh(&db, 3).await;
     let lines = |what: &str| -> Vec<NewLogLine> {
@@ -676,7 +676,7 @@ async fn a_batch_of_finished_attempts_commits_all_but_the_refused_one() {
 /// the rejected one leaves nothing behind and the others commit.
 #[tokio::test]
 async fn a_record_the_database_rejects_midway_leaves_the_rest_of_its_batch_committed() {
-    use aiops::worker::recorder::{write_batch, Outcome, Record};
+    use aiops::queue::{record_batch as write_batch, Outcome, Record};
     let db = TestDb::new().await;
     let claimed = claim_fresh(&db, 3).await;
     sqlx::raw_sql(&format!(

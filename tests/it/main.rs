@@ -14,6 +14,7 @@ mod data;
 mod faults;
 mod fuzz;
 mod generated_files;
+mod http_worker;
 mod netpart;
 mod props;
 mod resilience;

@@ -118,12 +118,13 @@ impl fmt::Display for LogSource {
 }
 
 /// A line to be stored; the database assigns id and (unless given) the timestamp.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct NewLogLine {
     pub timestamp: DateTime<Utc>,
     pub level: LogLevel,
     pub source: LogSource,
     pub message: String,
+    #[schema(value_type = Option<serde_json::Value>)]
     pub context: Option<serde_json::Value>,
 }
 

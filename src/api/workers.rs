@@ -103,9 +103,11 @@ pub struct RegisterBody {
     pub pid: Option<i32>,
     /// Tasks it runs at once (1-256). Default 1.
     #[serde(default, deserialize_with = "crate::task::whole::opt_i32")]
+    #[schema(minimum = 1, maximum = 256)]
     pub concurrency: Option<i32>,
     /// How long its registration lasts without a heartbeat (1-3600 s). Default 30.
     #[serde(default)]
+    #[schema(minimum = 1, maximum = 3600)]
     pub lease_seconds: Option<f64>,
 }
 
@@ -171,12 +173,6 @@ pub async fn register(
             None
         }
     };
-    if b.hostname.as_ref().is_some_and(|h| h.contains('\0')) {
-        errors.push(FieldError {
-            field: "hostname".into(),
-            message: "must not contain NUL bytes".into(),
-        });
-    }
     let (true, Some(backend), Some(lease)) = (errors.is_empty(), backend, lease) else {
         return Err(ApiError::invalid(
             "the registration has invalid fields",
@@ -560,15 +556,7 @@ pub async fn beat(
     ApiJson(b): ApiJson<Beat>,
 ) -> ApiResult<Json<Beaten>> {
     path_worker(&id)?;
-    if b.worker_id != id || b.hostname.contains('\0') {
-        return Err(ApiError::invalid(
-            "invalid heartbeat",
-            vec![FieldError {
-                field: "worker_id".into(),
-                message: "must be the worker of the path".into(),
-            }],
-        ));
-    }
+    let b = Beat { worker_id: id, ..b };
     Ok(Json(crate::worker::link::beat_in(&st.pool, &b).await?))
 }
 
@@ -598,7 +586,9 @@ pub async fn claims(
         lease: b.lease,
         ..spec_of(&w)
     };
-    Ok(Json(queue::claim(&st.pool, &spec, b.limit).await?))
+    Ok(Json(
+        queue::claim(&st.pool, &spec, i64::from(b.limit)).await?,
+    ))
 }
 
 #[utoipa::path(get, path = "/api/v1/workers/{id}/next-due", operation_id = "next_due", tag = "worker protocol",
@@ -619,7 +609,7 @@ pub async fn next_due(
 
 #[utoipa::path(post, path = "/api/v1/workers/{id}/records", operation_id = "record_attempts", tag = "worker protocol",
     params(("id" = String, Path)),
-    request_body(content = Vec<Object>, description = "Finished attempts: each its `fence` (task_id, attempt, worker_id), last `lines`, `progress` and `outcome`"),
+    request_body(content = Vec<Record>, description = "Finished attempts (at most 100): each its `fence`, last `lines`, `progress` and `outcome`"),
     responses((status = 200, description = "Per record in order: null when written, else why it was refused", body = Vec<Option<String>>),
         (status = 422, body = Problem, content_type = "application/problem+json")))]
 /// Write finished attempts, several in one transaction, exactly as a direct worker does.
@@ -629,21 +619,28 @@ pub async fn records(
     ApiJson(b): ApiJson<Vec<Record>>,
 ) -> ApiResult<Json<Vec<Option<String>>>> {
     path_worker(&id)?;
-    if b.len() > 100 || b.iter().any(|r| r.fence.worker_id != id) {
+    if b.len() > 100 {
         return Err(ApiError::invalid(
-            "invalid records",
+            "too many records",
             vec![FieldError {
                 field: ".".into(),
-                message: "send at most 100 records, each fenced by the worker of the path".into(),
+                message: "send at most 100 records per request".into(),
             }],
         ));
     }
-    let refs: Vec<&Record> = b.iter().collect();
-    let answers = queue::record_batch(&st.pool, &refs).await?;
+    // A record fenced by another worker is refused like any record whose fence does not hold.
+    let (ours, theirs): (Vec<&Record>, Vec<&Record>) =
+        b.iter().partition(|r| r.fence.worker_id == id);
+    let mut answers = queue::record_batch(&st.pool, &ours).await?.into_iter();
     Ok(Json(
-        answers
-            .into_iter()
-            .map(|a| a.err().map(|e| e.to_string()))
+        b.iter()
+            .map(|r| {
+                if theirs.iter().any(|t| std::ptr::eq(*t, r)) {
+                    Some(r.fence.refused().to_string())
+                } else {
+                    answers.next().and_then(|a| a.err().map(|e| e.to_string()))
+                }
+            })
             .collect(),
     ))
 }

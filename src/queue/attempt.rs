@@ -100,7 +100,9 @@ pub async fn complete(
 }
 
 /// How an attempt ended badly.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize, utoipa::ToSchema,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Failure {
     /// The executor failed (non-zero exit, signal, bad result): retried while attempts remain.

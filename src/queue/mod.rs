@@ -88,11 +88,12 @@ fn clean_json(v: &Value) -> Value {
 
 /// Proof that a worker holds one attempt of a task. Every worker write carries it, and the
 /// database applies the write only while the task is still running that attempt for that worker.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, serde::Deserialize, utoipa::ToSchema)]
 pub struct Fence {
     /// The task.
     pub task_id: TaskId,
     /// The attempt the worker claimed.
+    #[serde(deserialize_with = "crate::task::whole::i32")]
     pub attempt: i32,
     /// The worker that claimed it.
     pub worker_id: String,

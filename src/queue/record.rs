@@ -12,27 +12,32 @@ use crate::error::{Error, Result};
 use crate::log::NewLogLine;
 
 /// What a finished attempt writes.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Record {
     /// The attempt.
     pub fence: Fence,
     /// Its log lines not written yet.
     pub lines: Vec<NewLogLine>,
     /// Its latest progress, if not written yet.
+    #[serde(default)]
+    #[schema(value_type = Option<serde_json::Value>)]
     pub progress: Option<Value>,
     /// How it ended.
     pub outcome: Outcome,
 }
 
 /// How the attempt ended, as the queue records it.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(tag = "outcome", rename_all = "snake_case")]
+#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(tag = "type", rename_all = "snake_case")]
 pub enum Outcome {
     /// Succeeded.
     Complete {
         /// The result file's JSON.
+        #[serde(default)]
+        #[schema(value_type = Option<serde_json::Value>)]
         result: Option<Value>,
         /// The executor's exit code.
+        #[serde(default, deserialize_with = "crate::task::whole::opt_i32")]
         exit_code: Option<i32>,
     },
     /// Failed, timed out or was cancelled.
@@ -42,8 +47,11 @@ pub enum Outcome {
         /// The one-line reason shown on the task.
         summary: String,
         /// The executor's exit code, when it exited.
+        #[serde(default, deserialize_with = "crate::task::whole::opt_i32")]
         exit_code: Option<i32>,
         /// What the attempt wrote before it ended, kept as the task's result.
+        #[serde(default)]
+        #[schema(value_type = Option<serde_json::Value>)]
         result: Option<Value>,
     },
     /// Stopped by shutdown: back to the queue without spending the attempt.

@@ -236,7 +236,7 @@ pub async fn heartbeat_worker(
     .bind(current)
     .bind(pid)
     .bind(lease.as_secs_f64())
-    .bind(hostname)
+    .bind(clean_text(hostname))
     .execute(pool)
     .await?;
     Ok(done.rows_affected() == 1)

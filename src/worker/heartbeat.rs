@@ -5,7 +5,7 @@ use std::time::Instant;
 
 use crate::queue::WorkerState;
 use crate::worker::executor::StopReason;
-use crate::worker::link::Beat;
+use crate::worker::link::{Beat, Held};
 use crate::worker::Shared;
 
 /// Heartbeat the worker and its tasks every interval: stop tasks whose lease was lost or whose
@@ -45,7 +45,10 @@ pub(super) async fn run(shared: Arc<Shared>, stopping: Arc<std::sync::atomic::At
             hostname: shared.hostname.clone(),
             state,
             current: held.first().map(|(id, _)| *id),
-            held: held.clone(),
+            held: held
+                .iter()
+                .map(|&(task_id, attempt)| Held { task_id, attempt })
+                .collect(),
             lease,
         };
         let beaten = match shared

@@ -42,23 +42,37 @@ pub struct Http {
 /// What a heartbeat says about the worker.
 #[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Beat {
-    /// The worker.
+    /// The worker (over HTTP, the path names it).
+    #[serde(default)]
     pub worker_id: String,
     /// Its process, which must still own the row.
+    #[serde(deserialize_with = "crate::task::whole::i32")]
     pub pid: i32,
     /// Its host, likewise.
     pub hostname: String,
     /// idle, busy or stopping.
-    #[schema(value_type = String)]
+    #[schema(value_type = String, pattern = "^(idle|busy|stopping)$")]
     pub state: WorkerState,
     /// One of its tasks, shown by `aiops workers`.
+    #[serde(default)]
     pub current: Option<TaskId>,
     /// The attempts it runs, whose leases the heartbeat extends.
-    pub held: Vec<(TaskId, i32)>,
-    /// How long the leases last from now.
+    #[serde(default)]
+    pub held: Vec<Held>,
+    /// How long the leases last from now, in seconds.
     #[serde(with = "secs")]
-    #[schema(value_type = f64)]
+    #[schema(value_type = f64, minimum = 0.001, maximum = 86400)]
     pub lease: Duration,
+}
+
+/// An attempt a worker runs.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct Held {
+    /// The task.
+    pub task_id: TaskId,
+    /// The attempt of it.
+    #[serde(deserialize_with = "crate::task::whole::i32")]
+    pub attempt: i32,
 }
 
 /// The answer to a heartbeat.
@@ -204,10 +218,12 @@ fn fenced(fence: &Fence, e: Error) -> Error {
 #[derive(Debug, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct ClaimRequest {
     /// Most tasks to claim (1-100).
-    pub limit: i64,
-    /// How long their leases last.
+    #[serde(deserialize_with = "crate::task::whole::i32")]
+    #[schema(minimum = 1, maximum = 100)]
+    pub limit: i32,
+    /// How long their leases last, in seconds.
     #[serde(with = "secs")]
-    #[schema(value_type = f64)]
+    #[schema(value_type = f64, minimum = 0.001, maximum = 86400)]
     pub lease: Duration,
 }
 
@@ -215,9 +231,10 @@ pub struct ClaimRequest {
 #[derive(Debug, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct ProgressBody {
     /// The attempt from the claim.
+    #[serde(deserialize_with = "crate::task::whole::i32")]
     pub attempt: i32,
     /// What the executor reported.
-    #[schema(value_type = Object)]
+    #[schema(value_type = serde_json::Value)]
     pub progress: Value,
 }
 
@@ -233,6 +250,7 @@ pub struct WaitRequest {
 #[derive(Debug, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct OfflineBody {
     /// The process going away (another process of the same id is left alone).
+    #[serde(deserialize_with = "crate::task::whole::i32")]
     pub pid: i32,
 }
 
@@ -319,7 +337,7 @@ impl Link {
                 h.post(
                     &format!("/workers/{}/claims", enc(&spec.worker_id)),
                     &ClaimRequest {
-                        limit,
+                        limit: limit.clamp(1, 100) as i32,
                         lease: spec.lease,
                     },
                 )
@@ -461,7 +479,8 @@ pub async fn beat_in(pool: &PgPool, beat: &Beat) -> Result<Beaten> {
         beat.lease,
     )
     .await?;
-    let still = queue::heartbeat_tasks(pool, &beat.worker_id, &beat.held, beat.lease).await?;
+    let held: Vec<(TaskId, i32)> = beat.held.iter().map(|h| (h.task_id, h.attempt)).collect();
+    let still = queue::heartbeat_tasks(pool, &beat.worker_id, &held, beat.lease).await?;
     Ok(Beaten { registered, still })
 }
 

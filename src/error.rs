@@ -137,7 +137,19 @@ impl From<sqlx::Error> for Error {
                     .into(),
             ),
             sqlx::Error::Io(io) => Error::Database(format!("lost the connection: {io}")),
+            // Named statements of one client meeting another's on a shared server connection:
+            // only a pool that hands server connections out per transaction does that.
+            sqlx::Error::Database(db)
+                if matches!(db.code().as_deref(), Some("42P05" | "26000"))
+                    && db.message().contains("sqlx_s_") =>
+            {
+                Error::Usage(TRANSACTION_POOLED.into())
+            }
             sqlx::Error::Database(db) => Error::Database(one_line(db.message())),
+            // A notification for another client's LISTEN, on a connection that never listened.
+            sqlx::Error::Protocol(m) if m.contains("unexpected message: NotificationResponse") => {
+                Error::Usage(TRANSACTION_POOLED.into())
+            }
             other => Error::Database(one_line(&other.to_string())),
         }
     }
@@ -148,6 +160,9 @@ impl From<std::io::Error> for Error {
         Error::Io(e.to_string())
     }
 }
+
+/// Why aiops refuses a connection pooled per transaction.
+pub const TRANSACTION_POOLED: &str = "the database URL leads to a pool that shares server connections per transaction (PgBouncer pool_mode=transaction): aiops needs session connections (prepared statements, LISTEN, advisory locks); point --database-url at PostgreSQL itself or at a pool in pool_mode=session";
 
 /// Squash a multi-line message into one line, so every error stays one line.
 pub fn one_line(s: &str) -> String {

@@ -128,3 +128,28 @@ impl Listener {
         Ok((&mut self.inner).acquire().await?)
     }
 }
+
+/// How long [`check_session`] waits for its own notification.
+const SESSION_CHECK: std::time::Duration = std::time::Duration::from_secs(3);
+
+/// Check that a notification sent through `pool` reaches a LISTEN session of `session`. Behind a
+/// pool that hands out server connections per transaction (PgBouncer in transaction mode) it
+/// never does, and a worker or server there would wait for notifications forever: refuse at
+/// start with the reason instead.
+pub async fn check_session(session: &PgPool, pool: &PgPool) -> Result<()> {
+    let channel = format!("aiops_check_{}", uuid::Uuid::now_v7().simple());
+    let mut l = PgListener::connect_with(session).await?;
+    l.listen(&channel).await?;
+    sqlx::query("SELECT pg_notify($1, '')")
+        .bind(&channel)
+        .execute(pool)
+        .await?;
+    match tokio::time::timeout(SESSION_CHECK, l.try_recv()).await {
+        Ok(Ok(Some(n))) if n.channel() == channel => Ok(()),
+        _ => Err(crate::error::Error::Usage(format!(
+            "a notification sent to the database did not reach a LISTEN session within {}s: {}",
+            SESSION_CHECK.as_secs(),
+            crate::error::TRANSACTION_POOLED
+        ))),
+    }
+}

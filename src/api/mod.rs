@@ -287,6 +287,7 @@ pub async fn run(
         stop_rx.clone(),
     ));
     let session = crate::db::connect_session(database_url, Duration::from_secs(5)).await?;
+    crate::notify::check_session(&session, &pool).await?;
     let protocol = state.protocol.clone();
     let maintenance = crate::maintenance::start(
         pool.clone(),

@@ -225,9 +225,20 @@ async fn open(url: &str, cfg: &PoolConfig, suspect: Option<Arc<AtomicBool>>) -> 
     } else {
         opts
     };
-    let unreachable = |reason: String| Error::Unreachable {
-        url: mask_url(url),
-        reason: crate::error::one_line(&reason),
+    let unreachable = |reason: String| {
+        match reason.split_once("unsupported startup parameter: ") {
+        // PgBouncer refuses what it does not know unless told to ignore it.
+        Some((_, param)) => Error::usage(format!(
+            "the server at {} refused the startup parameter {}: it is a pooler such as PgBouncer; {}",
+            mask_url(url),
+            param.split_whitespace().next().unwrap_or(""),
+            "aiops needs session connections: set pool_mode = session and ignore_startup_parameters = extra_float_digits,options there, or point --database-url at PostgreSQL itself"
+        )),
+        None => Error::Unreachable {
+            url: mask_url(url),
+            reason: crate::error::one_line(&reason),
+        },
+    }
     };
     let mut options = PgPoolOptions::new()
         .max_connections(cfg.max_connections)

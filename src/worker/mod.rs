@@ -373,6 +373,7 @@ async fn open(via: &Via, cfg: &Config, suspect: &Suspect) -> Result<(Link, Optio
         pool.clone()
     };
     let session = crate::db::connect_session(url, Duration::from_secs(5)).await?;
+    notify::check_session(&session, &pool).await?;
     Ok((Link::Db { pool, claims }, Some(session)))
 }
 

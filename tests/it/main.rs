@@ -16,6 +16,7 @@ mod fuzz;
 mod generated_files;
 mod http_worker;
 mod netpart;
+mod pgbouncer;
 mod props;
 mod resilience;
 mod soak;

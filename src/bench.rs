@@ -148,6 +148,7 @@ pub async fn run(plan: &Plan, url: &str, note: impl Fn(String)) -> Result<Report
             max_connections: 4,
             connect_timeout: Duration::from_secs(10),
             claims_only: false,
+            application_name: "aiops",
         },
     )
     .await?;
@@ -158,6 +159,7 @@ pub async fn run(plan: &Plan, url: &str, note: impl Fn(String)) -> Result<Report
             max_connections: 1,
             connect_timeout: Duration::from_secs(10),
             claims_only: true,
+            application_name: "aiops",
         },
     )
     .await?;

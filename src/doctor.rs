@@ -162,6 +162,7 @@ async fn database(plan: &Plan) -> Check {
         max_connections: 1,
         connect_timeout: Duration::from_secs(5),
         claims_only: false,
+        application_name: "aiops",
     };
     let outcome = async {
         let pool = crate::db::connect_no_migrate(url, &cfg)

@@ -270,6 +270,7 @@ pub async fn run(
             max_connections: cfg.max_connections - 1,
             connect_timeout: Duration::from_secs(5),
             claims_only: false,
+            application_name: "aiops serve",
         },
     )
     .await?;
@@ -286,7 +287,8 @@ pub async fn run(
         state.live.clone(),
         stop_rx.clone(),
     ));
-    let session = crate::db::connect_session(database_url, Duration::from_secs(5)).await?;
+    let session =
+        crate::db::connect_session(database_url, Duration::from_secs(5), "aiops serve").await?;
     crate::notify::check_session(&session, &pool).await?;
     let protocol = state.protocol.clone();
     let maintenance = crate::maintenance::start(

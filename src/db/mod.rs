@@ -72,6 +72,9 @@ pub struct PoolConfig {
     /// it leaves the schema to the pool opened before it (a claiming connection commits
     /// asynchronously, which a migration must not).
     pub claims_only: bool,
+    /// How its connections name themselves in `pg_stat_activity` (`aiops worker`, `aiops serve`;
+    /// `aiops` for the CLI), so an operator sees who holds the server's connections.
+    pub application_name: &'static str,
 }
 
 /// Session settings of a connection that claims.
@@ -117,6 +120,7 @@ impl Default for PoolConfig {
             max_connections: 1,
             connect_timeout: Duration::from_secs(5),
             claims_only: false,
+            application_name: "aiops",
         }
     }
 }
@@ -178,11 +182,16 @@ async fn migrate_unless_claiming(pool: PgPool, cfg: &PoolConfig) -> Result<PgPoo
 /// Open the pool of a process's one long-lived session ([`crate::maintenance`]): one
 /// connection, never reused once given back. A session is given back only when it was lost or
 /// its owner stops, and it may still hold the maintainer's lock; closing it ends that at once.
-pub async fn connect_session(url: &str, connect_timeout: Duration) -> Result<PgPool> {
+pub async fn connect_session(
+    url: &str,
+    connect_timeout: Duration,
+    application_name: &'static str,
+) -> Result<PgPool> {
     let cfg = PoolConfig {
         max_connections: 1,
         connect_timeout,
         claims_only: false,
+        application_name,
     };
     open(url, &cfg, Some(Arc::new(AtomicBool::new(true)))).await
 }
@@ -217,7 +226,7 @@ async fn open(url: &str, cfg: &PoolConfig, suspect: Option<Arc<AtomicBool>>) -> 
         ))
     })?;
     let opts = opts
-        .application_name("aiops")
+        .application_name(cfg.application_name)
         .log_statements(tracing::log::LevelFilter::Trace)
         .log_slow_statements(tracing::log::LevelFilter::Debug, Duration::from_secs(1));
     let opts = if cfg.claims_only {

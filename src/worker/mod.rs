@@ -354,6 +354,7 @@ async fn open(via: &Via, cfg: &Config, suspect: &Suspect) -> Result<(Link, Optio
             max_connections: pooled,
             connect_timeout: Duration::from_secs(5),
             claims_only: false,
+            application_name: "aiops worker",
         },
         suspect,
     )
@@ -365,6 +366,7 @@ async fn open(via: &Via, cfg: &Config, suspect: &Suspect) -> Result<(Link, Optio
                 max_connections: 1,
                 connect_timeout: Duration::from_secs(5),
                 claims_only: true,
+                application_name: "aiops worker",
             },
             suspect,
         )
@@ -372,7 +374,7 @@ async fn open(via: &Via, cfg: &Config, suspect: &Suspect) -> Result<(Link, Optio
     } else {
         pool.clone()
     };
-    let session = crate::db::connect_session(url, Duration::from_secs(5)).await?;
+    let session = crate::db::connect_session(url, Duration::from_secs(5), "aiops worker").await?;
     notify::check_session(&session, &pool).await?;
     Ok((Link::Db { pool, claims }, Some(session)))
 }

@@ -63,6 +63,7 @@ async fn claiming_pool(db: &TestDb) -> sqlx::PgPool {
         &db.url,
         &aiops::db::PoolConfig {
             claims_only: true,
+            application_name: "aiops",
             ..Default::default()
         },
     )

@@ -373,7 +373,7 @@ impl Deliverer {
                 Some(resp.status().as_u16()),
                 format!("HTTP {}", resp.status()),
             )),
-            Err(e) => Err((None, error_chain(&e))),
+            Err(e) => Err((None, crate::error::chain(&e))),
         }
     }
 
@@ -437,17 +437,6 @@ impl Deliverer {
 /// duplicate; a task that finishes again (after a retry) gets a new delivery and a new id.
 pub fn webhook_id(delivery: i64) -> String {
     format!("aiops-delivery-{delivery}")
-}
-
-fn error_chain(e: &dyn std::error::Error) -> String {
-    let mut s = e.to_string();
-    let mut src = e.source();
-    while let Some(cause) = src {
-        s.push_str(": ");
-        s.push_str(&cause.to_string());
-        src = cause.source();
-    }
-    s
 }
 
 #[cfg(test)]

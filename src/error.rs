@@ -164,6 +164,19 @@ impl From<std::io::Error> for Error {
 /// Why aiops refuses a connection pooled per transaction.
 pub const TRANSACTION_POOLED: &str = "the database URL leads to a pool that shares server connections per transaction (PgBouncer pool_mode=transaction): aiops needs session connections (prepared statements, LISTEN, advisory locks); point --database-url at PostgreSQL itself or at a pool in pool_mode=session";
 
+/// An error with its causes, for the ones whose reason sits a few sources down (an HTTP
+/// client's "connection refused").
+pub fn chain(e: &dyn std::error::Error) -> String {
+    let mut s = e.to_string();
+    let mut src = e.source();
+    while let Some(cause) = src {
+        s.push_str(": ");
+        s.push_str(&cause.to_string());
+        src = cause.source();
+    }
+    s
+}
+
 /// Squash a multi-line message into one line, so every error stays one line.
 pub fn one_line(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ")

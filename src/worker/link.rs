@@ -161,10 +161,10 @@ impl Http {
             req = req.json(b);
         }
         let resp = req.send().await.map_err(|e| {
-            Error::Database(format!(
-                "no answer from {}: {}",
-                self.base,
-                crate::error::one_line(&e.to_string())
+            Error::Other(format!(
+                "no answer from aiops serve at {}: {}; check that it runs and that --server is right",
+                self.base.trim_end_matches("/api/v1"),
+                crate::error::one_line(&crate::error::chain(&e))
             ))
         })?;
         if resp.status().is_success() {
@@ -176,13 +176,11 @@ impl Http {
             .as_str()
             .unwrap_or_else(|| status.canonical_reason().unwrap_or("error"))
             .to_string();
-        let kind = problem["type"].as_str().unwrap_or("");
         Err(match status.as_u16() {
             401 | 403 => Error::usage(format!(
                 "{} refused the worker ({status}): {detail}; pass the server's token with --token or AIOPS_API_TOKEN",
                 self.base
             )),
-            409 if kind.ends_with("/fenced") => Error::Conflict(detail),
             409 | 404 | 422 | 400 => Error::Conflict(detail),
             _ => Error::Database(format!("{} answered {status}: {detail}", self.base)),
         })

@@ -242,3 +242,48 @@ async fn two_hundred_http_workers_drain_two_thousand_tasks_exactly_once() {
         .unwrap();
     assert_eq!(registered, WORKERS as i64);
 }
+
+#[tokio::test]
+async fn workers_on_two_serves_of_one_database_share_the_queue() {
+    let db = TestDb::new().await;
+    let (p1, p2) = (free_port(), free_port());
+    let _s1 = serve(&db, p1, &[]).await;
+    let _s2 = serve(&db, p2, &[]).await;
+    let dir = tempfile::tempdir().unwrap();
+    let runs = dir.path().join("runs");
+    let exec = format!(
+        "echo \"$AIOPS_TASK_ID\" >> {}; [ \"$AIOPS_PROBLEM_ID\" = long ] && sleep 60; true",
+        runs.display()
+    );
+    let _a = http_worker(p1, "two-a", &exec, &[]);
+    let _b = http_worker(p2, "two-b", &exec, &[]);
+    let ids: Vec<String> = (0..30).map(|_| submit(&db, &["p"])).collect();
+    for id in &ids {
+        wait_status(&db, id, "completed", Duration::from_secs(30)).await;
+    }
+    let ran = std::fs::read_to_string(&runs).unwrap();
+    assert_eq!(ran.lines().count(), ids.len(), "each task ran once: {ran}");
+    let by: std::collections::HashSet<String> =
+        sqlx::query_scalar("SELECT DISTINCT worker_id FROM tasks WHERE status = 'completed'")
+            .fetch_all(&db.pool)
+            .await
+            .unwrap()
+            .into_iter()
+            .collect();
+    assert_eq!(by.len(), 2, "both servers' workers claimed: {by:?}");
+    // One slot each: the two long tasks run one on each server's worker, and a cancel made
+    // anywhere reaches each through the server it waits on.
+    let long = [submit(&db, &["long"]), submit(&db, &["long"])];
+    let mut on = std::collections::HashSet::new();
+    for id in &long {
+        let t = wait_status(&db, id, "running", Duration::from_secs(20)).await;
+        on.insert(t["worker_id"].to_string());
+    }
+    assert_eq!(on.len(), 2, "{on:?}");
+    for id in &long {
+        db.cmd().args(["cancel", id]).run().ok();
+    }
+    for id in &long {
+        wait_status(&db, id, "cancelled", Duration::from_secs(10)).await;
+    }
+}

@@ -62,6 +62,13 @@ async fn workers_killed_at_random_points_lose_nothing_and_finish_once() {
             (t["status"] == "completed").then_some(t)
         })
         .await;
+        // The victim may have finished the task before its kill: the rescuer is then told to
+        // stop while it starts, and must have its signal handlers by then.
+        eventually(Duration::from_secs(20), "the rescuer to serve", || {
+            let out = rescuer.output();
+            async move { out.contains("serving").then_some(()) }
+        })
+        .await;
         rescuer.signal("TERM");
         assert_eq!(rescuer.wait(Duration::from_secs(10)).await, 0);
         // The attempt count is exactly the number of times a worker started it.

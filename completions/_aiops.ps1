@@ -45,6 +45,7 @@ Register-ArgumentCompleter -Native -CommandName 'aiops' -ScriptBlock {
             [CompletionResult]::new('stats', 'stats', [CompletionResultType]::ParameterValue, 'Counts, success rate and wait/run times, overall and per problem and worker')
             [CompletionResult]::new('export', 'export', [CompletionResultType]::ParameterValue, 'Finished tasks as JSON Lines: a dataset for training')
             [CompletionResult]::new('prune', 'prune', [CompletionResultType]::ParameterValue, 'Delete finished tasks and their logs older than a given age')
+            [CompletionResult]::new('limits', 'limits', [CompletionResultType]::ParameterValue, 'Cap how many tasks with a concurrency key run at once, across all workers')
             [CompletionResult]::new('bench', 'bench', [CompletionResultType]::ParameterValue, 'Measure queue throughput and pickup latency with a no-op executor')
             [CompletionResult]::new('doctor', 'doctor', [CompletionResultType]::ParameterValue, 'Check every prerequisite of a worker: database, Python, AIOpsLab, tools, cluster')
             [CompletionResult]::new('db', 'db', [CompletionResultType]::ParameterValue, 'Schema and the embedded PostgreSQL instance')
@@ -66,6 +67,7 @@ Register-ArgumentCompleter -Native -CommandName 'aiops' -ScriptBlock {
             [CompletionResult]::new('--metadata', '--metadata', [CompletionResultType]::ParameterName, 'Metadata KEY=VALUE (VALUE parsed as JSON when it is JSON); repeatable')
             [CompletionResult]::new('--callback-url', '--callback-url', [CompletionResultType]::ParameterName, 'POST the finished task here (http or https)')
             [CompletionResult]::new('--idempotency-key', '--idempotency-key', [CompletionResultType]::ParameterName, 'Submitting the same key again returns the existing task')
+            [CompletionResult]::new('--concurrency-key', '--concurrency-key', [CompletionResultType]::ParameterName, 'Concurrency key: running tasks with the same key are capped by ''aiops limits set''')
             [CompletionResult]::new('--delay', '--delay', [CompletionResultType]::ParameterName, 'Start no earlier than this long from now')
             [CompletionResult]::new('--run-at', '--run-at', [CompletionResultType]::ParameterName, 'Start no earlier than this RFC 3339 time')
             [CompletionResult]::new('--wait-timeout', '--wait-timeout', [CompletionResultType]::ParameterName, 'With --wait: give up after this long (exit 13)')
@@ -381,6 +383,89 @@ Register-ArgumentCompleter -Native -CommandName 'aiops' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
+        'aiops;limits' {
+            [CompletionResult]::new('--database-url', '--database-url', [CompletionResultType]::ParameterName, 'PostgreSQL URL; without it DATABASE_URL, else the embedded instance')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format: tables for people, one JSON document for scripts')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format: tables for people, one JSON document for scripts')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour (NO_COLOR is honoured)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only data (ids, tables, JSON); no progress or notes')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only data (ids, tables, JSON); no progress or notes')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More diagnostics on stderr (repeat for more); AIOPS_LOG or RUST_LOG filter too')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More diagnostics on stderr (repeat for more); AIOPS_LOG or RUST_LOG filter too')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('set', 'set', [CompletionResultType]::ParameterValue, 'Set a key''s cap: at most N of its tasks run at once (0 holds them back)')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List caps with running and pending counts')
+            [CompletionResult]::new('clear', 'clear', [CompletionResultType]::ParameterValue, 'Remove a key''s cap')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'aiops;limits;set' {
+            [CompletionResult]::new('--database-url', '--database-url', [CompletionResultType]::ParameterName, 'PostgreSQL URL; without it DATABASE_URL, else the embedded instance')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format: tables for people, one JSON document for scripts')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format: tables for people, one JSON document for scripts')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour (NO_COLOR is honoured)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only data (ids, tables, JSON); no progress or notes')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only data (ids, tables, JSON); no progress or notes')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More diagnostics on stderr (repeat for more); AIOPS_LOG or RUST_LOG filter too')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More diagnostics on stderr (repeat for more); AIOPS_LOG or RUST_LOG filter too')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'aiops;limits;list' {
+            [CompletionResult]::new('--database-url', '--database-url', [CompletionResultType]::ParameterName, 'PostgreSQL URL; without it DATABASE_URL, else the embedded instance')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format: tables for people, one JSON document for scripts')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format: tables for people, one JSON document for scripts')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour (NO_COLOR is honoured)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only data (ids, tables, JSON); no progress or notes')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only data (ids, tables, JSON); no progress or notes')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More diagnostics on stderr (repeat for more); AIOPS_LOG or RUST_LOG filter too')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More diagnostics on stderr (repeat for more); AIOPS_LOG or RUST_LOG filter too')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'aiops;limits;clear' {
+            [CompletionResult]::new('--database-url', '--database-url', [CompletionResultType]::ParameterName, 'PostgreSQL URL; without it DATABASE_URL, else the embedded instance')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format: tables for people, one JSON document for scripts')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format: tables for people, one JSON document for scripts')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour (NO_COLOR is honoured)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only data (ids, tables, JSON); no progress or notes')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only data (ids, tables, JSON); no progress or notes')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More diagnostics on stderr (repeat for more); AIOPS_LOG or RUST_LOG filter too')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More diagnostics on stderr (repeat for more); AIOPS_LOG or RUST_LOG filter too')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'aiops;limits;help' {
+            [CompletionResult]::new('set', 'set', [CompletionResultType]::ParameterValue, 'Set a key''s cap: at most N of its tasks run at once (0 holds them back)')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List caps with running and pending counts')
+            [CompletionResult]::new('clear', 'clear', [CompletionResultType]::ParameterValue, 'Remove a key''s cap')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'aiops;limits;help;set' {
+            break
+        }
+        'aiops;limits;help;list' {
+            break
+        }
+        'aiops;limits;help;clear' {
+            break
+        }
+        'aiops;limits;help;help' {
+            break
+        }
         'aiops;bench' {
             [CompletionResult]::new('--tasks', '--tasks', [CompletionResultType]::ParameterName, 'Tasks to enqueue and drain')
             [CompletionResult]::new('--workers', '--workers', [CompletionResultType]::ParameterName, 'Workers draining at once')
@@ -584,6 +669,7 @@ Register-ArgumentCompleter -Native -CommandName 'aiops' -ScriptBlock {
             [CompletionResult]::new('stats', 'stats', [CompletionResultType]::ParameterValue, 'Counts, success rate and wait/run times, overall and per problem and worker')
             [CompletionResult]::new('export', 'export', [CompletionResultType]::ParameterValue, 'Finished tasks as JSON Lines: a dataset for training')
             [CompletionResult]::new('prune', 'prune', [CompletionResultType]::ParameterValue, 'Delete finished tasks and their logs older than a given age')
+            [CompletionResult]::new('limits', 'limits', [CompletionResultType]::ParameterValue, 'Cap how many tasks with a concurrency key run at once, across all workers')
             [CompletionResult]::new('bench', 'bench', [CompletionResultType]::ParameterValue, 'Measure queue throughput and pickup latency with a no-op executor')
             [CompletionResult]::new('doctor', 'doctor', [CompletionResultType]::ParameterValue, 'Check every prerequisite of a worker: database, Python, AIOpsLab, tools, cluster')
             [CompletionResult]::new('db', 'db', [CompletionResultType]::ParameterValue, 'Schema and the embedded PostgreSQL instance')
@@ -638,6 +724,21 @@ Register-ArgumentCompleter -Native -CommandName 'aiops' -ScriptBlock {
             break
         }
         'aiops;help;prune' {
+            break
+        }
+        'aiops;help;limits' {
+            [CompletionResult]::new('set', 'set', [CompletionResultType]::ParameterValue, 'Set a key''s cap: at most N of its tasks run at once (0 holds them back)')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List caps with running and pending counts')
+            [CompletionResult]::new('clear', 'clear', [CompletionResultType]::ParameterValue, 'Remove a key''s cap')
+            break
+        }
+        'aiops;help;limits;set' {
+            break
+        }
+        'aiops;help;limits;list' {
+            break
+        }
+        'aiops;help;limits;clear' {
             break
         }
         'aiops;help;bench' {

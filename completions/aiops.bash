@@ -37,6 +37,9 @@ _aiops() {
             aiops,help)
                 cmd="aiops__subcmd__help"
                 ;;
+            aiops,limits)
+                cmd="aiops__subcmd__limits"
+                ;;
             aiops,logs)
                 cmd="aiops__subcmd__logs"
                 ;;
@@ -127,6 +130,9 @@ _aiops() {
             aiops__subcmd__help,help)
                 cmd="aiops__subcmd__help__subcmd__help"
                 ;;
+            aiops__subcmd__help,limits)
+                cmd="aiops__subcmd__help__subcmd__limits"
+                ;;
             aiops__subcmd__help,logs)
                 cmd="aiops__subcmd__help__subcmd__logs"
                 ;;
@@ -175,6 +181,15 @@ _aiops() {
             aiops__subcmd__help__subcmd__db,url)
                 cmd="aiops__subcmd__help__subcmd__db__subcmd__url"
                 ;;
+            aiops__subcmd__help__subcmd__limits,clear)
+                cmd="aiops__subcmd__help__subcmd__limits__subcmd__clear"
+                ;;
+            aiops__subcmd__help__subcmd__limits,list)
+                cmd="aiops__subcmd__help__subcmd__limits__subcmd__list"
+                ;;
+            aiops__subcmd__help__subcmd__limits,set)
+                cmd="aiops__subcmd__help__subcmd__limits__subcmd__set"
+                ;;
             aiops__subcmd__help__subcmd__problems,import)
                 cmd="aiops__subcmd__help__subcmd__problems__subcmd__import"
                 ;;
@@ -183,6 +198,30 @@ _aiops() {
                 ;;
             aiops__subcmd__help__subcmd__worker,run)
                 cmd="aiops__subcmd__help__subcmd__worker__subcmd__run"
+                ;;
+            aiops__subcmd__limits,clear)
+                cmd="aiops__subcmd__limits__subcmd__clear"
+                ;;
+            aiops__subcmd__limits,help)
+                cmd="aiops__subcmd__limits__subcmd__help"
+                ;;
+            aiops__subcmd__limits,list)
+                cmd="aiops__subcmd__limits__subcmd__list"
+                ;;
+            aiops__subcmd__limits,set)
+                cmd="aiops__subcmd__limits__subcmd__set"
+                ;;
+            aiops__subcmd__limits__subcmd__help,clear)
+                cmd="aiops__subcmd__limits__subcmd__help__subcmd__clear"
+                ;;
+            aiops__subcmd__limits__subcmd__help,help)
+                cmd="aiops__subcmd__limits__subcmd__help__subcmd__help"
+                ;;
+            aiops__subcmd__limits__subcmd__help,list)
+                cmd="aiops__subcmd__limits__subcmd__help__subcmd__list"
+                ;;
+            aiops__subcmd__limits__subcmd__help,set)
+                cmd="aiops__subcmd__limits__subcmd__help__subcmd__set"
                 ;;
             aiops__subcmd__problems,help)
                 cmd="aiops__subcmd__problems__subcmd__help"
@@ -221,7 +260,7 @@ _aiops() {
 
     case "${cmd}" in
         aiops)
-            opts="-o -q -v -h -V --database-url --output --quiet --verbose --color --help --version submit status logs cancel retry workers worker problems serve stats export prune bench doctor db completions man help"
+            opts="-o -q -v -h -V --database-url --output --quiet --verbose --color --help --version submit status logs cancel retry workers worker problems serve stats export prune limits bench doctor db completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -739,7 +778,7 @@ _aiops() {
             return 0
             ;;
         aiops__subcmd__help)
-            opts="submit status logs cancel retry workers worker problems serve stats export prune bench doctor db completions man help"
+            opts="submit status logs cancel retry workers worker problems serve stats export prune limits bench doctor db completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -909,6 +948,62 @@ _aiops() {
         aiops__subcmd__help__subcmd__help)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        aiops__subcmd__help__subcmd__limits)
+            opts="set list clear"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        aiops__subcmd__help__subcmd__limits__subcmd__clear)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        aiops__subcmd__help__subcmd__limits__subcmd__list)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        aiops__subcmd__help__subcmd__limits__subcmd__set)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -1109,6 +1204,196 @@ _aiops() {
                 return 0
             fi
             case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        aiops__subcmd__limits)
+            opts="-o -q -v -h -V --database-url --output --quiet --verbose --color --help --version set list clear help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --database-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        aiops__subcmd__limits__subcmd__clear)
+            opts="-o -q -v -h -V --database-url --output --quiet --verbose --color --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --database-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        aiops__subcmd__limits__subcmd__help)
+            opts="set list clear help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        aiops__subcmd__limits__subcmd__help__subcmd__clear)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        aiops__subcmd__limits__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        aiops__subcmd__limits__subcmd__help__subcmd__list)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        aiops__subcmd__limits__subcmd__help__subcmd__set)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        aiops__subcmd__limits__subcmd__list)
+            opts="-o -q -v -h -V --database-url --output --quiet --verbose --color --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --database-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        aiops__subcmd__limits__subcmd__set)
+            opts="-o -q -v -h -V --database-url --output --quiet --verbose --color --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --database-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -1541,7 +1826,7 @@ _aiops() {
             return 0
             ;;
         aiops__subcmd__submit)
-            opts="-o -q -v -h -V --from --agent-config --max-steps --timeout --priority --max-attempts --queue --backend --param --metadata --callback-url --idempotency-key --delay --run-at --allow-unknown --wait --follow --wait-timeout --database-url --output --quiet --verbose --color --help --version"
+            opts="-o -q -v -h -V --from --agent-config --max-steps --timeout --priority --max-attempts --queue --backend --param --metadata --callback-url --idempotency-key --concurrency-key --delay --run-at --allow-unknown --wait --follow --wait-timeout --database-url --output --quiet --verbose --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1592,6 +1877,10 @@ _aiops() {
                     return 0
                     ;;
                 --idempotency-key)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --concurrency-key)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -42,6 +42,7 @@ set edit:completion:arg-completer[aiops] = {|@words|
             cand stats 'Counts, success rate and wait/run times, overall and per problem and worker'
             cand export 'Finished tasks as JSON Lines: a dataset for training'
             cand prune 'Delete finished tasks and their logs older than a given age'
+            cand limits 'Cap how many tasks with a concurrency key run at once, across all workers'
             cand bench 'Measure queue throughput and pickup latency with a no-op executor'
             cand doctor 'Check every prerequisite of a worker: database, Python, AIOpsLab, tools, cluster'
             cand db 'Schema and the embedded PostgreSQL instance'
@@ -62,6 +63,7 @@ set edit:completion:arg-completer[aiops] = {|@words|
             cand --metadata 'Metadata KEY=VALUE (VALUE parsed as JSON when it is JSON); repeatable'
             cand --callback-url 'POST the finished task here (http or https)'
             cand --idempotency-key 'Submitting the same key again returns the existing task'
+            cand --concurrency-key 'Concurrency key: running tasks with the same key are capped by ''aiops limits set'''
             cand --delay 'Start no earlier than this long from now'
             cand --run-at 'Start no earlier than this RFC 3339 time'
             cand --wait-timeout 'With --wait: give up after this long (exit 13)'
@@ -355,6 +357,80 @@ set edit:completion:arg-completer[aiops] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'aiops;limits'= {
+            cand --database-url 'PostgreSQL URL; without it DATABASE_URL, else the embedded instance'
+            cand -o 'Output format: tables for people, one JSON document for scripts'
+            cand --output 'Output format: tables for people, one JSON document for scripts'
+            cand --color 'When to use colour (NO_COLOR is honoured)'
+            cand -q 'Print only data (ids, tables, JSON); no progress or notes'
+            cand --quiet 'Print only data (ids, tables, JSON); no progress or notes'
+            cand -v 'More diagnostics on stderr (repeat for more); AIOPS_LOG or RUST_LOG filter too'
+            cand --verbose 'More diagnostics on stderr (repeat for more); AIOPS_LOG or RUST_LOG filter too'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand set 'Set a key''s cap: at most N of its tasks run at once (0 holds them back)'
+            cand list 'List caps with running and pending counts'
+            cand clear 'Remove a key''s cap'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'aiops;limits;set'= {
+            cand --database-url 'PostgreSQL URL; without it DATABASE_URL, else the embedded instance'
+            cand -o 'Output format: tables for people, one JSON document for scripts'
+            cand --output 'Output format: tables for people, one JSON document for scripts'
+            cand --color 'When to use colour (NO_COLOR is honoured)'
+            cand -q 'Print only data (ids, tables, JSON); no progress or notes'
+            cand --quiet 'Print only data (ids, tables, JSON); no progress or notes'
+            cand -v 'More diagnostics on stderr (repeat for more); AIOPS_LOG or RUST_LOG filter too'
+            cand --verbose 'More diagnostics on stderr (repeat for more); AIOPS_LOG or RUST_LOG filter too'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'aiops;limits;list'= {
+            cand --database-url 'PostgreSQL URL; without it DATABASE_URL, else the embedded instance'
+            cand -o 'Output format: tables for people, one JSON document for scripts'
+            cand --output 'Output format: tables for people, one JSON document for scripts'
+            cand --color 'When to use colour (NO_COLOR is honoured)'
+            cand -q 'Print only data (ids, tables, JSON); no progress or notes'
+            cand --quiet 'Print only data (ids, tables, JSON); no progress or notes'
+            cand -v 'More diagnostics on stderr (repeat for more); AIOPS_LOG or RUST_LOG filter too'
+            cand --verbose 'More diagnostics on stderr (repeat for more); AIOPS_LOG or RUST_LOG filter too'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'aiops;limits;clear'= {
+            cand --database-url 'PostgreSQL URL; without it DATABASE_URL, else the embedded instance'
+            cand -o 'Output format: tables for people, one JSON document for scripts'
+            cand --output 'Output format: tables for people, one JSON document for scripts'
+            cand --color 'When to use colour (NO_COLOR is honoured)'
+            cand -q 'Print only data (ids, tables, JSON); no progress or notes'
+            cand --quiet 'Print only data (ids, tables, JSON); no progress or notes'
+            cand -v 'More diagnostics on stderr (repeat for more); AIOPS_LOG or RUST_LOG filter too'
+            cand --verbose 'More diagnostics on stderr (repeat for more); AIOPS_LOG or RUST_LOG filter too'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'aiops;limits;help'= {
+            cand set 'Set a key''s cap: at most N of its tasks run at once (0 holds them back)'
+            cand list 'List caps with running and pending counts'
+            cand clear 'Remove a key''s cap'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'aiops;limits;help;set'= {
+        }
+        &'aiops;limits;help;list'= {
+        }
+        &'aiops;limits;help;clear'= {
+        }
+        &'aiops;limits;help;help'= {
+        }
         &'aiops;bench'= {
             cand --tasks 'Tasks to enqueue and drain'
             cand --workers 'Workers draining at once'
@@ -541,6 +617,7 @@ set edit:completion:arg-completer[aiops] = {|@words|
             cand stats 'Counts, success rate and wait/run times, overall and per problem and worker'
             cand export 'Finished tasks as JSON Lines: a dataset for training'
             cand prune 'Delete finished tasks and their logs older than a given age'
+            cand limits 'Cap how many tasks with a concurrency key run at once, across all workers'
             cand bench 'Measure queue throughput and pickup latency with a no-op executor'
             cand doctor 'Check every prerequisite of a worker: database, Python, AIOpsLab, tools, cluster'
             cand db 'Schema and the embedded PostgreSQL instance'
@@ -580,6 +657,17 @@ set edit:completion:arg-completer[aiops] = {|@words|
         &'aiops;help;export'= {
         }
         &'aiops;help;prune'= {
+        }
+        &'aiops;help;limits'= {
+            cand set 'Set a key''s cap: at most N of its tasks run at once (0 holds them back)'
+            cand list 'List caps with running and pending counts'
+            cand clear 'Remove a key''s cap'
+        }
+        &'aiops;help;limits;set'= {
+        }
+        &'aiops;help;limits;list'= {
+        }
+        &'aiops;help;limits;clear'= {
         }
         &'aiops;help;bench'= {
         }

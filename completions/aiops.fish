@@ -46,6 +46,7 @@ complete -c aiops -n "__fish_aiops_needs_command" -f -a "serve" -d 'Run the HTTP
 complete -c aiops -n "__fish_aiops_needs_command" -f -a "stats" -d 'Counts, success rate and wait/run times, overall and per problem and worker'
 complete -c aiops -n "__fish_aiops_needs_command" -f -a "export" -d 'Finished tasks as JSON Lines: a dataset for training'
 complete -c aiops -n "__fish_aiops_needs_command" -f -a "prune" -d 'Delete finished tasks and their logs older than a given age'
+complete -c aiops -n "__fish_aiops_needs_command" -f -a "limits" -d 'Cap how many tasks with a concurrency key run at once, across all workers'
 complete -c aiops -n "__fish_aiops_needs_command" -f -a "bench" -d 'Measure queue throughput and pickup latency with a no-op executor'
 complete -c aiops -n "__fish_aiops_needs_command" -f -a "doctor" -d 'Check every prerequisite of a worker: database, Python, AIOpsLab, tools, cluster'
 complete -c aiops -n "__fish_aiops_needs_command" -f -a "db" -d 'Schema and the embedded PostgreSQL instance'
@@ -66,6 +67,7 @@ complete -c aiops -n "__fish_aiops_using_subcommand submit" -l param -d 'Extra p
 complete -c aiops -n "__fish_aiops_using_subcommand submit" -l metadata -d 'Metadata KEY=VALUE (VALUE parsed as JSON when it is JSON); repeatable' -r
 complete -c aiops -n "__fish_aiops_using_subcommand submit" -l callback-url -d 'POST the finished task here (http or https)' -r
 complete -c aiops -n "__fish_aiops_using_subcommand submit" -l idempotency-key -d 'Submitting the same key again returns the existing task' -r
+complete -c aiops -n "__fish_aiops_using_subcommand submit" -l concurrency-key -d 'Concurrency key: running tasks with the same key are capped by \'aiops limits set\'' -r
 complete -c aiops -n "__fish_aiops_using_subcommand submit" -l delay -d 'Start no earlier than this long from now' -r
 complete -c aiops -n "__fish_aiops_using_subcommand submit" -l run-at -d 'Start no earlier than this RFC 3339 time' -r
 complete -c aiops -n "__fish_aiops_using_subcommand submit" -l wait-timeout -d 'With --wait: give up after this long (exit 13)' -r
@@ -285,6 +287,54 @@ complete -c aiops -n "__fish_aiops_using_subcommand prune" -s q -l quiet -d 'Pri
 complete -c aiops -n "__fish_aiops_using_subcommand prune" -s v -l verbose -d 'More diagnostics on stderr (repeat for more); AIOPS_LOG or RUST_LOG filter too'
 complete -c aiops -n "__fish_aiops_using_subcommand prune" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c aiops -n "__fish_aiops_using_subcommand prune" -s V -l version -d 'Print version'
+complete -c aiops -n "__fish_aiops_using_subcommand limits; and not __fish_seen_subcommand_from set list clear help" -l database-url -d 'PostgreSQL URL; without it DATABASE_URL, else the embedded instance' -r
+complete -c aiops -n "__fish_aiops_using_subcommand limits; and not __fish_seen_subcommand_from set list clear help" -s o -l output -d 'Output format: tables for people, one JSON document for scripts' -r -f -a "table\t'Human tables and text'
+json\t'Exactly one JSON document'"
+complete -c aiops -n "__fish_aiops_using_subcommand limits; and not __fish_seen_subcommand_from set list clear help" -l color -d 'When to use colour (NO_COLOR is honoured)' -r -f -a "auto\t'Colour when stderr is a terminal and NO_COLOR is unset'
+always\t'Always colour'
+never\t'Never colour'"
+complete -c aiops -n "__fish_aiops_using_subcommand limits; and not __fish_seen_subcommand_from set list clear help" -s q -l quiet -d 'Print only data (ids, tables, JSON); no progress or notes'
+complete -c aiops -n "__fish_aiops_using_subcommand limits; and not __fish_seen_subcommand_from set list clear help" -s v -l verbose -d 'More diagnostics on stderr (repeat for more); AIOPS_LOG or RUST_LOG filter too'
+complete -c aiops -n "__fish_aiops_using_subcommand limits; and not __fish_seen_subcommand_from set list clear help" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c aiops -n "__fish_aiops_using_subcommand limits; and not __fish_seen_subcommand_from set list clear help" -s V -l version -d 'Print version'
+complete -c aiops -n "__fish_aiops_using_subcommand limits; and not __fish_seen_subcommand_from set list clear help" -f -a "set" -d 'Set a key\'s cap: at most N of its tasks run at once (0 holds them back)'
+complete -c aiops -n "__fish_aiops_using_subcommand limits; and not __fish_seen_subcommand_from set list clear help" -f -a "list" -d 'List caps with running and pending counts'
+complete -c aiops -n "__fish_aiops_using_subcommand limits; and not __fish_seen_subcommand_from set list clear help" -f -a "clear" -d 'Remove a key\'s cap'
+complete -c aiops -n "__fish_aiops_using_subcommand limits; and not __fish_seen_subcommand_from set list clear help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c aiops -n "__fish_aiops_using_subcommand limits; and __fish_seen_subcommand_from set" -l database-url -d 'PostgreSQL URL; without it DATABASE_URL, else the embedded instance' -r
+complete -c aiops -n "__fish_aiops_using_subcommand limits; and __fish_seen_subcommand_from set" -s o -l output -d 'Output format: tables for people, one JSON document for scripts' -r -f -a "table\t'Human tables and text'
+json\t'Exactly one JSON document'"
+complete -c aiops -n "__fish_aiops_using_subcommand limits; and __fish_seen_subcommand_from set" -l color -d 'When to use colour (NO_COLOR is honoured)' -r -f -a "auto\t'Colour when stderr is a terminal and NO_COLOR is unset'
+always\t'Always colour'
+never\t'Never colour'"
+complete -c aiops -n "__fish_aiops_using_subcommand limits; and __fish_seen_subcommand_from set" -s q -l quiet -d 'Print only data (ids, tables, JSON); no progress or notes'
+complete -c aiops -n "__fish_aiops_using_subcommand limits; and __fish_seen_subcommand_from set" -s v -l verbose -d 'More diagnostics on stderr (repeat for more); AIOPS_LOG or RUST_LOG filter too'
+complete -c aiops -n "__fish_aiops_using_subcommand limits; and __fish_seen_subcommand_from set" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c aiops -n "__fish_aiops_using_subcommand limits; and __fish_seen_subcommand_from set" -s V -l version -d 'Print version'
+complete -c aiops -n "__fish_aiops_using_subcommand limits; and __fish_seen_subcommand_from list" -l database-url -d 'PostgreSQL URL; without it DATABASE_URL, else the embedded instance' -r
+complete -c aiops -n "__fish_aiops_using_subcommand limits; and __fish_seen_subcommand_from list" -s o -l output -d 'Output format: tables for people, one JSON document for scripts' -r -f -a "table\t'Human tables and text'
+json\t'Exactly one JSON document'"
+complete -c aiops -n "__fish_aiops_using_subcommand limits; and __fish_seen_subcommand_from list" -l color -d 'When to use colour (NO_COLOR is honoured)' -r -f -a "auto\t'Colour when stderr is a terminal and NO_COLOR is unset'
+always\t'Always colour'
+never\t'Never colour'"
+complete -c aiops -n "__fish_aiops_using_subcommand limits; and __fish_seen_subcommand_from list" -s q -l quiet -d 'Print only data (ids, tables, JSON); no progress or notes'
+complete -c aiops -n "__fish_aiops_using_subcommand limits; and __fish_seen_subcommand_from list" -s v -l verbose -d 'More diagnostics on stderr (repeat for more); AIOPS_LOG or RUST_LOG filter too'
+complete -c aiops -n "__fish_aiops_using_subcommand limits; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c aiops -n "__fish_aiops_using_subcommand limits; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
+complete -c aiops -n "__fish_aiops_using_subcommand limits; and __fish_seen_subcommand_from clear" -l database-url -d 'PostgreSQL URL; without it DATABASE_URL, else the embedded instance' -r
+complete -c aiops -n "__fish_aiops_using_subcommand limits; and __fish_seen_subcommand_from clear" -s o -l output -d 'Output format: tables for people, one JSON document for scripts' -r -f -a "table\t'Human tables and text'
+json\t'Exactly one JSON document'"
+complete -c aiops -n "__fish_aiops_using_subcommand limits; and __fish_seen_subcommand_from clear" -l color -d 'When to use colour (NO_COLOR is honoured)' -r -f -a "auto\t'Colour when stderr is a terminal and NO_COLOR is unset'
+always\t'Always colour'
+never\t'Never colour'"
+complete -c aiops -n "__fish_aiops_using_subcommand limits; and __fish_seen_subcommand_from clear" -s q -l quiet -d 'Print only data (ids, tables, JSON); no progress or notes'
+complete -c aiops -n "__fish_aiops_using_subcommand limits; and __fish_seen_subcommand_from clear" -s v -l verbose -d 'More diagnostics on stderr (repeat for more); AIOPS_LOG or RUST_LOG filter too'
+complete -c aiops -n "__fish_aiops_using_subcommand limits; and __fish_seen_subcommand_from clear" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c aiops -n "__fish_aiops_using_subcommand limits; and __fish_seen_subcommand_from clear" -s V -l version -d 'Print version'
+complete -c aiops -n "__fish_aiops_using_subcommand limits; and __fish_seen_subcommand_from help" -f -a "set" -d 'Set a key\'s cap: at most N of its tasks run at once (0 holds them back)'
+complete -c aiops -n "__fish_aiops_using_subcommand limits; and __fish_seen_subcommand_from help" -f -a "list" -d 'List caps with running and pending counts'
+complete -c aiops -n "__fish_aiops_using_subcommand limits; and __fish_seen_subcommand_from help" -f -a "clear" -d 'Remove a key\'s cap'
+complete -c aiops -n "__fish_aiops_using_subcommand limits; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c aiops -n "__fish_aiops_using_subcommand bench" -l tasks -d 'Tasks to enqueue and drain' -r
 complete -c aiops -n "__fish_aiops_using_subcommand bench" -l workers -d 'Workers draining at once' -r
 complete -c aiops -n "__fish_aiops_using_subcommand bench" -l concurrency -d 'Executor slots per worker, as `worker run --concurrency`' -r
@@ -406,27 +456,31 @@ complete -c aiops -n "__fish_aiops_using_subcommand man" -s q -l quiet -d 'Print
 complete -c aiops -n "__fish_aiops_using_subcommand man" -s v -l verbose -d 'More diagnostics on stderr (repeat for more); AIOPS_LOG or RUST_LOG filter too'
 complete -c aiops -n "__fish_aiops_using_subcommand man" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c aiops -n "__fish_aiops_using_subcommand man" -s V -l version -d 'Print version'
-complete -c aiops -n "__fish_aiops_using_subcommand help; and not __fish_seen_subcommand_from submit status logs cancel retry workers worker problems serve stats export prune bench doctor db completions man help" -f -a "submit" -d 'Create a task (prints its id), or many with --from'
-complete -c aiops -n "__fish_aiops_using_subcommand help; and not __fish_seen_subcommand_from submit status logs cancel retry workers worker problems serve stats export prune bench doctor db completions man help" -f -a "status" -d 'List tasks, or show every field of one'
-complete -c aiops -n "__fish_aiops_using_subcommand help; and not __fish_seen_subcommand_from submit status logs cancel retry workers worker problems serve stats export prune bench doctor db completions man help" -f -a "logs" -d 'Print a task\'s log'
-complete -c aiops -n "__fish_aiops_using_subcommand help; and not __fish_seen_subcommand_from submit status logs cancel retry workers worker problems serve stats export prune bench doctor db completions man help" -f -a "cancel" -d 'Cancel tasks: pending at once, running by stopping their process'
-complete -c aiops -n "__fish_aiops_using_subcommand help; and not __fish_seen_subcommand_from submit status logs cancel retry workers worker problems serve stats export prune bench doctor db completions man help" -f -a "retry" -d 'Re-queue failed, timed-out or cancelled tasks for one more attempt'
-complete -c aiops -n "__fish_aiops_using_subcommand help; and not __fish_seen_subcommand_from submit status logs cancel retry workers worker problems serve stats export prune bench doctor db completions man help" -f -a "workers" -d 'List workers, or show one'
-complete -c aiops -n "__fish_aiops_using_subcommand help; and not __fish_seen_subcommand_from submit status logs cancel retry workers worker problems serve stats export prune bench doctor db completions man help" -f -a "worker" -d 'Run a worker bound to one cluster'
-complete -c aiops -n "__fish_aiops_using_subcommand help; and not __fish_seen_subcommand_from submit status logs cancel retry workers worker problems serve stats export prune bench doctor db completions man help" -f -a "problems" -d 'The problem catalog'
-complete -c aiops -n "__fish_aiops_using_subcommand help; and not __fish_seen_subcommand_from submit status logs cancel retry workers worker problems serve stats export prune bench doctor db completions man help" -f -a "serve" -d 'Run the HTTP API'
-complete -c aiops -n "__fish_aiops_using_subcommand help; and not __fish_seen_subcommand_from submit status logs cancel retry workers worker problems serve stats export prune bench doctor db completions man help" -f -a "stats" -d 'Counts, success rate and wait/run times, overall and per problem and worker'
-complete -c aiops -n "__fish_aiops_using_subcommand help; and not __fish_seen_subcommand_from submit status logs cancel retry workers worker problems serve stats export prune bench doctor db completions man help" -f -a "export" -d 'Finished tasks as JSON Lines: a dataset for training'
-complete -c aiops -n "__fish_aiops_using_subcommand help; and not __fish_seen_subcommand_from submit status logs cancel retry workers worker problems serve stats export prune bench doctor db completions man help" -f -a "prune" -d 'Delete finished tasks and their logs older than a given age'
-complete -c aiops -n "__fish_aiops_using_subcommand help; and not __fish_seen_subcommand_from submit status logs cancel retry workers worker problems serve stats export prune bench doctor db completions man help" -f -a "bench" -d 'Measure queue throughput and pickup latency with a no-op executor'
-complete -c aiops -n "__fish_aiops_using_subcommand help; and not __fish_seen_subcommand_from submit status logs cancel retry workers worker problems serve stats export prune bench doctor db completions man help" -f -a "doctor" -d 'Check every prerequisite of a worker: database, Python, AIOpsLab, tools, cluster'
-complete -c aiops -n "__fish_aiops_using_subcommand help; and not __fish_seen_subcommand_from submit status logs cancel retry workers worker problems serve stats export prune bench doctor db completions man help" -f -a "db" -d 'Schema and the embedded PostgreSQL instance'
-complete -c aiops -n "__fish_aiops_using_subcommand help; and not __fish_seen_subcommand_from submit status logs cancel retry workers worker problems serve stats export prune bench doctor db completions man help" -f -a "completions" -d 'Print shell completions'
-complete -c aiops -n "__fish_aiops_using_subcommand help; and not __fish_seen_subcommand_from submit status logs cancel retry workers worker problems serve stats export prune bench doctor db completions man help" -f -a "man" -d 'Write man pages into a directory'
-complete -c aiops -n "__fish_aiops_using_subcommand help; and not __fish_seen_subcommand_from submit status logs cancel retry workers worker problems serve stats export prune bench doctor db completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c aiops -n "__fish_aiops_using_subcommand help; and not __fish_seen_subcommand_from submit status logs cancel retry workers worker problems serve stats export prune limits bench doctor db completions man help" -f -a "submit" -d 'Create a task (prints its id), or many with --from'
+complete -c aiops -n "__fish_aiops_using_subcommand help; and not __fish_seen_subcommand_from submit status logs cancel retry workers worker problems serve stats export prune limits bench doctor db completions man help" -f -a "status" -d 'List tasks, or show every field of one'
+complete -c aiops -n "__fish_aiops_using_subcommand help; and not __fish_seen_subcommand_from submit status logs cancel retry workers worker problems serve stats export prune limits bench doctor db completions man help" -f -a "logs" -d 'Print a task\'s log'
+complete -c aiops -n "__fish_aiops_using_subcommand help; and not __fish_seen_subcommand_from submit status logs cancel retry workers worker problems serve stats export prune limits bench doctor db completions man help" -f -a "cancel" -d 'Cancel tasks: pending at once, running by stopping their process'
+complete -c aiops -n "__fish_aiops_using_subcommand help; and not __fish_seen_subcommand_from submit status logs cancel retry workers worker problems serve stats export prune limits bench doctor db completions man help" -f -a "retry" -d 'Re-queue failed, timed-out or cancelled tasks for one more attempt'
+complete -c aiops -n "__fish_aiops_using_subcommand help; and not __fish_seen_subcommand_from submit status logs cancel retry workers worker problems serve stats export prune limits bench doctor db completions man help" -f -a "workers" -d 'List workers, or show one'
+complete -c aiops -n "__fish_aiops_using_subcommand help; and not __fish_seen_subcommand_from submit status logs cancel retry workers worker problems serve stats export prune limits bench doctor db completions man help" -f -a "worker" -d 'Run a worker bound to one cluster'
+complete -c aiops -n "__fish_aiops_using_subcommand help; and not __fish_seen_subcommand_from submit status logs cancel retry workers worker problems serve stats export prune limits bench doctor db completions man help" -f -a "problems" -d 'The problem catalog'
+complete -c aiops -n "__fish_aiops_using_subcommand help; and not __fish_seen_subcommand_from submit status logs cancel retry workers worker problems serve stats export prune limits bench doctor db completions man help" -f -a "serve" -d 'Run the HTTP API'
+complete -c aiops -n "__fish_aiops_using_subcommand help; and not __fish_seen_subcommand_from submit status logs cancel retry workers worker problems serve stats export prune limits bench doctor db completions man help" -f -a "stats" -d 'Counts, success rate and wait/run times, overall and per problem and worker'
+complete -c aiops -n "__fish_aiops_using_subcommand help; and not __fish_seen_subcommand_from submit status logs cancel retry workers worker problems serve stats export prune limits bench doctor db completions man help" -f -a "export" -d 'Finished tasks as JSON Lines: a dataset for training'
+complete -c aiops -n "__fish_aiops_using_subcommand help; and not __fish_seen_subcommand_from submit status logs cancel retry workers worker problems serve stats export prune limits bench doctor db completions man help" -f -a "prune" -d 'Delete finished tasks and their logs older than a given age'
+complete -c aiops -n "__fish_aiops_using_subcommand help; and not __fish_seen_subcommand_from submit status logs cancel retry workers worker problems serve stats export prune limits bench doctor db completions man help" -f -a "limits" -d 'Cap how many tasks with a concurrency key run at once, across all workers'
+complete -c aiops -n "__fish_aiops_using_subcommand help; and not __fish_seen_subcommand_from submit status logs cancel retry workers worker problems serve stats export prune limits bench doctor db completions man help" -f -a "bench" -d 'Measure queue throughput and pickup latency with a no-op executor'
+complete -c aiops -n "__fish_aiops_using_subcommand help; and not __fish_seen_subcommand_from submit status logs cancel retry workers worker problems serve stats export prune limits bench doctor db completions man help" -f -a "doctor" -d 'Check every prerequisite of a worker: database, Python, AIOpsLab, tools, cluster'
+complete -c aiops -n "__fish_aiops_using_subcommand help; and not __fish_seen_subcommand_from submit status logs cancel retry workers worker problems serve stats export prune limits bench doctor db completions man help" -f -a "db" -d 'Schema and the embedded PostgreSQL instance'
+complete -c aiops -n "__fish_aiops_using_subcommand help; and not __fish_seen_subcommand_from submit status logs cancel retry workers worker problems serve stats export prune limits bench doctor db completions man help" -f -a "completions" -d 'Print shell completions'
+complete -c aiops -n "__fish_aiops_using_subcommand help; and not __fish_seen_subcommand_from submit status logs cancel retry workers worker problems serve stats export prune limits bench doctor db completions man help" -f -a "man" -d 'Write man pages into a directory'
+complete -c aiops -n "__fish_aiops_using_subcommand help; and not __fish_seen_subcommand_from submit status logs cancel retry workers worker problems serve stats export prune limits bench doctor db completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c aiops -n "__fish_aiops_using_subcommand help; and __fish_seen_subcommand_from worker" -f -a "run" -d 'Claim and run tasks on one cluster until stopped'
 complete -c aiops -n "__fish_aiops_using_subcommand help; and __fish_seen_subcommand_from problems" -f -a "list" -d 'List known problems with task counts'
 complete -c aiops -n "__fish_aiops_using_subcommand help; and __fish_seen_subcommand_from problems" -f -a "import" -d 'Import problem ids from a file (JSON array, JSON Lines or one id per line) or the runner'
+complete -c aiops -n "__fish_aiops_using_subcommand help; and __fish_seen_subcommand_from limits" -f -a "set" -d 'Set a key\'s cap: at most N of its tasks run at once (0 holds them back)'
+complete -c aiops -n "__fish_aiops_using_subcommand help; and __fish_seen_subcommand_from limits" -f -a "list" -d 'List caps with running and pending counts'
+complete -c aiops -n "__fish_aiops_using_subcommand help; and __fish_seen_subcommand_from limits" -f -a "clear" -d 'Remove a key\'s cap'
 complete -c aiops -n "__fish_aiops_using_subcommand help; and __fish_seen_subcommand_from db" -f -a "migrate" -d 'Apply pending schema migrations'
 complete -c aiops -n "__fish_aiops_using_subcommand help; and __fish_seen_subcommand_from db" -f -a "status" -d 'Show the schema version and the embedded instance'
 complete -c aiops -n "__fish_aiops_using_subcommand help; and __fish_seen_subcommand_from db" -f -a "start" -d 'Start the embedded instance (initialising it on first use)'

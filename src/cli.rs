@@ -93,6 +93,8 @@ pub enum Command {
     Export(ExportArgs),
     /// Delete finished tasks and their logs older than a given age
     Prune(PruneArgs),
+    /// Cap how many tasks with a concurrency key run at once, across all workers
+    Limits(LimitsArgs),
     /// Measure queue throughput and pickup latency with a no-op executor
     Bench(BenchArgs),
     /// Check every prerequisite of a worker: database, Python, AIOpsLab, tools, cluster
@@ -150,6 +152,9 @@ pub struct SubmitArgs {
     /// Submitting the same key again returns the existing task
     #[arg(long, value_name = "KEY")]
     pub idempotency_key: Option<String>,
+    /// Concurrency key: running tasks with the same key are capped by 'aiops limits set'
+    #[arg(long, value_name = "K")]
+    pub concurrency_key: Option<String>,
     /// Start no earlier than this long from now
     #[arg(long, value_name = "DUR", value_parser = duration, conflicts_with = "run_at")]
     pub delay: Option<Duration>,
@@ -458,6 +463,36 @@ pub struct BenchArgs {
     /// Executor slots per worker, as `worker run --concurrency`
     #[arg(long, value_name = "N", default_value_t = 16)]
     pub concurrency: u32,
+}
+
+/// `limits`.
+#[derive(Debug, Args)]
+pub struct LimitsArgs {
+    #[command(subcommand)]
+    pub command: LimitsCommand,
+}
+
+/// `limits …` subcommands.
+#[derive(Debug, Subcommand)]
+#[command(
+    after_help = "Examples:\n  aiops limits set gpt-4o 8\n  aiops submit misconfig_app_hotel_res-detection-1 --concurrency-key gpt-4o\n  aiops limits list"
+)]
+pub enum LimitsCommand {
+    /// Set a key's cap: at most N of its tasks run at once (0 holds them back)
+    Set {
+        /// The concurrency key, e.g. a model name
+        key: String,
+        /// Most running tasks with this key
+        #[arg(allow_negative_numbers = true)]
+        cap: i64,
+    },
+    /// List caps with running and pending counts
+    List,
+    /// Remove a key's cap
+    Clear {
+        /// The concurrency key
+        key: String,
+    },
 }
 
 /// `problems`.

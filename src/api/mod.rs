@@ -8,6 +8,7 @@ mod auth;
 pub mod error;
 mod events;
 mod health;
+mod limits;
 mod metrics;
 mod openapi;
 mod tasks;
@@ -106,6 +107,8 @@ fn api_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(workers::complete))
         .routes(routes!(workers::fail))
         .routes(routes!(workers::logs))
+        .routes(routes!(limits::list))
+        .routes(routes!(limits::set, limits::clear))
         .routes(routes!(stats))
         .routes(routes!(events::events))
         .routes(routes!(openapi::document))

@@ -7,6 +7,7 @@ mod db;
 mod doctor;
 mod export;
 mod generate;
+mod limits;
 mod log_lines;
 mod logs;
 pub mod output;
@@ -75,6 +76,7 @@ pub async fn dispatch(cli: Cli, printer: Printer) -> Result<u8> {
         Command::Stats(a) => stats::run(&ctx, a).await,
         Command::Export(a) => export::run(&ctx, a).await,
         Command::Prune(a) => prune::run(&ctx, a).await,
+        Command::Limits(a) => limits::run(&ctx, a).await,
         Command::Bench(a) => bench::run(&ctx, a).await,
         Command::Completions(a) => generate::completions(&ctx, a),
         Command::Man(a) => generate::man(&ctx, a),

@@ -14,6 +14,7 @@ mod data;
 mod faults;
 mod fuzz;
 mod generated_files;
+mod limits;
 mod netpart;
 mod props;
 mod resilience;

@@ -43,6 +43,7 @@ set edit:completion:arg-completer[aiops] = {|@words|
             cand export 'Finished tasks as JSON Lines: a dataset for training'
             cand prune 'Delete finished tasks and their logs older than a given age'
             cand limits 'Cap how many tasks with a concurrency key run at once, across all workers'
+            cand experiment 'Problems × agents × repeats as one unit: submit, watch, report, compare'
             cand bench 'Measure queue throughput and pickup latency with a no-op executor'
             cand doctor 'Check every prerequisite of a worker: database, Python, AIOpsLab, tools, cluster'
             cand db 'Schema and the embedded PostgreSQL instance'
@@ -324,6 +325,7 @@ set edit:completion:arg-completer[aiops] = {|@words|
             cand --status 'Only these statuses, comma separated [default: every finished status]'
             cand --problem 'Only this problem id'
             cand --since 'Only tasks created within this long'
+            cand --experiment 'Only the tasks of this experiment'
             cand --output-file 'Write here instead of stdout'
             cand --database-url 'PostgreSQL URL; without it DATABASE_URL, else the embedded instance'
             cand -o 'Output format: tables for people, one JSON document for scripts'
@@ -430,6 +432,174 @@ set edit:completion:arg-completer[aiops] = {|@words|
         &'aiops;limits;help;clear'= {
         }
         &'aiops;limits;help;help'= {
+        }
+        &'aiops;experiment'= {
+            cand --database-url 'PostgreSQL URL; without it DATABASE_URL, else the embedded instance'
+            cand -o 'Output format: tables for people, one JSON document for scripts'
+            cand --output 'Output format: tables for people, one JSON document for scripts'
+            cand --color 'When to use colour (NO_COLOR is honoured)'
+            cand -q 'Print only data (ids, tables, JSON); no progress or notes'
+            cand --quiet 'Print only data (ids, tables, JSON); no progress or notes'
+            cand -v 'More diagnostics on stderr (repeat for more); AIOPS_LOG or RUST_LOG filter too'
+            cand --verbose 'More diagnostics on stderr (repeat for more); AIOPS_LOG or RUST_LOG filter too'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand submit 'Submit every task of a spec in one transaction; again, it adds nothing'
+            cand list 'List experiments with their tasks counted by status'
+            cand status 'Done/total per agent and task type, failures and ETA'
+            cand cancel 'Cancel every unfinished task of an experiment'
+            cand retry 'Re-queue an experiment''s failed and timed-out tasks'
+            cand report 'The results table: accuracy with 95 % interval, time-to-X, steps, tokens, cost'
+            cand compare 'Two experiments per task type: accuracy difference with its interval, time and tokens'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'aiops;experiment;submit'= {
+            cand --name 'The experiment''s name'
+            cand --problem 'Problem id, glob or ''all'' (repeatable; replaces the spec''s list)'
+            cand --task-type 'Every catalog problem of this task type (repeatable; replaces the spec''s list)'
+            cand --agent 'Agent NAME=module:Class or NAME=JSON object of agent, kwargs, model, concurrency_key (repeatable; replaces the spec''s agents)'
+            cand --repeats 'Runs of each problem by each agent [default: 1]'
+            cand --max-steps 'Most agent steps per run (1-1000)'
+            cand --timeout 'Time limit of one attempt, e.g. 45m'
+            cand --priority 'Priority 0-10'
+            cand --max-attempts 'Attempts per task (1-20)'
+            cand --queue 'Queue name'
+            cand --database-url 'PostgreSQL URL; without it DATABASE_URL, else the embedded instance'
+            cand -o 'Output format: tables for people, one JSON document for scripts'
+            cand --output 'Output format: tables for people, one JSON document for scripts'
+            cand --color 'When to use colour (NO_COLOR is honoured)'
+            cand --allow-unknown 'Accept problem ids the catalog does not know'
+            cand --dry-run 'Print the matrix; submit nothing'
+            cand -q 'Print only data (ids, tables, JSON); no progress or notes'
+            cand --quiet 'Print only data (ids, tables, JSON); no progress or notes'
+            cand -v 'More diagnostics on stderr (repeat for more); AIOPS_LOG or RUST_LOG filter too'
+            cand --verbose 'More diagnostics on stderr (repeat for more); AIOPS_LOG or RUST_LOG filter too'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'aiops;experiment;list'= {
+            cand --database-url 'PostgreSQL URL; without it DATABASE_URL, else the embedded instance'
+            cand -o 'Output format: tables for people, one JSON document for scripts'
+            cand --output 'Output format: tables for people, one JSON document for scripts'
+            cand --color 'When to use colour (NO_COLOR is honoured)'
+            cand -q 'Print only data (ids, tables, JSON); no progress or notes'
+            cand --quiet 'Print only data (ids, tables, JSON); no progress or notes'
+            cand -v 'More diagnostics on stderr (repeat for more); AIOPS_LOG or RUST_LOG filter too'
+            cand --verbose 'More diagnostics on stderr (repeat for more); AIOPS_LOG or RUST_LOG filter too'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'aiops;experiment;status'= {
+            cand --wait-timeout 'With --wait: give up after this long (exit 13)'
+            cand --database-url 'PostgreSQL URL; without it DATABASE_URL, else the embedded instance'
+            cand -o 'Output format: tables for people, one JSON document for scripts'
+            cand --output 'Output format: tables for people, one JSON document for scripts'
+            cand --color 'When to use colour (NO_COLOR is honoured)'
+            cand --wait 'Block until every task has ended; exit 0 all completed, 10 any failed, 11 any timed out, 12 any cancelled, 13 wait expired'
+            cand -q 'Print only data (ids, tables, JSON); no progress or notes'
+            cand --quiet 'Print only data (ids, tables, JSON); no progress or notes'
+            cand -v 'More diagnostics on stderr (repeat for more); AIOPS_LOG or RUST_LOG filter too'
+            cand --verbose 'More diagnostics on stderr (repeat for more); AIOPS_LOG or RUST_LOG filter too'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'aiops;experiment;cancel'= {
+            cand --reason 'Why (kept on each task)'
+            cand --database-url 'PostgreSQL URL; without it DATABASE_URL, else the embedded instance'
+            cand -o 'Output format: tables for people, one JSON document for scripts'
+            cand --output 'Output format: tables for people, one JSON document for scripts'
+            cand --color 'When to use colour (NO_COLOR is honoured)'
+            cand -q 'Print only data (ids, tables, JSON); no progress or notes'
+            cand --quiet 'Print only data (ids, tables, JSON); no progress or notes'
+            cand -v 'More diagnostics on stderr (repeat for more); AIOPS_LOG or RUST_LOG filter too'
+            cand --verbose 'More diagnostics on stderr (repeat for more); AIOPS_LOG or RUST_LOG filter too'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'aiops;experiment;retry'= {
+            cand --database-url 'PostgreSQL URL; without it DATABASE_URL, else the embedded instance'
+            cand -o 'Output format: tables for people, one JSON document for scripts'
+            cand --output 'Output format: tables for people, one JSON document for scripts'
+            cand --color 'When to use colour (NO_COLOR is honoured)'
+            cand --failed 'Re-queue failed and timed-out tasks (required: says what is retried)'
+            cand --cancelled 'Also re-queue cancelled tasks'
+            cand -q 'Print only data (ids, tables, JSON); no progress or notes'
+            cand --quiet 'Print only data (ids, tables, JSON); no progress or notes'
+            cand -v 'More diagnostics on stderr (repeat for more); AIOPS_LOG or RUST_LOG filter too'
+            cand --verbose 'More diagnostics on stderr (repeat for more); AIOPS_LOG or RUST_LOG filter too'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'aiops;experiment;report'= {
+            cand --by 'Group by these columns: agent, task_type, problem'
+            cand --format 'Output format [default: table, or json with -o json]'
+            cand --price 'Price of a model in USD per million input and output tokens (repeatable)'
+            cand --database-url 'PostgreSQL URL; without it DATABASE_URL, else the embedded instance'
+            cand -o 'Output format: tables for people, one JSON document for scripts'
+            cand --output 'Output format: tables for people, one JSON document for scripts'
+            cand --color 'When to use colour (NO_COLOR is honoured)'
+            cand -q 'Print only data (ids, tables, JSON); no progress or notes'
+            cand --quiet 'Print only data (ids, tables, JSON); no progress or notes'
+            cand -v 'More diagnostics on stderr (repeat for more); AIOPS_LOG or RUST_LOG filter too'
+            cand --verbose 'More diagnostics on stderr (repeat for more); AIOPS_LOG or RUST_LOG filter too'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'aiops;experiment;compare'= {
+            cand --by 'Group by these columns: agent, task_type, problem'
+            cand --format 'Output format [default: table, or json with -o json]'
+            cand --database-url 'PostgreSQL URL; without it DATABASE_URL, else the embedded instance'
+            cand -o 'Output format: tables for people, one JSON document for scripts'
+            cand --output 'Output format: tables for people, one JSON document for scripts'
+            cand --color 'When to use colour (NO_COLOR is honoured)'
+            cand -q 'Print only data (ids, tables, JSON); no progress or notes'
+            cand --quiet 'Print only data (ids, tables, JSON); no progress or notes'
+            cand -v 'More diagnostics on stderr (repeat for more); AIOPS_LOG or RUST_LOG filter too'
+            cand --verbose 'More diagnostics on stderr (repeat for more); AIOPS_LOG or RUST_LOG filter too'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'aiops;experiment;help'= {
+            cand submit 'Submit every task of a spec in one transaction; again, it adds nothing'
+            cand list 'List experiments with their tasks counted by status'
+            cand status 'Done/total per agent and task type, failures and ETA'
+            cand cancel 'Cancel every unfinished task of an experiment'
+            cand retry 'Re-queue an experiment''s failed and timed-out tasks'
+            cand report 'The results table: accuracy with 95 % interval, time-to-X, steps, tokens, cost'
+            cand compare 'Two experiments per task type: accuracy difference with its interval, time and tokens'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'aiops;experiment;help;submit'= {
+        }
+        &'aiops;experiment;help;list'= {
+        }
+        &'aiops;experiment;help;status'= {
+        }
+        &'aiops;experiment;help;cancel'= {
+        }
+        &'aiops;experiment;help;retry'= {
+        }
+        &'aiops;experiment;help;report'= {
+        }
+        &'aiops;experiment;help;compare'= {
+        }
+        &'aiops;experiment;help;help'= {
         }
         &'aiops;bench'= {
             cand --tasks 'Tasks to enqueue and drain'
@@ -618,6 +788,7 @@ set edit:completion:arg-completer[aiops] = {|@words|
             cand export 'Finished tasks as JSON Lines: a dataset for training'
             cand prune 'Delete finished tasks and their logs older than a given age'
             cand limits 'Cap how many tasks with a concurrency key run at once, across all workers'
+            cand experiment 'Problems × agents × repeats as one unit: submit, watch, report, compare'
             cand bench 'Measure queue throughput and pickup latency with a no-op executor'
             cand doctor 'Check every prerequisite of a worker: database, Python, AIOpsLab, tools, cluster'
             cand db 'Schema and the embedded PostgreSQL instance'
@@ -668,6 +839,29 @@ set edit:completion:arg-completer[aiops] = {|@words|
         &'aiops;help;limits;list'= {
         }
         &'aiops;help;limits;clear'= {
+        }
+        &'aiops;help;experiment'= {
+            cand submit 'Submit every task of a spec in one transaction; again, it adds nothing'
+            cand list 'List experiments with their tasks counted by status'
+            cand status 'Done/total per agent and task type, failures and ETA'
+            cand cancel 'Cancel every unfinished task of an experiment'
+            cand retry 'Re-queue an experiment''s failed and timed-out tasks'
+            cand report 'The results table: accuracy with 95 % interval, time-to-X, steps, tokens, cost'
+            cand compare 'Two experiments per task type: accuracy difference with its interval, time and tokens'
+        }
+        &'aiops;help;experiment;submit'= {
+        }
+        &'aiops;help;experiment;list'= {
+        }
+        &'aiops;help;experiment;status'= {
+        }
+        &'aiops;help;experiment;cancel'= {
+        }
+        &'aiops;help;experiment;retry'= {
+        }
+        &'aiops;help;experiment;report'= {
+        }
+        &'aiops;help;experiment;compare'= {
         }
         &'aiops;help;bench'= {
         }

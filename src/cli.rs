@@ -95,6 +95,8 @@ pub enum Command {
     Prune(PruneArgs),
     /// Cap how many tasks with a concurrency key run at once, across all workers
     Limits(LimitsArgs),
+    /// Problems × agents × repeats as one unit: submit, watch, report, compare
+    Experiment(ExperimentArgs),
     /// Measure queue throughput and pickup latency with a no-op executor
     Bench(BenchArgs),
     /// Check every prerequisite of a worker: database, Python, AIOpsLab, tools, cluster
@@ -429,6 +431,9 @@ pub struct ExportArgs {
     /// Only tasks created within this long
     #[arg(long, value_name = "DUR", value_parser = duration)]
     pub since: Option<Duration>,
+    /// Only the tasks of this experiment
+    #[arg(long, value_name = "NAME")]
+    pub experiment: Option<String>,
     /// Write here instead of stdout
     #[arg(long, value_name = "F")]
     pub output_file: Option<PathBuf>,
@@ -493,6 +498,158 @@ pub enum LimitsCommand {
         /// The concurrency key
         key: String,
     },
+}
+
+/// `experiment`.
+#[derive(Debug, Args)]
+pub struct ExperimentArgs {
+    #[command(subcommand)]
+    pub command: ExperimentCommand,
+}
+
+/// `experiment …` subcommands.
+#[derive(Debug, Subcommand)]
+pub enum ExperimentCommand {
+    /// Submit every task of a spec in one transaction; again, it adds nothing
+    Submit(ExperimentSubmitArgs),
+    /// List experiments with their tasks counted by status
+    List,
+    /// Done/total per agent and task type, failures and ETA
+    Status(ExperimentStatusArgs),
+    /// Cancel every unfinished task of an experiment
+    Cancel(ExperimentCancelArgs),
+    /// Re-queue an experiment's failed and timed-out tasks
+    Retry(ExperimentRetryArgs),
+    /// The results table: accuracy with 95 % interval, time-to-X, steps, tokens, cost
+    Report(ExperimentReportArgs),
+    /// Two experiments per task type: accuracy difference with its interval, time and tokens
+    Compare(ExperimentCompareArgs),
+}
+
+/// `experiment submit`.
+#[derive(Debug, Args)]
+#[command(
+    after_help = "A spec (TOML, or JSON):\n  name = \"gpt-vs-flash\"\n  problems = [\"k8s_target_port-misconfig-*\", \"noop_detection_hotel_reservation-1\"]\n  task_types = [\"detection\"]\n  repeats = 3\n  max_steps = 20\n  timeout = \"45m\"\n  [agents.gpt4o]\n  agent = \"clients.gpt:GPTAgent\"\n  model = \"gpt-4o\"\n  kwargs = { temperature = 0.5 }\n\nExamples:\n  aiops experiment submit nightly.toml --dry-run\n  aiops experiment submit --name quick --problem 'noop_*' --agent dummy=my_agents:Dummy --repeats 2"
+)]
+pub struct ExperimentSubmitArgs {
+    /// The spec file (TOML or JSON; - for stdin); flags below override its fields
+    pub file: Option<PathBuf>,
+    /// The experiment's name
+    #[arg(long, value_name = "NAME")]
+    pub name: Option<String>,
+    /// Problem id, glob or 'all' (repeatable; replaces the spec's list)
+    #[arg(long = "problem", value_name = "ID|GLOB")]
+    pub problems: Vec<String>,
+    /// Every catalog problem of this task type (repeatable; replaces the spec's list)
+    #[arg(long = "task-type", value_name = "TYPE", value_parser = ["detection", "localization", "analysis", "mitigation"])]
+    pub task_types: Vec<String>,
+    /// Agent NAME=module:Class or NAME=JSON object of agent, kwargs, model, concurrency_key (repeatable; replaces the spec's agents)
+    #[arg(long = "agent", value_name = "NAME=SPEC")]
+    pub agents: Vec<String>,
+    /// Runs of each problem by each agent [default: 1]
+    #[arg(long, value_name = "N")]
+    pub repeats: Option<u32>,
+    /// Most agent steps per run (1-1000)
+    #[arg(long, value_name = "N")]
+    pub max_steps: Option<i64>,
+    /// Time limit of one attempt, e.g. 45m
+    #[arg(long, value_name = "DUR")]
+    pub timeout: Option<String>,
+    /// Priority 0-10
+    #[arg(long, value_name = "N")]
+    pub priority: Option<i64>,
+    /// Attempts per task (1-20)
+    #[arg(long, value_name = "N")]
+    pub max_attempts: Option<i64>,
+    /// Queue name
+    #[arg(long, value_name = "Q")]
+    pub queue: Option<String>,
+    /// Accept problem ids the catalog does not know
+    #[arg(long)]
+    pub allow_unknown: bool,
+    /// Print the matrix; submit nothing
+    #[arg(long)]
+    pub dry_run: bool,
+}
+
+/// `experiment status`.
+#[derive(Debug, Args)]
+pub struct ExperimentStatusArgs {
+    /// The experiment
+    pub name: String,
+    /// Block until every task has ended; exit 0 all completed, 10 any failed, 11 any timed out, 12 any cancelled, 13 wait expired
+    #[arg(long)]
+    pub wait: bool,
+    /// With --wait: give up after this long (exit 13)
+    #[arg(long, value_name = "DUR", value_parser = duration, requires = "wait")]
+    pub wait_timeout: Option<Duration>,
+}
+
+/// `experiment cancel`.
+#[derive(Debug, Args)]
+pub struct ExperimentCancelArgs {
+    /// The experiment
+    pub name: String,
+    /// Why (kept on each task)
+    #[arg(long, value_name = "TEXT")]
+    pub reason: Option<String>,
+}
+
+/// `experiment retry`.
+#[derive(Debug, Args)]
+pub struct ExperimentRetryArgs {
+    /// The experiment
+    pub name: String,
+    /// Re-queue failed and timed-out tasks (required: says what is retried)
+    #[arg(long, required = true)]
+    pub failed: bool,
+    /// Also re-queue cancelled tasks
+    #[arg(long)]
+    pub cancelled: bool,
+}
+
+/// How a report is printed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ReportFormat {
+    /// A table for people
+    Table,
+    /// One JSON document
+    Json,
+    /// Comma-separated values with a header
+    Csv,
+    /// A GitHub-flavoured Markdown table
+    Markdown,
+}
+
+/// `experiment report`.
+#[derive(Debug, Args)]
+pub struct ExperimentReportArgs {
+    /// The experiment
+    pub name: String,
+    /// Group by these columns: agent, task_type, problem
+    #[arg(long, value_name = "COLS", default_value = "agent,task_type")]
+    pub by: String,
+    /// Output format [default: table, or json with -o json]
+    #[arg(long, value_enum)]
+    pub format: Option<ReportFormat>,
+    /// Price of a model in USD per million input and output tokens (repeatable)
+    #[arg(long = "price", value_name = "MODEL=IN,OUT")]
+    pub prices: Vec<String>,
+}
+
+/// `experiment compare`.
+#[derive(Debug, Args)]
+pub struct ExperimentCompareArgs {
+    /// The first experiment (A)
+    pub a: String,
+    /// The second experiment (B); differences are A − B
+    pub b: String,
+    /// Group by these columns: agent, task_type, problem
+    #[arg(long, value_name = "COLS", default_value = "task_type")]
+    pub by: String,
+    /// Output format [default: table, or json with -o json]
+    #[arg(long, value_enum)]
+    pub format: Option<ReportFormat>,
 }
 
 /// `problems`.

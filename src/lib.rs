@@ -13,6 +13,7 @@ pub mod db;
 pub mod doctor;
 pub mod duration;
 pub mod error;
+pub mod experiment;
 pub mod export;
 pub mod follow;
 pub mod log;

@@ -5,6 +5,7 @@ mod bench;
 mod cancel;
 mod db;
 mod doctor;
+mod experiment;
 mod export;
 mod generate;
 mod limits;
@@ -76,6 +77,7 @@ pub async fn dispatch(cli: Cli, printer: Printer) -> Result<u8> {
         Command::Stats(a) => stats::run(&ctx, a).await,
         Command::Export(a) => export::run(&ctx, a).await,
         Command::Prune(a) => prune::run(&ctx, a).await,
+        Command::Experiment(a) => experiment::run(&ctx, a).await,
         Command::Limits(a) => limits::run(&ctx, a).await,
         Command::Bench(a) => bench::run(&ctx, a).await,
         Command::Completions(a) => generate::completions(&ctx, a),

@@ -15,6 +15,7 @@ mod attempt;
 mod catalog;
 mod claim;
 mod control;
+mod experiments;
 mod limits;
 mod read;
 mod retention;
@@ -31,9 +32,16 @@ pub use attempt::{
     append_logs, complete, complete_batch, fail, fail_keeping, heartbeat_tasks, release,
     rescue_expired, set_progress, Completed, Failure, HeldTask, Rescued,
 };
-pub use catalog::{check_known_problems, import_problems, list_problems, Problem, ProblemSummary};
+pub use catalog::{
+    catalog, check_known_problems, closest, import_problems, list_problems, Problem, ProblemSummary,
+};
 pub use claim::{claim, next_due, peek_claimable, ClaimSpec, Claimer, NextDue, HEAD_RESCAN};
 pub use control::{cancel, cancel_pending, retry, CancelOutcome};
+pub use experiments::{
+    cancel_experiment, experiment_runs, get_experiment, list_experiments, retry_experiment,
+    submit_experiment, submit_experiment_in, Experiment, ExperimentCancelled, ExperimentRun,
+    ExperimentSummary, SubmittedExperiment,
+};
 pub use limits::{check_limit, clear_limit, list_limits, set_limit, ConcurrencyLimit, MAX_CAP};
 pub(crate) use read::FINISHED_SQL;
 pub use read::{count, get, list, logs, resolve_id, LogQuery, TaskFilter, TaskSort};

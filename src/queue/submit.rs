@@ -148,6 +148,15 @@ pub async fn submit_many(pool: &PgPool, tasks: &[NewTask]) -> Result<Vec<TaskId>
         tx.commit().await?;
         return Ok(tasks.iter().map(|t| t.id).collect());
     }
+    let ids = insert_many(&mut tx, tasks).await?;
+    tx.commit().await?;
+    Ok(ids)
+}
+
+/// [`submit_many`]'s INSERT path, inside a caller's transaction (an experiment's submit makes
+/// its record and its tasks together). Ids in input order; a task whose idempotency key is
+/// taken gets the id of the task holding it.
+pub(super) async fn insert_many(tx: &mut PgConnection, tasks: &[NewTask]) -> Result<Vec<TaskId>> {
     let mut ids = Vec::with_capacity(tasks.len());
     for chunk in tasks.chunks(BULK_CHUNK) {
         let mut id = Vec::with_capacity(chunk.len());
@@ -230,6 +239,5 @@ pub async fn submit_many(pool: &PgPool, tasks: &[NewTask]) -> Result<Vec<TaskId>
             }
         }
     }
-    tx.commit().await?;
     Ok(ids)
 }

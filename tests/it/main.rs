@@ -11,6 +11,7 @@ mod cli_basics;
 mod cluster;
 mod core_queue;
 mod data;
+mod experiments;
 mod faults;
 mod fuzz;
 mod generated_files;

@@ -44,6 +44,7 @@ set edit:completion:arg-completer[aiops] = {|@words|
             cand prune 'Delete finished tasks and their logs older than a given age'
             cand limits 'Cap how many tasks with a concurrency key run at once, across all workers'
             cand experiment 'Problems × agents × repeats as one unit: submit, watch, report, compare'
+            cand schedule 'Submit an experiment or a task at every tick of a cron expression'
             cand bench 'Measure queue throughput and pickup latency with a no-op executor'
             cand doctor 'Check every prerequisite of a worker: database, Python, AIOpsLab, tools, cluster'
             cand db 'Schema and the embedded PostgreSQL instance'
@@ -601,6 +602,138 @@ set edit:completion:arg-completer[aiops] = {|@words|
         }
         &'aiops;experiment;help;help'= {
         }
+        &'aiops;schedule'= {
+            cand --database-url 'PostgreSQL URL; without it DATABASE_URL, else the embedded instance'
+            cand -o 'Output format: tables for people, one JSON document for scripts'
+            cand --output 'Output format: tables for people, one JSON document for scripts'
+            cand --color 'When to use colour (NO_COLOR is honoured)'
+            cand -q 'Print only data (ids, tables, JSON); no progress or notes'
+            cand --quiet 'Print only data (ids, tables, JSON); no progress or notes'
+            cand -v 'More diagnostics on stderr (repeat for more); AIOPS_LOG or RUST_LOG filter too'
+            cand --verbose 'More diagnostics on stderr (repeat for more); AIOPS_LOG or RUST_LOG filter too'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand add 'Add a schedule; its first tick is the next one after now'
+            cand list 'List schedules with their next tick and last fire'
+            cand pause 'Stop firing a schedule'
+            cand resume 'Fire a paused schedule again, from its next tick'
+            cand delete 'Delete a schedule and its fire records (its experiments stay)'
+            cand fires 'Every fire of a schedule, with the experiment or task it made'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'aiops;schedule;add'= {
+            cand --cron 'Cron expression: 5 fields (minute hour day month weekday), or 6 with seconds first'
+            cand --tz 'IANA time zone the expression is read in'
+            cand --experiment 'Submit this experiment spec (TOML or JSON) at each tick'
+            cand --task 'Submit this task request (JSON, or @FILE) at each tick'
+            cand --database-url 'PostgreSQL URL; without it DATABASE_URL, else the embedded instance'
+            cand -o 'Output format: tables for people, one JSON document for scripts'
+            cand --output 'Output format: tables for people, one JSON document for scripts'
+            cand --color 'When to use colour (NO_COLOR is honoured)'
+            cand -q 'Print only data (ids, tables, JSON); no progress or notes'
+            cand --quiet 'Print only data (ids, tables, JSON); no progress or notes'
+            cand -v 'More diagnostics on stderr (repeat for more); AIOPS_LOG or RUST_LOG filter too'
+            cand --verbose 'More diagnostics on stderr (repeat for more); AIOPS_LOG or RUST_LOG filter too'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'aiops;schedule;list'= {
+            cand --database-url 'PostgreSQL URL; without it DATABASE_URL, else the embedded instance'
+            cand -o 'Output format: tables for people, one JSON document for scripts'
+            cand --output 'Output format: tables for people, one JSON document for scripts'
+            cand --color 'When to use colour (NO_COLOR is honoured)'
+            cand -q 'Print only data (ids, tables, JSON); no progress or notes'
+            cand --quiet 'Print only data (ids, tables, JSON); no progress or notes'
+            cand -v 'More diagnostics on stderr (repeat for more); AIOPS_LOG or RUST_LOG filter too'
+            cand --verbose 'More diagnostics on stderr (repeat for more); AIOPS_LOG or RUST_LOG filter too'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'aiops;schedule;pause'= {
+            cand --database-url 'PostgreSQL URL; without it DATABASE_URL, else the embedded instance'
+            cand -o 'Output format: tables for people, one JSON document for scripts'
+            cand --output 'Output format: tables for people, one JSON document for scripts'
+            cand --color 'When to use colour (NO_COLOR is honoured)'
+            cand -q 'Print only data (ids, tables, JSON); no progress or notes'
+            cand --quiet 'Print only data (ids, tables, JSON); no progress or notes'
+            cand -v 'More diagnostics on stderr (repeat for more); AIOPS_LOG or RUST_LOG filter too'
+            cand --verbose 'More diagnostics on stderr (repeat for more); AIOPS_LOG or RUST_LOG filter too'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'aiops;schedule;resume'= {
+            cand --database-url 'PostgreSQL URL; without it DATABASE_URL, else the embedded instance'
+            cand -o 'Output format: tables for people, one JSON document for scripts'
+            cand --output 'Output format: tables for people, one JSON document for scripts'
+            cand --color 'When to use colour (NO_COLOR is honoured)'
+            cand -q 'Print only data (ids, tables, JSON); no progress or notes'
+            cand --quiet 'Print only data (ids, tables, JSON); no progress or notes'
+            cand -v 'More diagnostics on stderr (repeat for more); AIOPS_LOG or RUST_LOG filter too'
+            cand --verbose 'More diagnostics on stderr (repeat for more); AIOPS_LOG or RUST_LOG filter too'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'aiops;schedule;delete'= {
+            cand --database-url 'PostgreSQL URL; without it DATABASE_URL, else the embedded instance'
+            cand -o 'Output format: tables for people, one JSON document for scripts'
+            cand --output 'Output format: tables for people, one JSON document for scripts'
+            cand --color 'When to use colour (NO_COLOR is honoured)'
+            cand -q 'Print only data (ids, tables, JSON); no progress or notes'
+            cand --quiet 'Print only data (ids, tables, JSON); no progress or notes'
+            cand -v 'More diagnostics on stderr (repeat for more); AIOPS_LOG or RUST_LOG filter too'
+            cand --verbose 'More diagnostics on stderr (repeat for more); AIOPS_LOG or RUST_LOG filter too'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'aiops;schedule;fires'= {
+            cand --database-url 'PostgreSQL URL; without it DATABASE_URL, else the embedded instance'
+            cand -o 'Output format: tables for people, one JSON document for scripts'
+            cand --output 'Output format: tables for people, one JSON document for scripts'
+            cand --color 'When to use colour (NO_COLOR is honoured)'
+            cand -q 'Print only data (ids, tables, JSON); no progress or notes'
+            cand --quiet 'Print only data (ids, tables, JSON); no progress or notes'
+            cand -v 'More diagnostics on stderr (repeat for more); AIOPS_LOG or RUST_LOG filter too'
+            cand --verbose 'More diagnostics on stderr (repeat for more); AIOPS_LOG or RUST_LOG filter too'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'aiops;schedule;help'= {
+            cand add 'Add a schedule; its first tick is the next one after now'
+            cand list 'List schedules with their next tick and last fire'
+            cand pause 'Stop firing a schedule'
+            cand resume 'Fire a paused schedule again, from its next tick'
+            cand delete 'Delete a schedule and its fire records (its experiments stay)'
+            cand fires 'Every fire of a schedule, with the experiment or task it made'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'aiops;schedule;help;add'= {
+        }
+        &'aiops;schedule;help;list'= {
+        }
+        &'aiops;schedule;help;pause'= {
+        }
+        &'aiops;schedule;help;resume'= {
+        }
+        &'aiops;schedule;help;delete'= {
+        }
+        &'aiops;schedule;help;fires'= {
+        }
+        &'aiops;schedule;help;help'= {
+        }
         &'aiops;bench'= {
             cand --tasks 'Tasks to enqueue and drain'
             cand --workers 'Workers draining at once'
@@ -789,6 +922,7 @@ set edit:completion:arg-completer[aiops] = {|@words|
             cand prune 'Delete finished tasks and their logs older than a given age'
             cand limits 'Cap how many tasks with a concurrency key run at once, across all workers'
             cand experiment 'Problems × agents × repeats as one unit: submit, watch, report, compare'
+            cand schedule 'Submit an experiment or a task at every tick of a cron expression'
             cand bench 'Measure queue throughput and pickup latency with a no-op executor'
             cand doctor 'Check every prerequisite of a worker: database, Python, AIOpsLab, tools, cluster'
             cand db 'Schema and the embedded PostgreSQL instance'
@@ -862,6 +996,26 @@ set edit:completion:arg-completer[aiops] = {|@words|
         &'aiops;help;experiment;report'= {
         }
         &'aiops;help;experiment;compare'= {
+        }
+        &'aiops;help;schedule'= {
+            cand add 'Add a schedule; its first tick is the next one after now'
+            cand list 'List schedules with their next tick and last fire'
+            cand pause 'Stop firing a schedule'
+            cand resume 'Fire a paused schedule again, from its next tick'
+            cand delete 'Delete a schedule and its fire records (its experiments stay)'
+            cand fires 'Every fire of a schedule, with the experiment or task it made'
+        }
+        &'aiops;help;schedule;add'= {
+        }
+        &'aiops;help;schedule;list'= {
+        }
+        &'aiops;help;schedule;pause'= {
+        }
+        &'aiops;help;schedule;resume'= {
+        }
+        &'aiops;help;schedule;delete'= {
+        }
+        &'aiops;help;schedule;fires'= {
         }
         &'aiops;help;bench'= {
         }

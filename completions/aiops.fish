@@ -48,6 +48,7 @@ complete -c aiops -n "__fish_aiops_needs_command" -f -a "export" -d 'Finished ta
 complete -c aiops -n "__fish_aiops_needs_command" -f -a "prune" -d 'Delete finished tasks and their logs older than a given age'
 complete -c aiops -n "__fish_aiops_needs_command" -f -a "limits" -d 'Cap how many tasks with a concurrency key run at once, across all workers'
 complete -c aiops -n "__fish_aiops_needs_command" -f -a "experiment" -d 'Problems × agents × repeats as one unit: submit, watch, report, compare'
+complete -c aiops -n "__fish_aiops_needs_command" -f -a "schedule" -d 'Submit an experiment or a task at every tick of a cron expression'
 complete -c aiops -n "__fish_aiops_needs_command" -f -a "bench" -d 'Measure queue throughput and pickup latency with a no-op executor'
 complete -c aiops -n "__fish_aiops_needs_command" -f -a "doctor" -d 'Check every prerequisite of a worker: database, Python, AIOpsLab, tools, cluster'
 complete -c aiops -n "__fish_aiops_needs_command" -f -a "db" -d 'Schema and the embedded PostgreSQL instance'
@@ -464,6 +465,94 @@ complete -c aiops -n "__fish_aiops_using_subcommand experiment; and __fish_seen_
 complete -c aiops -n "__fish_aiops_using_subcommand experiment; and __fish_seen_subcommand_from help" -f -a "report" -d 'The results table: accuracy with 95 % interval, time-to-X, steps, tokens, cost'
 complete -c aiops -n "__fish_aiops_using_subcommand experiment; and __fish_seen_subcommand_from help" -f -a "compare" -d 'Two experiments per task type: accuracy difference with its interval, time and tokens'
 complete -c aiops -n "__fish_aiops_using_subcommand experiment; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c aiops -n "__fish_aiops_using_subcommand schedule; and not __fish_seen_subcommand_from add list pause resume delete fires help" -l database-url -d 'PostgreSQL URL; without it DATABASE_URL, else the embedded instance' -r
+complete -c aiops -n "__fish_aiops_using_subcommand schedule; and not __fish_seen_subcommand_from add list pause resume delete fires help" -s o -l output -d 'Output format: tables for people, one JSON document for scripts' -r -f -a "table\t'Human tables and text'
+json\t'Exactly one JSON document'"
+complete -c aiops -n "__fish_aiops_using_subcommand schedule; and not __fish_seen_subcommand_from add list pause resume delete fires help" -l color -d 'When to use colour (NO_COLOR is honoured)' -r -f -a "auto\t'Colour when stderr is a terminal and NO_COLOR is unset'
+always\t'Always colour'
+never\t'Never colour'"
+complete -c aiops -n "__fish_aiops_using_subcommand schedule; and not __fish_seen_subcommand_from add list pause resume delete fires help" -s q -l quiet -d 'Print only data (ids, tables, JSON); no progress or notes'
+complete -c aiops -n "__fish_aiops_using_subcommand schedule; and not __fish_seen_subcommand_from add list pause resume delete fires help" -s v -l verbose -d 'More diagnostics on stderr (repeat for more); AIOPS_LOG or RUST_LOG filter too'
+complete -c aiops -n "__fish_aiops_using_subcommand schedule; and not __fish_seen_subcommand_from add list pause resume delete fires help" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c aiops -n "__fish_aiops_using_subcommand schedule; and not __fish_seen_subcommand_from add list pause resume delete fires help" -s V -l version -d 'Print version'
+complete -c aiops -n "__fish_aiops_using_subcommand schedule; and not __fish_seen_subcommand_from add list pause resume delete fires help" -f -a "add" -d 'Add a schedule; its first tick is the next one after now'
+complete -c aiops -n "__fish_aiops_using_subcommand schedule; and not __fish_seen_subcommand_from add list pause resume delete fires help" -f -a "list" -d 'List schedules with their next tick and last fire'
+complete -c aiops -n "__fish_aiops_using_subcommand schedule; and not __fish_seen_subcommand_from add list pause resume delete fires help" -f -a "pause" -d 'Stop firing a schedule'
+complete -c aiops -n "__fish_aiops_using_subcommand schedule; and not __fish_seen_subcommand_from add list pause resume delete fires help" -f -a "resume" -d 'Fire a paused schedule again, from its next tick'
+complete -c aiops -n "__fish_aiops_using_subcommand schedule; and not __fish_seen_subcommand_from add list pause resume delete fires help" -f -a "delete" -d 'Delete a schedule and its fire records (its experiments stay)'
+complete -c aiops -n "__fish_aiops_using_subcommand schedule; and not __fish_seen_subcommand_from add list pause resume delete fires help" -f -a "fires" -d 'Every fire of a schedule, with the experiment or task it made'
+complete -c aiops -n "__fish_aiops_using_subcommand schedule; and not __fish_seen_subcommand_from add list pause resume delete fires help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c aiops -n "__fish_aiops_using_subcommand schedule; and __fish_seen_subcommand_from add" -l cron -d 'Cron expression: 5 fields (minute hour day month weekday), or 6 with seconds first' -r
+complete -c aiops -n "__fish_aiops_using_subcommand schedule; and __fish_seen_subcommand_from add" -l tz -d 'IANA time zone the expression is read in' -r
+complete -c aiops -n "__fish_aiops_using_subcommand schedule; and __fish_seen_subcommand_from add" -l experiment -d 'Submit this experiment spec (TOML or JSON) at each tick' -r -F
+complete -c aiops -n "__fish_aiops_using_subcommand schedule; and __fish_seen_subcommand_from add" -l task -d 'Submit this task request (JSON, or @FILE) at each tick' -r
+complete -c aiops -n "__fish_aiops_using_subcommand schedule; and __fish_seen_subcommand_from add" -l database-url -d 'PostgreSQL URL; without it DATABASE_URL, else the embedded instance' -r
+complete -c aiops -n "__fish_aiops_using_subcommand schedule; and __fish_seen_subcommand_from add" -s o -l output -d 'Output format: tables for people, one JSON document for scripts' -r -f -a "table\t'Human tables and text'
+json\t'Exactly one JSON document'"
+complete -c aiops -n "__fish_aiops_using_subcommand schedule; and __fish_seen_subcommand_from add" -l color -d 'When to use colour (NO_COLOR is honoured)' -r -f -a "auto\t'Colour when stderr is a terminal and NO_COLOR is unset'
+always\t'Always colour'
+never\t'Never colour'"
+complete -c aiops -n "__fish_aiops_using_subcommand schedule; and __fish_seen_subcommand_from add" -s q -l quiet -d 'Print only data (ids, tables, JSON); no progress or notes'
+complete -c aiops -n "__fish_aiops_using_subcommand schedule; and __fish_seen_subcommand_from add" -s v -l verbose -d 'More diagnostics on stderr (repeat for more); AIOPS_LOG or RUST_LOG filter too'
+complete -c aiops -n "__fish_aiops_using_subcommand schedule; and __fish_seen_subcommand_from add" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c aiops -n "__fish_aiops_using_subcommand schedule; and __fish_seen_subcommand_from add" -s V -l version -d 'Print version'
+complete -c aiops -n "__fish_aiops_using_subcommand schedule; and __fish_seen_subcommand_from list" -l database-url -d 'PostgreSQL URL; without it DATABASE_URL, else the embedded instance' -r
+complete -c aiops -n "__fish_aiops_using_subcommand schedule; and __fish_seen_subcommand_from list" -s o -l output -d 'Output format: tables for people, one JSON document for scripts' -r -f -a "table\t'Human tables and text'
+json\t'Exactly one JSON document'"
+complete -c aiops -n "__fish_aiops_using_subcommand schedule; and __fish_seen_subcommand_from list" -l color -d 'When to use colour (NO_COLOR is honoured)' -r -f -a "auto\t'Colour when stderr is a terminal and NO_COLOR is unset'
+always\t'Always colour'
+never\t'Never colour'"
+complete -c aiops -n "__fish_aiops_using_subcommand schedule; and __fish_seen_subcommand_from list" -s q -l quiet -d 'Print only data (ids, tables, JSON); no progress or notes'
+complete -c aiops -n "__fish_aiops_using_subcommand schedule; and __fish_seen_subcommand_from list" -s v -l verbose -d 'More diagnostics on stderr (repeat for more); AIOPS_LOG or RUST_LOG filter too'
+complete -c aiops -n "__fish_aiops_using_subcommand schedule; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c aiops -n "__fish_aiops_using_subcommand schedule; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
+complete -c aiops -n "__fish_aiops_using_subcommand schedule; and __fish_seen_subcommand_from pause" -l database-url -d 'PostgreSQL URL; without it DATABASE_URL, else the embedded instance' -r
+complete -c aiops -n "__fish_aiops_using_subcommand schedule; and __fish_seen_subcommand_from pause" -s o -l output -d 'Output format: tables for people, one JSON document for scripts' -r -f -a "table\t'Human tables and text'
+json\t'Exactly one JSON document'"
+complete -c aiops -n "__fish_aiops_using_subcommand schedule; and __fish_seen_subcommand_from pause" -l color -d 'When to use colour (NO_COLOR is honoured)' -r -f -a "auto\t'Colour when stderr is a terminal and NO_COLOR is unset'
+always\t'Always colour'
+never\t'Never colour'"
+complete -c aiops -n "__fish_aiops_using_subcommand schedule; and __fish_seen_subcommand_from pause" -s q -l quiet -d 'Print only data (ids, tables, JSON); no progress or notes'
+complete -c aiops -n "__fish_aiops_using_subcommand schedule; and __fish_seen_subcommand_from pause" -s v -l verbose -d 'More diagnostics on stderr (repeat for more); AIOPS_LOG or RUST_LOG filter too'
+complete -c aiops -n "__fish_aiops_using_subcommand schedule; and __fish_seen_subcommand_from pause" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c aiops -n "__fish_aiops_using_subcommand schedule; and __fish_seen_subcommand_from pause" -s V -l version -d 'Print version'
+complete -c aiops -n "__fish_aiops_using_subcommand schedule; and __fish_seen_subcommand_from resume" -l database-url -d 'PostgreSQL URL; without it DATABASE_URL, else the embedded instance' -r
+complete -c aiops -n "__fish_aiops_using_subcommand schedule; and __fish_seen_subcommand_from resume" -s o -l output -d 'Output format: tables for people, one JSON document for scripts' -r -f -a "table\t'Human tables and text'
+json\t'Exactly one JSON document'"
+complete -c aiops -n "__fish_aiops_using_subcommand schedule; and __fish_seen_subcommand_from resume" -l color -d 'When to use colour (NO_COLOR is honoured)' -r -f -a "auto\t'Colour when stderr is a terminal and NO_COLOR is unset'
+always\t'Always colour'
+never\t'Never colour'"
+complete -c aiops -n "__fish_aiops_using_subcommand schedule; and __fish_seen_subcommand_from resume" -s q -l quiet -d 'Print only data (ids, tables, JSON); no progress or notes'
+complete -c aiops -n "__fish_aiops_using_subcommand schedule; and __fish_seen_subcommand_from resume" -s v -l verbose -d 'More diagnostics on stderr (repeat for more); AIOPS_LOG or RUST_LOG filter too'
+complete -c aiops -n "__fish_aiops_using_subcommand schedule; and __fish_seen_subcommand_from resume" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c aiops -n "__fish_aiops_using_subcommand schedule; and __fish_seen_subcommand_from resume" -s V -l version -d 'Print version'
+complete -c aiops -n "__fish_aiops_using_subcommand schedule; and __fish_seen_subcommand_from delete" -l database-url -d 'PostgreSQL URL; without it DATABASE_URL, else the embedded instance' -r
+complete -c aiops -n "__fish_aiops_using_subcommand schedule; and __fish_seen_subcommand_from delete" -s o -l output -d 'Output format: tables for people, one JSON document for scripts' -r -f -a "table\t'Human tables and text'
+json\t'Exactly one JSON document'"
+complete -c aiops -n "__fish_aiops_using_subcommand schedule; and __fish_seen_subcommand_from delete" -l color -d 'When to use colour (NO_COLOR is honoured)' -r -f -a "auto\t'Colour when stderr is a terminal and NO_COLOR is unset'
+always\t'Always colour'
+never\t'Never colour'"
+complete -c aiops -n "__fish_aiops_using_subcommand schedule; and __fish_seen_subcommand_from delete" -s q -l quiet -d 'Print only data (ids, tables, JSON); no progress or notes'
+complete -c aiops -n "__fish_aiops_using_subcommand schedule; and __fish_seen_subcommand_from delete" -s v -l verbose -d 'More diagnostics on stderr (repeat for more); AIOPS_LOG or RUST_LOG filter too'
+complete -c aiops -n "__fish_aiops_using_subcommand schedule; and __fish_seen_subcommand_from delete" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c aiops -n "__fish_aiops_using_subcommand schedule; and __fish_seen_subcommand_from delete" -s V -l version -d 'Print version'
+complete -c aiops -n "__fish_aiops_using_subcommand schedule; and __fish_seen_subcommand_from fires" -l database-url -d 'PostgreSQL URL; without it DATABASE_URL, else the embedded instance' -r
+complete -c aiops -n "__fish_aiops_using_subcommand schedule; and __fish_seen_subcommand_from fires" -s o -l output -d 'Output format: tables for people, one JSON document for scripts' -r -f -a "table\t'Human tables and text'
+json\t'Exactly one JSON document'"
+complete -c aiops -n "__fish_aiops_using_subcommand schedule; and __fish_seen_subcommand_from fires" -l color -d 'When to use colour (NO_COLOR is honoured)' -r -f -a "auto\t'Colour when stderr is a terminal and NO_COLOR is unset'
+always\t'Always colour'
+never\t'Never colour'"
+complete -c aiops -n "__fish_aiops_using_subcommand schedule; and __fish_seen_subcommand_from fires" -s q -l quiet -d 'Print only data (ids, tables, JSON); no progress or notes'
+complete -c aiops -n "__fish_aiops_using_subcommand schedule; and __fish_seen_subcommand_from fires" -s v -l verbose -d 'More diagnostics on stderr (repeat for more); AIOPS_LOG or RUST_LOG filter too'
+complete -c aiops -n "__fish_aiops_using_subcommand schedule; and __fish_seen_subcommand_from fires" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c aiops -n "__fish_aiops_using_subcommand schedule; and __fish_seen_subcommand_from fires" -s V -l version -d 'Print version'
+complete -c aiops -n "__fish_aiops_using_subcommand schedule; and __fish_seen_subcommand_from help" -f -a "add" -d 'Add a schedule; its first tick is the next one after now'
+complete -c aiops -n "__fish_aiops_using_subcommand schedule; and __fish_seen_subcommand_from help" -f -a "list" -d 'List schedules with their next tick and last fire'
+complete -c aiops -n "__fish_aiops_using_subcommand schedule; and __fish_seen_subcommand_from help" -f -a "pause" -d 'Stop firing a schedule'
+complete -c aiops -n "__fish_aiops_using_subcommand schedule; and __fish_seen_subcommand_from help" -f -a "resume" -d 'Fire a paused schedule again, from its next tick'
+complete -c aiops -n "__fish_aiops_using_subcommand schedule; and __fish_seen_subcommand_from help" -f -a "delete" -d 'Delete a schedule and its fire records (its experiments stay)'
+complete -c aiops -n "__fish_aiops_using_subcommand schedule; and __fish_seen_subcommand_from help" -f -a "fires" -d 'Every fire of a schedule, with the experiment or task it made'
+complete -c aiops -n "__fish_aiops_using_subcommand schedule; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c aiops -n "__fish_aiops_using_subcommand bench" -l tasks -d 'Tasks to enqueue and drain' -r
 complete -c aiops -n "__fish_aiops_using_subcommand bench" -l workers -d 'Workers draining at once' -r
 complete -c aiops -n "__fish_aiops_using_subcommand bench" -l concurrency -d 'Executor slots per worker, as `worker run --concurrency`' -r
@@ -585,26 +674,27 @@ complete -c aiops -n "__fish_aiops_using_subcommand man" -s q -l quiet -d 'Print
 complete -c aiops -n "__fish_aiops_using_subcommand man" -s v -l verbose -d 'More diagnostics on stderr (repeat for more); AIOPS_LOG or RUST_LOG filter too'
 complete -c aiops -n "__fish_aiops_using_subcommand man" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c aiops -n "__fish_aiops_using_subcommand man" -s V -l version -d 'Print version'
-complete -c aiops -n "__fish_aiops_using_subcommand help; and not __fish_seen_subcommand_from submit status logs cancel retry workers worker problems serve stats export prune limits experiment bench doctor db completions man help" -f -a "submit" -d 'Create a task (prints its id), or many with --from'
-complete -c aiops -n "__fish_aiops_using_subcommand help; and not __fish_seen_subcommand_from submit status logs cancel retry workers worker problems serve stats export prune limits experiment bench doctor db completions man help" -f -a "status" -d 'List tasks, or show every field of one'
-complete -c aiops -n "__fish_aiops_using_subcommand help; and not __fish_seen_subcommand_from submit status logs cancel retry workers worker problems serve stats export prune limits experiment bench doctor db completions man help" -f -a "logs" -d 'Print a task\'s log'
-complete -c aiops -n "__fish_aiops_using_subcommand help; and not __fish_seen_subcommand_from submit status logs cancel retry workers worker problems serve stats export prune limits experiment bench doctor db completions man help" -f -a "cancel" -d 'Cancel tasks: pending at once, running by stopping their process'
-complete -c aiops -n "__fish_aiops_using_subcommand help; and not __fish_seen_subcommand_from submit status logs cancel retry workers worker problems serve stats export prune limits experiment bench doctor db completions man help" -f -a "retry" -d 'Re-queue failed, timed-out or cancelled tasks for one more attempt'
-complete -c aiops -n "__fish_aiops_using_subcommand help; and not __fish_seen_subcommand_from submit status logs cancel retry workers worker problems serve stats export prune limits experiment bench doctor db completions man help" -f -a "workers" -d 'List workers, or show one'
-complete -c aiops -n "__fish_aiops_using_subcommand help; and not __fish_seen_subcommand_from submit status logs cancel retry workers worker problems serve stats export prune limits experiment bench doctor db completions man help" -f -a "worker" -d 'Run a worker bound to one cluster'
-complete -c aiops -n "__fish_aiops_using_subcommand help; and not __fish_seen_subcommand_from submit status logs cancel retry workers worker problems serve stats export prune limits experiment bench doctor db completions man help" -f -a "problems" -d 'The problem catalog'
-complete -c aiops -n "__fish_aiops_using_subcommand help; and not __fish_seen_subcommand_from submit status logs cancel retry workers worker problems serve stats export prune limits experiment bench doctor db completions man help" -f -a "serve" -d 'Run the HTTP API'
-complete -c aiops -n "__fish_aiops_using_subcommand help; and not __fish_seen_subcommand_from submit status logs cancel retry workers worker problems serve stats export prune limits experiment bench doctor db completions man help" -f -a "stats" -d 'Counts, success rate and wait/run times, overall and per problem and worker'
-complete -c aiops -n "__fish_aiops_using_subcommand help; and not __fish_seen_subcommand_from submit status logs cancel retry workers worker problems serve stats export prune limits experiment bench doctor db completions man help" -f -a "export" -d 'Finished tasks as JSON Lines: a dataset for training'
-complete -c aiops -n "__fish_aiops_using_subcommand help; and not __fish_seen_subcommand_from submit status logs cancel retry workers worker problems serve stats export prune limits experiment bench doctor db completions man help" -f -a "prune" -d 'Delete finished tasks and their logs older than a given age'
-complete -c aiops -n "__fish_aiops_using_subcommand help; and not __fish_seen_subcommand_from submit status logs cancel retry workers worker problems serve stats export prune limits experiment bench doctor db completions man help" -f -a "limits" -d 'Cap how many tasks with a concurrency key run at once, across all workers'
-complete -c aiops -n "__fish_aiops_using_subcommand help; and not __fish_seen_subcommand_from submit status logs cancel retry workers worker problems serve stats export prune limits experiment bench doctor db completions man help" -f -a "experiment" -d 'Problems × agents × repeats as one unit: submit, watch, report, compare'
-complete -c aiops -n "__fish_aiops_using_subcommand help; and not __fish_seen_subcommand_from submit status logs cancel retry workers worker problems serve stats export prune limits experiment bench doctor db completions man help" -f -a "bench" -d 'Measure queue throughput and pickup latency with a no-op executor'
-complete -c aiops -n "__fish_aiops_using_subcommand help; and not __fish_seen_subcommand_from submit status logs cancel retry workers worker problems serve stats export prune limits experiment bench doctor db completions man help" -f -a "doctor" -d 'Check every prerequisite of a worker: database, Python, AIOpsLab, tools, cluster'
-complete -c aiops -n "__fish_aiops_using_subcommand help; and not __fish_seen_subcommand_from submit status logs cancel retry workers worker problems serve stats export prune limits experiment bench doctor db completions man help" -f -a "db" -d 'Schema and the embedded PostgreSQL instance'
-complete -c aiops -n "__fish_aiops_using_subcommand help; and not __fish_seen_subcommand_from submit status logs cancel retry workers worker problems serve stats export prune limits experiment bench doctor db completions man help" -f -a "completions" -d 'Print shell completions'
-complete -c aiops -n "__fish_aiops_using_subcommand help; and not __fish_seen_subcommand_from submit status logs cancel retry workers worker problems serve stats export prune limits experiment bench doctor db completions man help" -f -a "man" -d 'Write man pages into a directory'
-complete -c aiops -n "__fish_aiops_using_subcommand help; and not __fish_seen_subcommand_from submit status logs cancel retry workers worker problems serve stats export prune limits experiment bench doctor db completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c aiops -n "__fish_aiops_using_subcommand help; and not __fish_seen_subcommand_from submit status logs cancel retry workers worker problems serve stats export prune limits experiment schedule bench doctor db completions man help" -f -a "submit" -d 'Create a task (prints its id), or many with --from'
+complete -c aiops -n "__fish_aiops_using_subcommand help; and not __fish_seen_subcommand_from submit status logs cancel retry workers worker problems serve stats export prune limits experiment schedule bench doctor db completions man help" -f -a "status" -d 'List tasks, or show every field of one'
+complete -c aiops -n "__fish_aiops_using_subcommand help; and not __fish_seen_subcommand_from submit status logs cancel retry workers worker problems serve stats export prune limits experiment schedule bench doctor db completions man help" -f -a "logs" -d 'Print a task\'s log'
+complete -c aiops -n "__fish_aiops_using_subcommand help; and not __fish_seen_subcommand_from submit status logs cancel retry workers worker problems serve stats export prune limits experiment schedule bench doctor db completions man help" -f -a "cancel" -d 'Cancel tasks: pending at once, running by stopping their process'
+complete -c aiops -n "__fish_aiops_using_subcommand help; and not __fish_seen_subcommand_from submit status logs cancel retry workers worker problems serve stats export prune limits experiment schedule bench doctor db completions man help" -f -a "retry" -d 'Re-queue failed, timed-out or cancelled tasks for one more attempt'
+complete -c aiops -n "__fish_aiops_using_subcommand help; and not __fish_seen_subcommand_from submit status logs cancel retry workers worker problems serve stats export prune limits experiment schedule bench doctor db completions man help" -f -a "workers" -d 'List workers, or show one'
+complete -c aiops -n "__fish_aiops_using_subcommand help; and not __fish_seen_subcommand_from submit status logs cancel retry workers worker problems serve stats export prune limits experiment schedule bench doctor db completions man help" -f -a "worker" -d 'Run a worker bound to one cluster'
+complete -c aiops -n "__fish_aiops_using_subcommand help; and not __fish_seen_subcommand_from submit status logs cancel retry workers worker problems serve stats export prune limits experiment schedule bench doctor db completions man help" -f -a "problems" -d 'The problem catalog'
+complete -c aiops -n "__fish_aiops_using_subcommand help; and not __fish_seen_subcommand_from submit status logs cancel retry workers worker problems serve stats export prune limits experiment schedule bench doctor db completions man help" -f -a "serve" -d 'Run the HTTP API'
+complete -c aiops -n "__fish_aiops_using_subcommand help; and not __fish_seen_subcommand_from submit status logs cancel retry workers worker problems serve stats export prune limits experiment schedule bench doctor db completions man help" -f -a "stats" -d 'Counts, success rate and wait/run times, overall and per problem and worker'
+complete -c aiops -n "__fish_aiops_using_subcommand help; and not __fish_seen_subcommand_from submit status logs cancel retry workers worker problems serve stats export prune limits experiment schedule bench doctor db completions man help" -f -a "export" -d 'Finished tasks as JSON Lines: a dataset for training'
+complete -c aiops -n "__fish_aiops_using_subcommand help; and not __fish_seen_subcommand_from submit status logs cancel retry workers worker problems serve stats export prune limits experiment schedule bench doctor db completions man help" -f -a "prune" -d 'Delete finished tasks and their logs older than a given age'
+complete -c aiops -n "__fish_aiops_using_subcommand help; and not __fish_seen_subcommand_from submit status logs cancel retry workers worker problems serve stats export prune limits experiment schedule bench doctor db completions man help" -f -a "limits" -d 'Cap how many tasks with a concurrency key run at once, across all workers'
+complete -c aiops -n "__fish_aiops_using_subcommand help; and not __fish_seen_subcommand_from submit status logs cancel retry workers worker problems serve stats export prune limits experiment schedule bench doctor db completions man help" -f -a "experiment" -d 'Problems × agents × repeats as one unit: submit, watch, report, compare'
+complete -c aiops -n "__fish_aiops_using_subcommand help; and not __fish_seen_subcommand_from submit status logs cancel retry workers worker problems serve stats export prune limits experiment schedule bench doctor db completions man help" -f -a "schedule" -d 'Submit an experiment or a task at every tick of a cron expression'
+complete -c aiops -n "__fish_aiops_using_subcommand help; and not __fish_seen_subcommand_from submit status logs cancel retry workers worker problems serve stats export prune limits experiment schedule bench doctor db completions man help" -f -a "bench" -d 'Measure queue throughput and pickup latency with a no-op executor'
+complete -c aiops -n "__fish_aiops_using_subcommand help; and not __fish_seen_subcommand_from submit status logs cancel retry workers worker problems serve stats export prune limits experiment schedule bench doctor db completions man help" -f -a "doctor" -d 'Check every prerequisite of a worker: database, Python, AIOpsLab, tools, cluster'
+complete -c aiops -n "__fish_aiops_using_subcommand help; and not __fish_seen_subcommand_from submit status logs cancel retry workers worker problems serve stats export prune limits experiment schedule bench doctor db completions man help" -f -a "db" -d 'Schema and the embedded PostgreSQL instance'
+complete -c aiops -n "__fish_aiops_using_subcommand help; and not __fish_seen_subcommand_from submit status logs cancel retry workers worker problems serve stats export prune limits experiment schedule bench doctor db completions man help" -f -a "completions" -d 'Print shell completions'
+complete -c aiops -n "__fish_aiops_using_subcommand help; and not __fish_seen_subcommand_from submit status logs cancel retry workers worker problems serve stats export prune limits experiment schedule bench doctor db completions man help" -f -a "man" -d 'Write man pages into a directory'
+complete -c aiops -n "__fish_aiops_using_subcommand help; and not __fish_seen_subcommand_from submit status logs cancel retry workers worker problems serve stats export prune limits experiment schedule bench doctor db completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c aiops -n "__fish_aiops_using_subcommand help; and __fish_seen_subcommand_from worker" -f -a "run" -d 'Claim and run tasks on one cluster until stopped'
 complete -c aiops -n "__fish_aiops_using_subcommand help; and __fish_seen_subcommand_from problems" -f -a "list" -d 'List known problems with task counts'
 complete -c aiops -n "__fish_aiops_using_subcommand help; and __fish_seen_subcommand_from problems" -f -a "import" -d 'Import problem ids from a file (JSON array, JSON Lines or one id per line) or the runner'
@@ -618,6 +708,12 @@ complete -c aiops -n "__fish_aiops_using_subcommand help; and __fish_seen_subcom
 complete -c aiops -n "__fish_aiops_using_subcommand help; and __fish_seen_subcommand_from experiment" -f -a "retry" -d 'Re-queue an experiment\'s failed and timed-out tasks'
 complete -c aiops -n "__fish_aiops_using_subcommand help; and __fish_seen_subcommand_from experiment" -f -a "report" -d 'The results table: accuracy with 95 % interval, time-to-X, steps, tokens, cost'
 complete -c aiops -n "__fish_aiops_using_subcommand help; and __fish_seen_subcommand_from experiment" -f -a "compare" -d 'Two experiments per task type: accuracy difference with its interval, time and tokens'
+complete -c aiops -n "__fish_aiops_using_subcommand help; and __fish_seen_subcommand_from schedule" -f -a "add" -d 'Add a schedule; its first tick is the next one after now'
+complete -c aiops -n "__fish_aiops_using_subcommand help; and __fish_seen_subcommand_from schedule" -f -a "list" -d 'List schedules with their next tick and last fire'
+complete -c aiops -n "__fish_aiops_using_subcommand help; and __fish_seen_subcommand_from schedule" -f -a "pause" -d 'Stop firing a schedule'
+complete -c aiops -n "__fish_aiops_using_subcommand help; and __fish_seen_subcommand_from schedule" -f -a "resume" -d 'Fire a paused schedule again, from its next tick'
+complete -c aiops -n "__fish_aiops_using_subcommand help; and __fish_seen_subcommand_from schedule" -f -a "delete" -d 'Delete a schedule and its fire records (its experiments stay)'
+complete -c aiops -n "__fish_aiops_using_subcommand help; and __fish_seen_subcommand_from schedule" -f -a "fires" -d 'Every fire of a schedule, with the experiment or task it made'
 complete -c aiops -n "__fish_aiops_using_subcommand help; and __fish_seen_subcommand_from db" -f -a "migrate" -d 'Apply pending schema migrations'
 complete -c aiops -n "__fish_aiops_using_subcommand help; and __fish_seen_subcommand_from db" -f -a "status" -d 'Show the schema version and the embedded instance'
 complete -c aiops -n "__fish_aiops_using_subcommand help; and __fish_seen_subcommand_from db" -f -a "start" -d 'Start the embedded instance (initialising it on first use)'

@@ -45,5 +45,7 @@ CREATE TABLE schedule_fires (
     task_id    uuid,
     -- Older ticks that were due at the same time and were skipped (see the missed-tick policy).
     skipped    integer NOT NULL DEFAULT 0,
+    -- Why the tick made nothing (its spec no longer expands, say), when it did not.
+    error      text,
     PRIMARY KEY (schedule, tick)
 );

@@ -97,6 +97,8 @@ pub enum Command {
     Limits(LimitsArgs),
     /// Problems × agents × repeats as one unit: submit, watch, report, compare
     Experiment(ExperimentArgs),
+    /// Submit an experiment or a task at every tick of a cron expression
+    Schedule(ScheduleArgs),
     /// Measure queue throughput and pickup latency with a no-op executor
     Bench(BenchArgs),
     /// Check every prerequisite of a worker: database, Python, AIOpsLab, tools, cluster
@@ -650,6 +652,69 @@ pub struct ExperimentCompareArgs {
     /// Output format [default: table, or json with -o json]
     #[arg(long, value_enum)]
     pub format: Option<ReportFormat>,
+}
+
+/// `schedule`.
+#[derive(Debug, Args)]
+pub struct ScheduleArgs {
+    #[command(subcommand)]
+    pub command: ScheduleCommand,
+}
+
+/// `schedule …` subcommands.
+#[derive(Debug, Subcommand)]
+#[command(
+    after_help = "Ticks fire once each, from the elected maintainer (any worker or serve). When several ticks were missed while none ran, the latest fires and the older are skipped (and counted); ticks while paused are not fired.\n\nExamples:\n  aiops schedule add nightly --cron '0 2 * * *' --tz Europe/Paris --experiment nightly.toml\n  aiops schedule add probe --cron '*/10 * * * *' --task '{\"problem_id\":\"noop_detection_hotel_reservation-1\"}'"
+)]
+pub enum ScheduleCommand {
+    /// Add a schedule; its first tick is the next one after now
+    Add(ScheduleAddArgs),
+    /// List schedules with their next tick and last fire
+    List,
+    /// Stop firing a schedule
+    Pause {
+        /// The schedule
+        name: String,
+    },
+    /// Fire a paused schedule again, from its next tick
+    Resume {
+        /// The schedule
+        name: String,
+    },
+    /// Delete a schedule and its fire records (its experiments stay)
+    Delete {
+        /// The schedule
+        name: String,
+    },
+    /// Every fire of a schedule, with the experiment or task it made
+    Fires {
+        /// The schedule
+        name: String,
+    },
+}
+
+/// `schedule add`.
+#[derive(Debug, Args)]
+pub struct ScheduleAddArgs {
+    /// The schedule's name
+    pub name: String,
+    /// Cron expression: 5 fields (minute hour day month weekday), or 6 with seconds first
+    #[arg(long, value_name = "EXPR")]
+    pub cron: String,
+    /// IANA time zone the expression is read in
+    #[arg(long, value_name = "ZONE", default_value = "UTC")]
+    pub tz: String,
+    /// Submit this experiment spec (TOML or JSON) at each tick
+    #[arg(
+        long,
+        value_name = "FILE",
+        required_unless_present = "task",
+        conflicts_with = "task"
+    )]
+    pub experiment: Option<PathBuf>,
+    /// Submit this task request (JSON, or @FILE) at each tick
+    #[arg(long, value_name = "JSON|@FILE")]
+    pub task: Option<String>,
 }
 
 /// `problems`.

@@ -22,6 +22,7 @@ pub mod monitor;
 pub mod notify;
 
 pub mod queue;
+pub mod schedule;
 pub mod stats;
 pub mod task;
 pub mod watch;

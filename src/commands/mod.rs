@@ -15,6 +15,7 @@ pub mod output;
 mod problems;
 mod prune;
 mod retry;
+mod schedule;
 mod serve;
 mod stats;
 mod status;
@@ -78,6 +79,7 @@ pub async fn dispatch(cli: Cli, printer: Printer) -> Result<u8> {
         Command::Export(a) => export::run(&ctx, a).await,
         Command::Prune(a) => prune::run(&ctx, a).await,
         Command::Experiment(a) => experiment::run(&ctx, a).await,
+        Command::Schedule(a) => schedule::run(&ctx, a).await,
         Command::Limits(a) => limits::run(&ctx, a).await,
         Command::Bench(a) => bench::run(&ctx, a).await,
         Command::Completions(a) => generate::completions(&ctx, a),

@@ -19,6 +19,7 @@ mod experiments;
 mod limits;
 mod read;
 mod retention;
+mod schedules;
 mod submit;
 mod workers;
 
@@ -46,6 +47,10 @@ pub use limits::{check_limit, clear_limit, list_limits, set_limit, ConcurrencyLi
 pub(crate) use read::FINISHED_SQL;
 pub use read::{count, get, list, logs, resolve_id, LogQuery, TaskFilter, TaskSort};
 pub use retention::{count_prunable, delete_queues, prune_batch, retention_cutoff};
+pub use schedules::{
+    add_schedule, delete_schedule, due_schedules, fire, get_schedule, list_schedules, lock_due,
+    schedule_fires, set_paused, DueSchedule, FirePayload, NewSchedule, Schedule, ScheduleFire,
+};
 pub use submit::{submit, submit_many, Submitted};
 pub use workers::{
     delete_workers, get_worker, heartbeat_worker, list_workers, maintainer, register_worker,

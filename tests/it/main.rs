@@ -19,6 +19,7 @@ mod limits;
 mod netpart;
 mod props;
 mod resilience;
+mod schedules;
 mod soak;
 mod stats;
 mod watch;

@@ -28,7 +28,8 @@ pub async fn list(State(st): State<AppState>) -> ApiResult<Json<Vec<ConcurrencyL
 }
 
 #[utoipa::path(put, path = "/api/v1/limits/{key}", operation_id = "set_limit", tag = "limits",
-    params(("key" = String, Path, description = "The concurrency key tasks carry")),
+    params(("key" = String, Path, description = "The concurrency key tasks carry",
+        pattern = r"^[^\x00-\x1f\x7f-\x9f]{1,255}$")),
     request_body = LimitRequest,
     responses((status = 200, body = ConcurrencyLimit),
         (status = 422, body = Problem, content_type = "application/problem+json")))]

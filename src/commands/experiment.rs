@@ -165,9 +165,9 @@ fn agent_flag(s: &str) -> Result<(String, AgentSpec)> {
 async fn submit(ctx: &Ctx, a: ExperimentSubmitArgs) -> Result<u8> {
     let spec = spec_from(&a)?;
     let pool = ctx.pool().await?;
-    let catalog = queue::catalog(&pool).await?;
-    let problems = experiment::select(&spec, &catalog)?;
-    let (cells, tasks) = experiment::expand(&spec, &problems)?;
+    let experiment::Plan {
+        cells, problems, ..
+    } = experiment::plan(&pool, &spec).await?;
     if a.dry_run {
         if ctx.printer.json() {
             ctx.printer.print_json(&cells)?;
@@ -192,15 +192,14 @@ async fn submit(ctx: &Ctx, a: ExperimentSubmitArgs) -> Result<u8> {
                 "experiment '{}': {} agents × {} problems × {} repeats = {} tasks (dry run: nothing submitted)",
                 spec.name,
                 spec.agents.len(),
-                problems.len(),
+                problems,
                 spec.repeats,
                 cells.len()
             ));
         }
         return Ok(0);
     }
-    let spec_json = serde_json::to_value(&spec).map_err(|e| Error::Other(e.to_string()))?;
-    let done = queue::submit_experiment(&pool, &spec.name, &spec_json, &tasks).await?;
+    let done = experiment::submit(&pool, &spec).await?;
     if ctx.printer.json() {
         ctx.printer.print_json(&done)?;
     } else {
@@ -258,8 +257,7 @@ async fn list(ctx: &Ctx) -> Result<u8> {
 }
 
 async fn read_progress(pool: &sqlx::PgPool, name: &str) -> Result<Progress> {
-    let (runs, now) = queue::experiment_runs(pool, name).await?;
-    Ok(report::progress(name, &runs, now))
+    experiment::progress_of(pool, name).await
 }
 
 fn eta(p: &Progress) -> String {
@@ -364,16 +362,13 @@ fn format_of(ctx: &Ctx, f: Option<ReportFormat>) -> ReportFormat {
     })
 }
 
-/// A report of a stored experiment (shared with `compare`).
 async fn build_report(
     pool: &sqlx::PgPool,
     name: &str,
     by: &[report::Dim],
     prices: &Prices,
 ) -> Result<Report> {
-    queue::get_experiment(pool, name).await?;
-    let (runs, _) = queue::experiment_runs(pool, name).await?;
-    Ok(report::report(name, &runs, by, prices))
+    experiment::report_of(pool, name, by, prices).await
 }
 
 fn num(v: Option<f64>, digits: usize) -> String {

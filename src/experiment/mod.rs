@@ -19,6 +19,9 @@ use crate::error::{Error, Result};
 use crate::queue::Problem;
 use crate::task::{NewTask, TaskRequest};
 
+/// Most tasks one experiment may have.
+pub const MAX_CELLS: usize = 20_000;
+
 /// The four kinds of AIOpsLab problem, in the order reports list them.
 pub const TASK_TYPES: [&str; 4] = ["detection", "localization", "analysis", "mitigation"];
 
@@ -28,6 +31,7 @@ pub const TASK_TYPES: [&str; 4] = ["detection", "localization", "analysis", "mit
 #[serde(deny_unknown_fields)]
 pub struct ExperimentSpec {
     /// The experiment's name: 1 to 100 characters of letters, digits, `.`, `_`, `-`.
+    #[schema(pattern = "^[A-Za-z0-9._-]{1,100}$")]
     pub name: String,
     /// Problem ids, globs (`*`, `?`) over the catalog, or `all`.
     #[serde(default)]
@@ -36,29 +40,38 @@ pub struct ExperimentSpec {
     /// mitigation).
     #[serde(default)]
     pub task_types: Vec<String>,
-    /// The agents, by name.
-    #[schema(value_type = Object)]
+    /// The agents, by name (names as the experiment's).
     pub agents: BTreeMap<String, AgentSpec>,
     /// Runs of each problem by each agent (1 to 1000).
     #[serde(default = "one")]
+    #[schema(minimum = 1, maximum = 1000)]
     pub repeats: u32,
     /// Most agent steps per run.
     #[serde(default)]
+    #[schema(minimum = 1, maximum = 1000)]
     pub max_steps: Option<i64>,
-    /// Time limit of one attempt, e.g. `45m`.
+    /// Time limit of one attempt, e.g. `45m` (1 s to 24 h).
     #[serde(default)]
     pub timeout: Option<String>,
     /// Priority 0 to 10.
     #[serde(default)]
+    #[schema(minimum = 0, maximum = 10)]
     pub priority: Option<i64>,
     /// Attempts per task (1 to 20).
     #[serde(default)]
+    #[schema(minimum = 1, maximum = 20)]
     pub max_attempts: Option<i64>,
     /// Queue name.
     #[serde(default)]
+    #[schema(
+        min_length = 1,
+        max_length = 255,
+        pattern = r"^[^\x00-\x1f\x7f-\x9f]*$"
+    )]
     pub queue: Option<String>,
     /// Only workers of this backend may run its tasks.
     #[serde(default)]
+    #[schema(pattern = "^(kind|existing|none)$")]
     pub backend: Option<String>,
     /// Accept problem ids the catalog does not know.
     #[serde(default)]
@@ -74,6 +87,7 @@ fn one() -> u32 {
 #[serde(deny_unknown_fields)]
 pub struct AgentSpec {
     /// The runner's agent: a name from AIOpsLab's registry or `module:Class`.
+    #[schema(min_length = 1)]
     pub agent: String,
     /// Keyword arguments for the agent's constructor.
     #[serde(default)]
@@ -81,10 +95,20 @@ pub struct AgentSpec {
     pub kwargs: Option<Value>,
     /// The model it calls: the default concurrency key, and the key of `--price`.
     #[serde(default)]
+    #[schema(
+        min_length = 1,
+        max_length = 255,
+        pattern = r"^[^\x00-\x1f\x7f-\x9f]*$"
+    )]
     pub model: Option<String>,
     /// Caps this agent's running tasks with others of the same key (`aiops limits`); default
     /// the model.
     #[serde(default)]
+    #[schema(
+        min_length = 1,
+        max_length = 255,
+        pattern = r"^[^\x00-\x1f\x7f-\x9f]*$"
+    )]
     pub concurrency_key: Option<String>,
 }
 
@@ -141,6 +165,13 @@ impl ExperimentSpec {
                     "unknown task type '{t}'; use detection, localization, analysis or mitigation"
                 )));
             }
+        }
+        let cells = self.agents.len() as u64 * u64::from(self.repeats);
+        if cells > MAX_CELLS as u64 {
+            return Err(Error::usage(format!(
+                "experiment '{}' would have more than {MAX_CELLS} tasks; split it",
+                self.name
+            )));
         }
         if !(1..=1000).contains(&self.repeats) {
             return Err(Error::usage(format!(
@@ -292,6 +323,13 @@ fn cell_key(experiment: &str, agent: &str, problem: &str, repeat: u32) -> String
 /// The matrix, agent by agent, problem by problem, repeat by repeat, and the tasks that run
 /// it, validated as every task request is.
 pub fn expand(spec: &ExperimentSpec, problems: &[Selected]) -> Result<(Vec<Cell>, Vec<NewTask>)> {
+    let n = spec.agents.len() * problems.len() * spec.repeats as usize;
+    if n > MAX_CELLS {
+        return Err(Error::usage(format!(
+            "experiment '{}' would have {n} tasks, more than {MAX_CELLS}; split it",
+            spec.name
+        )));
+    }
     let timeout_seconds = spec
         .timeout
         .as_deref()
@@ -351,4 +389,54 @@ pub fn expand(spec: &ExperimentSpec, problems: &[Selected]) -> Result<(Vec<Cell>
         }
     }
     Ok((cells, tasks))
+}
+
+/// A spec resolved against the catalog: its matrix and the tasks that run it.
+pub struct Plan {
+    pub cells: Vec<Cell>,
+    pub tasks: Vec<NewTask>,
+    /// Problems selected.
+    pub problems: usize,
+}
+
+/// Resolve a spec against the database's catalog.
+pub async fn plan(pool: &sqlx::PgPool, spec: &ExperimentSpec) -> Result<Plan> {
+    spec.check()?;
+    let catalog = crate::queue::catalog(pool).await?;
+    let problems = select(spec, &catalog)?;
+    let (cells, tasks) = expand(spec, &problems)?;
+    Ok(Plan {
+        cells,
+        tasks,
+        problems: problems.len(),
+    })
+}
+
+/// Submit a spec: its record and every task in one transaction (again: nothing new).
+pub async fn submit(
+    pool: &sqlx::PgPool,
+    spec: &ExperimentSpec,
+) -> Result<crate::queue::SubmittedExperiment> {
+    let p = plan(pool, spec).await?;
+    let json = serde_json::to_value(spec).map_err(|e| Error::Other(e.to_string()))?;
+    crate::queue::submit_experiment(pool, &spec.name, &json, &p.tasks).await
+}
+
+/// The results table of a stored experiment.
+pub async fn report_of(
+    pool: &sqlx::PgPool,
+    name: &str,
+    by: &[report::Dim],
+    prices: &report::Prices,
+) -> Result<report::Report> {
+    crate::queue::get_experiment(pool, name).await?;
+    let (runs, _) = crate::queue::experiment_runs(pool, name).await?;
+    Ok(report::report(name, &runs, by, prices))
+}
+
+/// Where a stored experiment stands.
+pub async fn progress_of(pool: &sqlx::PgPool, name: &str) -> Result<report::Progress> {
+    crate::queue::get_experiment(pool, name).await?;
+    let (runs, now) = crate::queue::experiment_runs(pool, name).await?;
+    Ok(report::progress(name, &runs, now))
 }

@@ -486,3 +486,194 @@ async fn bad_specs_are_refused_in_one_line() {
         .code(2)
         .error_line(&["--by 'model' is not a column"]);
 }
+
+/// The HTTP routes: submit twice, status, report, cancel; limits; schedules; all in the
+/// OpenAPI document.
+#[tokio::test]
+async fn the_api_submits_reports_and_schedules() {
+    let db = TestDb::new().await;
+    let serve = db
+        .cmd()
+        .args(["serve", "--bind", "127.0.0.1:0"])
+        .env("AIOPS_LOG", "info")
+        .spawn();
+    let base = crate::support::eventually(
+        std::time::Duration::from_secs(30),
+        "the server to listen",
+        || {
+            let out = serve.output();
+            async move {
+                out.lines().find_map(|l| {
+                    l.split_once("listening on ")
+                        .map(|(_, u)| u.trim().to_string())
+                })
+            }
+        },
+    )
+    .await;
+    let http = reqwest::Client::new();
+    let url = |p: &str| format!("{base}{p}");
+    let spec = serde_json::json!({
+        "name": "api1", "problems": ["p1", "p2"], "repeats": 2, "queue": "nobody",
+        "agents": {"a": {"agent": "x:A", "model": "m"}}
+    });
+    let first = http
+        .post(url("/api/v1/experiments"))
+        .json(&spec)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(first.status(), 201);
+    let first: Value = first.json().await.unwrap();
+    assert_eq!(first["created"], 4);
+    let again = http
+        .post(url("/api/v1/experiments"))
+        .json(&spec)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(again.status(), 200);
+    let dry = http
+        .post(url("/api/v1/experiments?dry_run=true"))
+        .json(&spec)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        dry.json::<Value>().await.unwrap().as_array().unwrap().len(),
+        4
+    );
+    let status: Value = http
+        .get(url("/api/v1/experiments/api1"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        (status["total"].clone(), status["done"].clone()),
+        (4.into(), 0.into())
+    );
+    let report: Value = http
+        .get(url(
+            "/api/v1/experiments/api1/report?by=problem&prices=m%3D1,2",
+        ))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(report["rows"].as_array().unwrap().len(), 2);
+    assert_eq!(report["rows"][0]["unfinished"], 2);
+    let bad = http
+        .get(url("/api/v1/experiments/api1/report?by=model"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(bad.status(), 400);
+    let missing = http
+        .get(url("/api/v1/experiments/nope"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(missing.status(), 404);
+    let cancelled: Value = http
+        .post(url("/api/v1/experiments/api1/cancel"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(cancelled["cancelled"], 4);
+
+    let set = http
+        .put(url("/api/v1/limits/m"))
+        .json(&serde_json::json!({"cap": 2}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(set.status(), 200);
+    let limits: Value = http
+        .get(url("/api/v1/limits"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(limits[0]["cap"], 2);
+    assert_eq!(
+        http.delete(url("/api/v1/limits/m"))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        204
+    );
+    assert_eq!(
+        http.delete(url("/api/v1/limits/m"))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        404
+    );
+
+    let added = http
+        .post(url("/api/v1/schedules"))
+        .json(
+            &serde_json::json!({"name": "s1", "cron": "0 3 * * *", "tz": "UTC",
+            "task": {"problem_id": "p1"}}),
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(added.status(), 201);
+    let paused: Value = http
+        .post(url("/api/v1/schedules/s1/pause"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(paused["paused"], true);
+    let fires: Value = http
+        .get(url("/api/v1/schedules/s1/fires"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(fires, serde_json::json!([]));
+    assert_eq!(
+        http.delete(url("/api/v1/schedules/s1"))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        204
+    );
+
+    let doc: Value = http
+        .get(url("/api/v1/openapi.json"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    for path in [
+        "/api/v1/experiments",
+        "/api/v1/experiments/{name}/report",
+        "/api/v1/experiments/{a}/compare/{b}",
+        "/api/v1/limits/{key}",
+        "/api/v1/schedules/{name}/fires",
+    ] {
+        assert!(doc["paths"].get(path).is_some(), "{path} is not documented");
+    }
+}

@@ -27,6 +27,19 @@ CREATE TABLE concurrency_limits (
     updated_at timestamptz NOT NULL DEFAULT now()
 );
 
+-- Whether a key is at (or over) its cap: what the claim statements pass over (src/queue/claim.rs).
+-- N.B.: a function, opaque to the planner and costed as one operator, rather than the subquery
+-- itself: the claim and idle-worker statements call it only for keyed rows (`concurrency_key IS
+-- NULL OR …` stops at the first arm), but the planner would charge a subquery to every row, and
+-- over a deep queue that estimate crosses jit_above_cost, so every call would JIT-compile first.
+CREATE FUNCTION aiops_concurrency_full(k text) RETURNS boolean
+    LANGUAGE plpgsql STABLE COST 1 AS $$
+BEGIN
+    RETURN EXISTS (SELECT 1 FROM concurrency_limits l WHERE l.key = k
+        AND l.cap <= (SELECT count(*) FROM tasks r
+                      WHERE r.status = 'running' AND r.concurrency_key = k));
+END $$;
+
 CREATE FUNCTION aiops_concurrency_take() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE
     limit_cap integer;

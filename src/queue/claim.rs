@@ -68,10 +68,7 @@ static CLAIM_MANY_QUEUES: LazyLock<String> = LazyLock::new(|| {
 /// A pending task's concurrency key is not at its cap (see `migrations/…_concurrency_limits.sql`).
 /// Tasks without a key stop at the first test. Advisory: the trigger that moves a keyed task
 /// to `running` decides exactly; this keeps a full key's tasks from taking a claim's places.
-const UNDER_CAP: &str = "(concurrency_key IS NULL OR NOT EXISTS ( \
-    SELECT 1 FROM concurrency_limits l WHERE l.key = concurrency_key AND l.cap <= ( \
-        SELECT count(*) FROM tasks r \
-        WHERE r.status = 'running' AND r.concurrency_key = l.key)))";
+const UNDER_CAP: &str = "(concurrency_key IS NULL OR NOT aiops_concurrency_full(concurrency_key))";
 
 /// The claimable tasks of one queue (`queue`, an SQL expression) in claim order, `and` further
 /// narrowing them (empty, or starting with ` AND`), locked as read and skipping rows others

@@ -42,6 +42,9 @@ set edit:completion:arg-completer[aiops] = {|@words|
             cand stats 'Counts, success rate and wait/run times, overall and per problem and worker'
             cand export 'Finished tasks as JSON Lines: a dataset for training'
             cand prune 'Delete finished tasks and their logs older than a given age'
+            cand limits 'Cap how many tasks with a concurrency key run at once, across all workers'
+            cand experiment 'Problems × agents × repeats as one unit: submit, watch, report, compare'
+            cand schedule 'Submit an experiment or a task at every tick of a cron expression'
             cand bench 'Measure queue throughput and pickup latency with a no-op executor'
             cand doctor 'Check every prerequisite of a worker: database, Python, AIOpsLab, tools, cluster'
             cand db 'Schema and the embedded PostgreSQL instance'
@@ -62,6 +65,7 @@ set edit:completion:arg-completer[aiops] = {|@words|
             cand --metadata 'Metadata KEY=VALUE (VALUE parsed as JSON when it is JSON); repeatable'
             cand --callback-url 'POST the finished task here (http or https)'
             cand --idempotency-key 'Submitting the same key again returns the existing task'
+            cand --concurrency-key 'Concurrency key: running tasks with the same key are capped by ''aiops limits set'''
             cand --delay 'Start no earlier than this long from now'
             cand --run-at 'Start no earlier than this RFC 3339 time'
             cand --wait-timeout 'With --wait: give up after this long (exit 13)'
@@ -325,6 +329,7 @@ set edit:completion:arg-completer[aiops] = {|@words|
             cand --status 'Only these statuses, comma separated [default: every finished status]'
             cand --problem 'Only this problem id'
             cand --since 'Only tasks created within this long'
+            cand --experiment 'Only the tasks of this experiment'
             cand --output-file 'Write here instead of stdout'
             cand --database-url 'PostgreSQL URL; without it DATABASE_URL, else the embedded instance'
             cand -o 'Output format: tables for people, one JSON document for scripts'
@@ -357,6 +362,380 @@ set edit:completion:arg-completer[aiops] = {|@words|
             cand --help 'Print help (see more with ''--help'')'
             cand -V 'Print version'
             cand --version 'Print version'
+        }
+        &'aiops;limits'= {
+            cand --database-url 'PostgreSQL URL; without it DATABASE_URL, else the embedded instance'
+            cand -o 'Output format: tables for people, one JSON document for scripts'
+            cand --output 'Output format: tables for people, one JSON document for scripts'
+            cand --color 'When to use colour (NO_COLOR is honoured)'
+            cand -q 'Print only data (ids, tables, JSON); no progress or notes'
+            cand --quiet 'Print only data (ids, tables, JSON); no progress or notes'
+            cand -v 'More diagnostics on stderr (repeat for more); AIOPS_LOG or RUST_LOG filter too'
+            cand --verbose 'More diagnostics on stderr (repeat for more); AIOPS_LOG or RUST_LOG filter too'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand set 'Set a key''s cap: at most N of its tasks run at once (0 holds them back)'
+            cand list 'List caps with running and pending counts'
+            cand clear 'Remove a key''s cap'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'aiops;limits;set'= {
+            cand --database-url 'PostgreSQL URL; without it DATABASE_URL, else the embedded instance'
+            cand -o 'Output format: tables for people, one JSON document for scripts'
+            cand --output 'Output format: tables for people, one JSON document for scripts'
+            cand --color 'When to use colour (NO_COLOR is honoured)'
+            cand -q 'Print only data (ids, tables, JSON); no progress or notes'
+            cand --quiet 'Print only data (ids, tables, JSON); no progress or notes'
+            cand -v 'More diagnostics on stderr (repeat for more); AIOPS_LOG or RUST_LOG filter too'
+            cand --verbose 'More diagnostics on stderr (repeat for more); AIOPS_LOG or RUST_LOG filter too'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'aiops;limits;list'= {
+            cand --database-url 'PostgreSQL URL; without it DATABASE_URL, else the embedded instance'
+            cand -o 'Output format: tables for people, one JSON document for scripts'
+            cand --output 'Output format: tables for people, one JSON document for scripts'
+            cand --color 'When to use colour (NO_COLOR is honoured)'
+            cand -q 'Print only data (ids, tables, JSON); no progress or notes'
+            cand --quiet 'Print only data (ids, tables, JSON); no progress or notes'
+            cand -v 'More diagnostics on stderr (repeat for more); AIOPS_LOG or RUST_LOG filter too'
+            cand --verbose 'More diagnostics on stderr (repeat for more); AIOPS_LOG or RUST_LOG filter too'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'aiops;limits;clear'= {
+            cand --database-url 'PostgreSQL URL; without it DATABASE_URL, else the embedded instance'
+            cand -o 'Output format: tables for people, one JSON document for scripts'
+            cand --output 'Output format: tables for people, one JSON document for scripts'
+            cand --color 'When to use colour (NO_COLOR is honoured)'
+            cand -q 'Print only data (ids, tables, JSON); no progress or notes'
+            cand --quiet 'Print only data (ids, tables, JSON); no progress or notes'
+            cand -v 'More diagnostics on stderr (repeat for more); AIOPS_LOG or RUST_LOG filter too'
+            cand --verbose 'More diagnostics on stderr (repeat for more); AIOPS_LOG or RUST_LOG filter too'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'aiops;limits;help'= {
+            cand set 'Set a key''s cap: at most N of its tasks run at once (0 holds them back)'
+            cand list 'List caps with running and pending counts'
+            cand clear 'Remove a key''s cap'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'aiops;limits;help;set'= {
+        }
+        &'aiops;limits;help;list'= {
+        }
+        &'aiops;limits;help;clear'= {
+        }
+        &'aiops;limits;help;help'= {
+        }
+        &'aiops;experiment'= {
+            cand --database-url 'PostgreSQL URL; without it DATABASE_URL, else the embedded instance'
+            cand -o 'Output format: tables for people, one JSON document for scripts'
+            cand --output 'Output format: tables for people, one JSON document for scripts'
+            cand --color 'When to use colour (NO_COLOR is honoured)'
+            cand -q 'Print only data (ids, tables, JSON); no progress or notes'
+            cand --quiet 'Print only data (ids, tables, JSON); no progress or notes'
+            cand -v 'More diagnostics on stderr (repeat for more); AIOPS_LOG or RUST_LOG filter too'
+            cand --verbose 'More diagnostics on stderr (repeat for more); AIOPS_LOG or RUST_LOG filter too'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand submit 'Submit every task of a spec in one transaction; again, it adds nothing'
+            cand list 'List experiments with their tasks counted by status'
+            cand status 'Done/total per agent and task type, failures and ETA'
+            cand cancel 'Cancel every unfinished task of an experiment'
+            cand retry 'Re-queue an experiment''s failed and timed-out tasks'
+            cand report 'The results table: accuracy with 95 % interval, time-to-X, steps, tokens, cost'
+            cand compare 'Two experiments per task type: accuracy difference with its interval, time and tokens'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'aiops;experiment;submit'= {
+            cand --name 'The experiment''s name'
+            cand --problem 'Problem id, glob or ''all'' (repeatable; replaces the spec''s list)'
+            cand --task-type 'Every catalog problem of this task type (repeatable; replaces the spec''s list)'
+            cand --agent 'Agent NAME=module:Class or NAME=JSON object of agent, kwargs, model, concurrency_key (repeatable; replaces the spec''s agents)'
+            cand --repeats 'Runs of each problem by each agent [default: 1]'
+            cand --max-steps 'Most agent steps per run (1-1000)'
+            cand --timeout 'Time limit of one attempt, e.g. 45m'
+            cand --priority 'Priority 0-10'
+            cand --max-attempts 'Attempts per task (1-20)'
+            cand --queue 'Queue name'
+            cand --database-url 'PostgreSQL URL; without it DATABASE_URL, else the embedded instance'
+            cand -o 'Output format: tables for people, one JSON document for scripts'
+            cand --output 'Output format: tables for people, one JSON document for scripts'
+            cand --color 'When to use colour (NO_COLOR is honoured)'
+            cand --allow-unknown 'Accept problem ids the catalog does not know'
+            cand --dry-run 'Print the matrix; submit nothing'
+            cand -q 'Print only data (ids, tables, JSON); no progress or notes'
+            cand --quiet 'Print only data (ids, tables, JSON); no progress or notes'
+            cand -v 'More diagnostics on stderr (repeat for more); AIOPS_LOG or RUST_LOG filter too'
+            cand --verbose 'More diagnostics on stderr (repeat for more); AIOPS_LOG or RUST_LOG filter too'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'aiops;experiment;list'= {
+            cand --database-url 'PostgreSQL URL; without it DATABASE_URL, else the embedded instance'
+            cand -o 'Output format: tables for people, one JSON document for scripts'
+            cand --output 'Output format: tables for people, one JSON document for scripts'
+            cand --color 'When to use colour (NO_COLOR is honoured)'
+            cand -q 'Print only data (ids, tables, JSON); no progress or notes'
+            cand --quiet 'Print only data (ids, tables, JSON); no progress or notes'
+            cand -v 'More diagnostics on stderr (repeat for more); AIOPS_LOG or RUST_LOG filter too'
+            cand --verbose 'More diagnostics on stderr (repeat for more); AIOPS_LOG or RUST_LOG filter too'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'aiops;experiment;status'= {
+            cand --wait-timeout 'With --wait: give up after this long (exit 13)'
+            cand --database-url 'PostgreSQL URL; without it DATABASE_URL, else the embedded instance'
+            cand -o 'Output format: tables for people, one JSON document for scripts'
+            cand --output 'Output format: tables for people, one JSON document for scripts'
+            cand --color 'When to use colour (NO_COLOR is honoured)'
+            cand --wait 'Block until every task has ended; exit 0 all completed, 10 any failed, 11 any timed out, 12 any cancelled, 13 wait expired'
+            cand -q 'Print only data (ids, tables, JSON); no progress or notes'
+            cand --quiet 'Print only data (ids, tables, JSON); no progress or notes'
+            cand -v 'More diagnostics on stderr (repeat for more); AIOPS_LOG or RUST_LOG filter too'
+            cand --verbose 'More diagnostics on stderr (repeat for more); AIOPS_LOG or RUST_LOG filter too'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'aiops;experiment;cancel'= {
+            cand --reason 'Why (kept on each task)'
+            cand --database-url 'PostgreSQL URL; without it DATABASE_URL, else the embedded instance'
+            cand -o 'Output format: tables for people, one JSON document for scripts'
+            cand --output 'Output format: tables for people, one JSON document for scripts'
+            cand --color 'When to use colour (NO_COLOR is honoured)'
+            cand -q 'Print only data (ids, tables, JSON); no progress or notes'
+            cand --quiet 'Print only data (ids, tables, JSON); no progress or notes'
+            cand -v 'More diagnostics on stderr (repeat for more); AIOPS_LOG or RUST_LOG filter too'
+            cand --verbose 'More diagnostics on stderr (repeat for more); AIOPS_LOG or RUST_LOG filter too'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'aiops;experiment;retry'= {
+            cand --database-url 'PostgreSQL URL; without it DATABASE_URL, else the embedded instance'
+            cand -o 'Output format: tables for people, one JSON document for scripts'
+            cand --output 'Output format: tables for people, one JSON document for scripts'
+            cand --color 'When to use colour (NO_COLOR is honoured)'
+            cand --failed 'Re-queue failed and timed-out tasks (required: says what is retried)'
+            cand --cancelled 'Also re-queue cancelled tasks'
+            cand -q 'Print only data (ids, tables, JSON); no progress or notes'
+            cand --quiet 'Print only data (ids, tables, JSON); no progress or notes'
+            cand -v 'More diagnostics on stderr (repeat for more); AIOPS_LOG or RUST_LOG filter too'
+            cand --verbose 'More diagnostics on stderr (repeat for more); AIOPS_LOG or RUST_LOG filter too'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'aiops;experiment;report'= {
+            cand --by 'Group by these columns: agent, task_type, problem'
+            cand --format 'Output format [default: table, or json with -o json]'
+            cand --price 'Price of a model in USD per million input and output tokens (repeatable)'
+            cand --database-url 'PostgreSQL URL; without it DATABASE_URL, else the embedded instance'
+            cand -o 'Output format: tables for people, one JSON document for scripts'
+            cand --output 'Output format: tables for people, one JSON document for scripts'
+            cand --color 'When to use colour (NO_COLOR is honoured)'
+            cand -q 'Print only data (ids, tables, JSON); no progress or notes'
+            cand --quiet 'Print only data (ids, tables, JSON); no progress or notes'
+            cand -v 'More diagnostics on stderr (repeat for more); AIOPS_LOG or RUST_LOG filter too'
+            cand --verbose 'More diagnostics on stderr (repeat for more); AIOPS_LOG or RUST_LOG filter too'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'aiops;experiment;compare'= {
+            cand --by 'Group by these columns: agent, task_type, problem'
+            cand --format 'Output format [default: table, or json with -o json]'
+            cand --database-url 'PostgreSQL URL; without it DATABASE_URL, else the embedded instance'
+            cand -o 'Output format: tables for people, one JSON document for scripts'
+            cand --output 'Output format: tables for people, one JSON document for scripts'
+            cand --color 'When to use colour (NO_COLOR is honoured)'
+            cand -q 'Print only data (ids, tables, JSON); no progress or notes'
+            cand --quiet 'Print only data (ids, tables, JSON); no progress or notes'
+            cand -v 'More diagnostics on stderr (repeat for more); AIOPS_LOG or RUST_LOG filter too'
+            cand --verbose 'More diagnostics on stderr (repeat for more); AIOPS_LOG or RUST_LOG filter too'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'aiops;experiment;help'= {
+            cand submit 'Submit every task of a spec in one transaction; again, it adds nothing'
+            cand list 'List experiments with their tasks counted by status'
+            cand status 'Done/total per agent and task type, failures and ETA'
+            cand cancel 'Cancel every unfinished task of an experiment'
+            cand retry 'Re-queue an experiment''s failed and timed-out tasks'
+            cand report 'The results table: accuracy with 95 % interval, time-to-X, steps, tokens, cost'
+            cand compare 'Two experiments per task type: accuracy difference with its interval, time and tokens'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'aiops;experiment;help;submit'= {
+        }
+        &'aiops;experiment;help;list'= {
+        }
+        &'aiops;experiment;help;status'= {
+        }
+        &'aiops;experiment;help;cancel'= {
+        }
+        &'aiops;experiment;help;retry'= {
+        }
+        &'aiops;experiment;help;report'= {
+        }
+        &'aiops;experiment;help;compare'= {
+        }
+        &'aiops;experiment;help;help'= {
+        }
+        &'aiops;schedule'= {
+            cand --database-url 'PostgreSQL URL; without it DATABASE_URL, else the embedded instance'
+            cand -o 'Output format: tables for people, one JSON document for scripts'
+            cand --output 'Output format: tables for people, one JSON document for scripts'
+            cand --color 'When to use colour (NO_COLOR is honoured)'
+            cand -q 'Print only data (ids, tables, JSON); no progress or notes'
+            cand --quiet 'Print only data (ids, tables, JSON); no progress or notes'
+            cand -v 'More diagnostics on stderr (repeat for more); AIOPS_LOG or RUST_LOG filter too'
+            cand --verbose 'More diagnostics on stderr (repeat for more); AIOPS_LOG or RUST_LOG filter too'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand add 'Add a schedule; its first tick is the next one after now'
+            cand list 'List schedules with their next tick and last fire'
+            cand pause 'Stop firing a schedule'
+            cand resume 'Fire a paused schedule again, from its next tick'
+            cand delete 'Delete a schedule and its fire records (its experiments stay)'
+            cand fires 'Every fire of a schedule, with the experiment or task it made'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'aiops;schedule;add'= {
+            cand --cron 'Cron expression: 5 fields (minute hour day month weekday), or 6 with seconds first'
+            cand --tz 'IANA time zone the expression is read in'
+            cand --experiment 'Submit this experiment spec (TOML or JSON) at each tick'
+            cand --task 'Submit this task request (JSON, or @FILE) at each tick'
+            cand --database-url 'PostgreSQL URL; without it DATABASE_URL, else the embedded instance'
+            cand -o 'Output format: tables for people, one JSON document for scripts'
+            cand --output 'Output format: tables for people, one JSON document for scripts'
+            cand --color 'When to use colour (NO_COLOR is honoured)'
+            cand -q 'Print only data (ids, tables, JSON); no progress or notes'
+            cand --quiet 'Print only data (ids, tables, JSON); no progress or notes'
+            cand -v 'More diagnostics on stderr (repeat for more); AIOPS_LOG or RUST_LOG filter too'
+            cand --verbose 'More diagnostics on stderr (repeat for more); AIOPS_LOG or RUST_LOG filter too'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'aiops;schedule;list'= {
+            cand --database-url 'PostgreSQL URL; without it DATABASE_URL, else the embedded instance'
+            cand -o 'Output format: tables for people, one JSON document for scripts'
+            cand --output 'Output format: tables for people, one JSON document for scripts'
+            cand --color 'When to use colour (NO_COLOR is honoured)'
+            cand -q 'Print only data (ids, tables, JSON); no progress or notes'
+            cand --quiet 'Print only data (ids, tables, JSON); no progress or notes'
+            cand -v 'More diagnostics on stderr (repeat for more); AIOPS_LOG or RUST_LOG filter too'
+            cand --verbose 'More diagnostics on stderr (repeat for more); AIOPS_LOG or RUST_LOG filter too'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'aiops;schedule;pause'= {
+            cand --database-url 'PostgreSQL URL; without it DATABASE_URL, else the embedded instance'
+            cand -o 'Output format: tables for people, one JSON document for scripts'
+            cand --output 'Output format: tables for people, one JSON document for scripts'
+            cand --color 'When to use colour (NO_COLOR is honoured)'
+            cand -q 'Print only data (ids, tables, JSON); no progress or notes'
+            cand --quiet 'Print only data (ids, tables, JSON); no progress or notes'
+            cand -v 'More diagnostics on stderr (repeat for more); AIOPS_LOG or RUST_LOG filter too'
+            cand --verbose 'More diagnostics on stderr (repeat for more); AIOPS_LOG or RUST_LOG filter too'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'aiops;schedule;resume'= {
+            cand --database-url 'PostgreSQL URL; without it DATABASE_URL, else the embedded instance'
+            cand -o 'Output format: tables for people, one JSON document for scripts'
+            cand --output 'Output format: tables for people, one JSON document for scripts'
+            cand --color 'When to use colour (NO_COLOR is honoured)'
+            cand -q 'Print only data (ids, tables, JSON); no progress or notes'
+            cand --quiet 'Print only data (ids, tables, JSON); no progress or notes'
+            cand -v 'More diagnostics on stderr (repeat for more); AIOPS_LOG or RUST_LOG filter too'
+            cand --verbose 'More diagnostics on stderr (repeat for more); AIOPS_LOG or RUST_LOG filter too'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'aiops;schedule;delete'= {
+            cand --database-url 'PostgreSQL URL; without it DATABASE_URL, else the embedded instance'
+            cand -o 'Output format: tables for people, one JSON document for scripts'
+            cand --output 'Output format: tables for people, one JSON document for scripts'
+            cand --color 'When to use colour (NO_COLOR is honoured)'
+            cand -q 'Print only data (ids, tables, JSON); no progress or notes'
+            cand --quiet 'Print only data (ids, tables, JSON); no progress or notes'
+            cand -v 'More diagnostics on stderr (repeat for more); AIOPS_LOG or RUST_LOG filter too'
+            cand --verbose 'More diagnostics on stderr (repeat for more); AIOPS_LOG or RUST_LOG filter too'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'aiops;schedule;fires'= {
+            cand --database-url 'PostgreSQL URL; without it DATABASE_URL, else the embedded instance'
+            cand -o 'Output format: tables for people, one JSON document for scripts'
+            cand --output 'Output format: tables for people, one JSON document for scripts'
+            cand --color 'When to use colour (NO_COLOR is honoured)'
+            cand -q 'Print only data (ids, tables, JSON); no progress or notes'
+            cand --quiet 'Print only data (ids, tables, JSON); no progress or notes'
+            cand -v 'More diagnostics on stderr (repeat for more); AIOPS_LOG or RUST_LOG filter too'
+            cand --verbose 'More diagnostics on stderr (repeat for more); AIOPS_LOG or RUST_LOG filter too'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'aiops;schedule;help'= {
+            cand add 'Add a schedule; its first tick is the next one after now'
+            cand list 'List schedules with their next tick and last fire'
+            cand pause 'Stop firing a schedule'
+            cand resume 'Fire a paused schedule again, from its next tick'
+            cand delete 'Delete a schedule and its fire records (its experiments stay)'
+            cand fires 'Every fire of a schedule, with the experiment or task it made'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'aiops;schedule;help;add'= {
+        }
+        &'aiops;schedule;help;list'= {
+        }
+        &'aiops;schedule;help;pause'= {
+        }
+        &'aiops;schedule;help;resume'= {
+        }
+        &'aiops;schedule;help;delete'= {
+        }
+        &'aiops;schedule;help;fires'= {
+        }
+        &'aiops;schedule;help;help'= {
         }
         &'aiops;bench'= {
             cand --tasks 'Tasks to enqueue and drain'
@@ -544,6 +923,9 @@ set edit:completion:arg-completer[aiops] = {|@words|
             cand stats 'Counts, success rate and wait/run times, overall and per problem and worker'
             cand export 'Finished tasks as JSON Lines: a dataset for training'
             cand prune 'Delete finished tasks and their logs older than a given age'
+            cand limits 'Cap how many tasks with a concurrency key run at once, across all workers'
+            cand experiment 'Problems × agents × repeats as one unit: submit, watch, report, compare'
+            cand schedule 'Submit an experiment or a task at every tick of a cron expression'
             cand bench 'Measure queue throughput and pickup latency with a no-op executor'
             cand doctor 'Check every prerequisite of a worker: database, Python, AIOpsLab, tools, cluster'
             cand db 'Schema and the embedded PostgreSQL instance'
@@ -583,6 +965,60 @@ set edit:completion:arg-completer[aiops] = {|@words|
         &'aiops;help;export'= {
         }
         &'aiops;help;prune'= {
+        }
+        &'aiops;help;limits'= {
+            cand set 'Set a key''s cap: at most N of its tasks run at once (0 holds them back)'
+            cand list 'List caps with running and pending counts'
+            cand clear 'Remove a key''s cap'
+        }
+        &'aiops;help;limits;set'= {
+        }
+        &'aiops;help;limits;list'= {
+        }
+        &'aiops;help;limits;clear'= {
+        }
+        &'aiops;help;experiment'= {
+            cand submit 'Submit every task of a spec in one transaction; again, it adds nothing'
+            cand list 'List experiments with their tasks counted by status'
+            cand status 'Done/total per agent and task type, failures and ETA'
+            cand cancel 'Cancel every unfinished task of an experiment'
+            cand retry 'Re-queue an experiment''s failed and timed-out tasks'
+            cand report 'The results table: accuracy with 95 % interval, time-to-X, steps, tokens, cost'
+            cand compare 'Two experiments per task type: accuracy difference with its interval, time and tokens'
+        }
+        &'aiops;help;experiment;submit'= {
+        }
+        &'aiops;help;experiment;list'= {
+        }
+        &'aiops;help;experiment;status'= {
+        }
+        &'aiops;help;experiment;cancel'= {
+        }
+        &'aiops;help;experiment;retry'= {
+        }
+        &'aiops;help;experiment;report'= {
+        }
+        &'aiops;help;experiment;compare'= {
+        }
+        &'aiops;help;schedule'= {
+            cand add 'Add a schedule; its first tick is the next one after now'
+            cand list 'List schedules with their next tick and last fire'
+            cand pause 'Stop firing a schedule'
+            cand resume 'Fire a paused schedule again, from its next tick'
+            cand delete 'Delete a schedule and its fire records (its experiments stay)'
+            cand fires 'Every fire of a schedule, with the experiment or task it made'
+        }
+        &'aiops;help;schedule;add'= {
+        }
+        &'aiops;help;schedule;list'= {
+        }
+        &'aiops;help;schedule;pause'= {
+        }
+        &'aiops;help;schedule;resume'= {
+        }
+        &'aiops;help;schedule;delete'= {
+        }
+        &'aiops;help;schedule;fires'= {
         }
         &'aiops;help;bench'= {
         }

@@ -46,6 +46,9 @@ complete -c aiops -n "__fish_aiops_needs_command" -f -a "serve" -d 'Run the HTTP
 complete -c aiops -n "__fish_aiops_needs_command" -f -a "stats" -d 'Counts, success rate and wait/run times, overall and per problem and worker'
 complete -c aiops -n "__fish_aiops_needs_command" -f -a "export" -d 'Finished tasks as JSON Lines: a dataset for training'
 complete -c aiops -n "__fish_aiops_needs_command" -f -a "prune" -d 'Delete finished tasks and their logs older than a given age'
+complete -c aiops -n "__fish_aiops_needs_command" -f -a "limits" -d 'Cap how many tasks with a concurrency key run at once, across all workers'
+complete -c aiops -n "__fish_aiops_needs_command" -f -a "experiment" -d 'Problems × agents × repeats as one unit: submit, watch, report, compare'
+complete -c aiops -n "__fish_aiops_needs_command" -f -a "schedule" -d 'Submit an experiment or a task at every tick of a cron expression'
 complete -c aiops -n "__fish_aiops_needs_command" -f -a "bench" -d 'Measure queue throughput and pickup latency with a no-op executor'
 complete -c aiops -n "__fish_aiops_needs_command" -f -a "doctor" -d 'Check every prerequisite of a worker: database, Python, AIOpsLab, tools, cluster'
 complete -c aiops -n "__fish_aiops_needs_command" -f -a "db" -d 'Schema and the embedded PostgreSQL instance'
@@ -66,6 +69,7 @@ complete -c aiops -n "__fish_aiops_using_subcommand submit" -l param -d 'Extra p
 complete -c aiops -n "__fish_aiops_using_subcommand submit" -l metadata -d 'Metadata KEY=VALUE (VALUE parsed as JSON when it is JSON); repeatable' -r
 complete -c aiops -n "__fish_aiops_using_subcommand submit" -l callback-url -d 'POST the finished task here (http or https)' -r
 complete -c aiops -n "__fish_aiops_using_subcommand submit" -l idempotency-key -d 'Submitting the same key again returns the existing task' -r
+complete -c aiops -n "__fish_aiops_using_subcommand submit" -l concurrency-key -d 'Concurrency key: running tasks with the same key are capped by \'aiops limits set\'' -r
 complete -c aiops -n "__fish_aiops_using_subcommand submit" -l delay -d 'Start no earlier than this long from now' -r
 complete -c aiops -n "__fish_aiops_using_subcommand submit" -l run-at -d 'Start no earlier than this RFC 3339 time' -r
 complete -c aiops -n "__fish_aiops_using_subcommand submit" -l wait-timeout -d 'With --wait: give up after this long (exit 13)' -r
@@ -263,6 +267,7 @@ complete -c aiops -n "__fish_aiops_using_subcommand stats" -s V -l version -d 'P
 complete -c aiops -n "__fish_aiops_using_subcommand export" -l status -d 'Only these statuses, comma separated [default: every finished status]' -r
 complete -c aiops -n "__fish_aiops_using_subcommand export" -l problem -d 'Only this problem id' -r
 complete -c aiops -n "__fish_aiops_using_subcommand export" -l since -d 'Only tasks created within this long' -r
+complete -c aiops -n "__fish_aiops_using_subcommand export" -l experiment -d 'Only the tasks of this experiment' -r
 complete -c aiops -n "__fish_aiops_using_subcommand export" -l output-file -d 'Write here instead of stdout' -r -F
 complete -c aiops -n "__fish_aiops_using_subcommand export" -l database-url -d 'PostgreSQL URL; without it DATABASE_URL, else the embedded instance' -r
 complete -c aiops -n "__fish_aiops_using_subcommand export" -s o -l output -d 'Output format: tables for people, one JSON document for scripts' -r -f -a "table\t'Human tables and text'
@@ -288,6 +293,269 @@ complete -c aiops -n "__fish_aiops_using_subcommand prune" -s q -l quiet -d 'Pri
 complete -c aiops -n "__fish_aiops_using_subcommand prune" -s v -l verbose -d 'More diagnostics on stderr (repeat for more); AIOPS_LOG or RUST_LOG filter too'
 complete -c aiops -n "__fish_aiops_using_subcommand prune" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c aiops -n "__fish_aiops_using_subcommand prune" -s V -l version -d 'Print version'
+complete -c aiops -n "__fish_aiops_using_subcommand limits; and not __fish_seen_subcommand_from set list clear help" -l database-url -d 'PostgreSQL URL; without it DATABASE_URL, else the embedded instance' -r
+complete -c aiops -n "__fish_aiops_using_subcommand limits; and not __fish_seen_subcommand_from set list clear help" -s o -l output -d 'Output format: tables for people, one JSON document for scripts' -r -f -a "table\t'Human tables and text'
+json\t'Exactly one JSON document'"
+complete -c aiops -n "__fish_aiops_using_subcommand limits; and not __fish_seen_subcommand_from set list clear help" -l color -d 'When to use colour (NO_COLOR is honoured)' -r -f -a "auto\t'Colour when stderr is a terminal and NO_COLOR is unset'
+always\t'Always colour'
+never\t'Never colour'"
+complete -c aiops -n "__fish_aiops_using_subcommand limits; and not __fish_seen_subcommand_from set list clear help" -s q -l quiet -d 'Print only data (ids, tables, JSON); no progress or notes'
+complete -c aiops -n "__fish_aiops_using_subcommand limits; and not __fish_seen_subcommand_from set list clear help" -s v -l verbose -d 'More diagnostics on stderr (repeat for more); AIOPS_LOG or RUST_LOG filter too'
+complete -c aiops -n "__fish_aiops_using_subcommand limits; and not __fish_seen_subcommand_from set list clear help" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c aiops -n "__fish_aiops_using_subcommand limits; and not __fish_seen_subcommand_from set list clear help" -s V -l version -d 'Print version'
+complete -c aiops -n "__fish_aiops_using_subcommand limits; and not __fish_seen_subcommand_from set list clear help" -f -a "set" -d 'Set a key\'s cap: at most N of its tasks run at once (0 holds them back)'
+complete -c aiops -n "__fish_aiops_using_subcommand limits; and not __fish_seen_subcommand_from set list clear help" -f -a "list" -d 'List caps with running and pending counts'
+complete -c aiops -n "__fish_aiops_using_subcommand limits; and not __fish_seen_subcommand_from set list clear help" -f -a "clear" -d 'Remove a key\'s cap'
+complete -c aiops -n "__fish_aiops_using_subcommand limits; and not __fish_seen_subcommand_from set list clear help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c aiops -n "__fish_aiops_using_subcommand limits; and __fish_seen_subcommand_from set" -l database-url -d 'PostgreSQL URL; without it DATABASE_URL, else the embedded instance' -r
+complete -c aiops -n "__fish_aiops_using_subcommand limits; and __fish_seen_subcommand_from set" -s o -l output -d 'Output format: tables for people, one JSON document for scripts' -r -f -a "table\t'Human tables and text'
+json\t'Exactly one JSON document'"
+complete -c aiops -n "__fish_aiops_using_subcommand limits; and __fish_seen_subcommand_from set" -l color -d 'When to use colour (NO_COLOR is honoured)' -r -f -a "auto\t'Colour when stderr is a terminal and NO_COLOR is unset'
+always\t'Always colour'
+never\t'Never colour'"
+complete -c aiops -n "__fish_aiops_using_subcommand limits; and __fish_seen_subcommand_from set" -s q -l quiet -d 'Print only data (ids, tables, JSON); no progress or notes'
+complete -c aiops -n "__fish_aiops_using_subcommand limits; and __fish_seen_subcommand_from set" -s v -l verbose -d 'More diagnostics on stderr (repeat for more); AIOPS_LOG or RUST_LOG filter too'
+complete -c aiops -n "__fish_aiops_using_subcommand limits; and __fish_seen_subcommand_from set" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c aiops -n "__fish_aiops_using_subcommand limits; and __fish_seen_subcommand_from set" -s V -l version -d 'Print version'
+complete -c aiops -n "__fish_aiops_using_subcommand limits; and __fish_seen_subcommand_from list" -l database-url -d 'PostgreSQL URL; without it DATABASE_URL, else the embedded instance' -r
+complete -c aiops -n "__fish_aiops_using_subcommand limits; and __fish_seen_subcommand_from list" -s o -l output -d 'Output format: tables for people, one JSON document for scripts' -r -f -a "table\t'Human tables and text'
+json\t'Exactly one JSON document'"
+complete -c aiops -n "__fish_aiops_using_subcommand limits; and __fish_seen_subcommand_from list" -l color -d 'When to use colour (NO_COLOR is honoured)' -r -f -a "auto\t'Colour when stderr is a terminal and NO_COLOR is unset'
+always\t'Always colour'
+never\t'Never colour'"
+complete -c aiops -n "__fish_aiops_using_subcommand limits; and __fish_seen_subcommand_from list" -s q -l quiet -d 'Print only data (ids, tables, JSON); no progress or notes'
+complete -c aiops -n "__fish_aiops_using_subcommand limits; and __fish_seen_subcommand_from list" -s v -l verbose -d 'More diagnostics on stderr (repeat for more); AIOPS_LOG or RUST_LOG filter too'
+complete -c aiops -n "__fish_aiops_using_subcommand limits; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c aiops -n "__fish_aiops_using_subcommand limits; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
+complete -c aiops -n "__fish_aiops_using_subcommand limits; and __fish_seen_subcommand_from clear" -l database-url -d 'PostgreSQL URL; without it DATABASE_URL, else the embedded instance' -r
+complete -c aiops -n "__fish_aiops_using_subcommand limits; and __fish_seen_subcommand_from clear" -s o -l output -d 'Output format: tables for people, one JSON document for scripts' -r -f -a "table\t'Human tables and text'
+json\t'Exactly one JSON document'"
+complete -c aiops -n "__fish_aiops_using_subcommand limits; and __fish_seen_subcommand_from clear" -l color -d 'When to use colour (NO_COLOR is honoured)' -r -f -a "auto\t'Colour when stderr is a terminal and NO_COLOR is unset'
+always\t'Always colour'
+never\t'Never colour'"
+complete -c aiops -n "__fish_aiops_using_subcommand limits; and __fish_seen_subcommand_from clear" -s q -l quiet -d 'Print only data (ids, tables, JSON); no progress or notes'
+complete -c aiops -n "__fish_aiops_using_subcommand limits; and __fish_seen_subcommand_from clear" -s v -l verbose -d 'More diagnostics on stderr (repeat for more); AIOPS_LOG or RUST_LOG filter too'
+complete -c aiops -n "__fish_aiops_using_subcommand limits; and __fish_seen_subcommand_from clear" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c aiops -n "__fish_aiops_using_subcommand limits; and __fish_seen_subcommand_from clear" -s V -l version -d 'Print version'
+complete -c aiops -n "__fish_aiops_using_subcommand limits; and __fish_seen_subcommand_from help" -f -a "set" -d 'Set a key\'s cap: at most N of its tasks run at once (0 holds them back)'
+complete -c aiops -n "__fish_aiops_using_subcommand limits; and __fish_seen_subcommand_from help" -f -a "list" -d 'List caps with running and pending counts'
+complete -c aiops -n "__fish_aiops_using_subcommand limits; and __fish_seen_subcommand_from help" -f -a "clear" -d 'Remove a key\'s cap'
+complete -c aiops -n "__fish_aiops_using_subcommand limits; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c aiops -n "__fish_aiops_using_subcommand experiment; and not __fish_seen_subcommand_from submit list status cancel retry report compare help" -l database-url -d 'PostgreSQL URL; without it DATABASE_URL, else the embedded instance' -r
+complete -c aiops -n "__fish_aiops_using_subcommand experiment; and not __fish_seen_subcommand_from submit list status cancel retry report compare help" -s o -l output -d 'Output format: tables for people, one JSON document for scripts' -r -f -a "table\t'Human tables and text'
+json\t'Exactly one JSON document'"
+complete -c aiops -n "__fish_aiops_using_subcommand experiment; and not __fish_seen_subcommand_from submit list status cancel retry report compare help" -l color -d 'When to use colour (NO_COLOR is honoured)' -r -f -a "auto\t'Colour when stderr is a terminal and NO_COLOR is unset'
+always\t'Always colour'
+never\t'Never colour'"
+complete -c aiops -n "__fish_aiops_using_subcommand experiment; and not __fish_seen_subcommand_from submit list status cancel retry report compare help" -s q -l quiet -d 'Print only data (ids, tables, JSON); no progress or notes'
+complete -c aiops -n "__fish_aiops_using_subcommand experiment; and not __fish_seen_subcommand_from submit list status cancel retry report compare help" -s v -l verbose -d 'More diagnostics on stderr (repeat for more); AIOPS_LOG or RUST_LOG filter too'
+complete -c aiops -n "__fish_aiops_using_subcommand experiment; and not __fish_seen_subcommand_from submit list status cancel retry report compare help" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c aiops -n "__fish_aiops_using_subcommand experiment; and not __fish_seen_subcommand_from submit list status cancel retry report compare help" -s V -l version -d 'Print version'
+complete -c aiops -n "__fish_aiops_using_subcommand experiment; and not __fish_seen_subcommand_from submit list status cancel retry report compare help" -f -a "submit" -d 'Submit every task of a spec in one transaction; again, it adds nothing'
+complete -c aiops -n "__fish_aiops_using_subcommand experiment; and not __fish_seen_subcommand_from submit list status cancel retry report compare help" -f -a "list" -d 'List experiments with their tasks counted by status'
+complete -c aiops -n "__fish_aiops_using_subcommand experiment; and not __fish_seen_subcommand_from submit list status cancel retry report compare help" -f -a "status" -d 'Done/total per agent and task type, failures and ETA'
+complete -c aiops -n "__fish_aiops_using_subcommand experiment; and not __fish_seen_subcommand_from submit list status cancel retry report compare help" -f -a "cancel" -d 'Cancel every unfinished task of an experiment'
+complete -c aiops -n "__fish_aiops_using_subcommand experiment; and not __fish_seen_subcommand_from submit list status cancel retry report compare help" -f -a "retry" -d 'Re-queue an experiment\'s failed and timed-out tasks'
+complete -c aiops -n "__fish_aiops_using_subcommand experiment; and not __fish_seen_subcommand_from submit list status cancel retry report compare help" -f -a "report" -d 'The results table: accuracy with 95 % interval, time-to-X, steps, tokens, cost'
+complete -c aiops -n "__fish_aiops_using_subcommand experiment; and not __fish_seen_subcommand_from submit list status cancel retry report compare help" -f -a "compare" -d 'Two experiments per task type: accuracy difference with its interval, time and tokens'
+complete -c aiops -n "__fish_aiops_using_subcommand experiment; and not __fish_seen_subcommand_from submit list status cancel retry report compare help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c aiops -n "__fish_aiops_using_subcommand experiment; and __fish_seen_subcommand_from submit" -l name -d 'The experiment\'s name' -r
+complete -c aiops -n "__fish_aiops_using_subcommand experiment; and __fish_seen_subcommand_from submit" -l problem -d 'Problem id, glob or \'all\' (repeatable; replaces the spec\'s list)' -r
+complete -c aiops -n "__fish_aiops_using_subcommand experiment; and __fish_seen_subcommand_from submit" -l task-type -d 'Every catalog problem of this task type (repeatable; replaces the spec\'s list)' -r -f -a "detection\t''
+localization\t''
+analysis\t''
+mitigation\t''"
+complete -c aiops -n "__fish_aiops_using_subcommand experiment; and __fish_seen_subcommand_from submit" -l agent -d 'Agent NAME=module:Class or NAME=JSON object of agent, kwargs, model, concurrency_key (repeatable; replaces the spec\'s agents)' -r
+complete -c aiops -n "__fish_aiops_using_subcommand experiment; and __fish_seen_subcommand_from submit" -l repeats -d 'Runs of each problem by each agent [default: 1]' -r
+complete -c aiops -n "__fish_aiops_using_subcommand experiment; and __fish_seen_subcommand_from submit" -l max-steps -d 'Most agent steps per run (1-1000)' -r
+complete -c aiops -n "__fish_aiops_using_subcommand experiment; and __fish_seen_subcommand_from submit" -l timeout -d 'Time limit of one attempt, e.g. 45m' -r
+complete -c aiops -n "__fish_aiops_using_subcommand experiment; and __fish_seen_subcommand_from submit" -l priority -d 'Priority 0-10' -r
+complete -c aiops -n "__fish_aiops_using_subcommand experiment; and __fish_seen_subcommand_from submit" -l max-attempts -d 'Attempts per task (1-20)' -r
+complete -c aiops -n "__fish_aiops_using_subcommand experiment; and __fish_seen_subcommand_from submit" -l queue -d 'Queue name' -r
+complete -c aiops -n "__fish_aiops_using_subcommand experiment; and __fish_seen_subcommand_from submit" -l database-url -d 'PostgreSQL URL; without it DATABASE_URL, else the embedded instance' -r
+complete -c aiops -n "__fish_aiops_using_subcommand experiment; and __fish_seen_subcommand_from submit" -s o -l output -d 'Output format: tables for people, one JSON document for scripts' -r -f -a "table\t'Human tables and text'
+json\t'Exactly one JSON document'"
+complete -c aiops -n "__fish_aiops_using_subcommand experiment; and __fish_seen_subcommand_from submit" -l color -d 'When to use colour (NO_COLOR is honoured)' -r -f -a "auto\t'Colour when stderr is a terminal and NO_COLOR is unset'
+always\t'Always colour'
+never\t'Never colour'"
+complete -c aiops -n "__fish_aiops_using_subcommand experiment; and __fish_seen_subcommand_from submit" -l allow-unknown -d 'Accept problem ids the catalog does not know'
+complete -c aiops -n "__fish_aiops_using_subcommand experiment; and __fish_seen_subcommand_from submit" -l dry-run -d 'Print the matrix; submit nothing'
+complete -c aiops -n "__fish_aiops_using_subcommand experiment; and __fish_seen_subcommand_from submit" -s q -l quiet -d 'Print only data (ids, tables, JSON); no progress or notes'
+complete -c aiops -n "__fish_aiops_using_subcommand experiment; and __fish_seen_subcommand_from submit" -s v -l verbose -d 'More diagnostics on stderr (repeat for more); AIOPS_LOG or RUST_LOG filter too'
+complete -c aiops -n "__fish_aiops_using_subcommand experiment; and __fish_seen_subcommand_from submit" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c aiops -n "__fish_aiops_using_subcommand experiment; and __fish_seen_subcommand_from submit" -s V -l version -d 'Print version'
+complete -c aiops -n "__fish_aiops_using_subcommand experiment; and __fish_seen_subcommand_from list" -l database-url -d 'PostgreSQL URL; without it DATABASE_URL, else the embedded instance' -r
+complete -c aiops -n "__fish_aiops_using_subcommand experiment; and __fish_seen_subcommand_from list" -s o -l output -d 'Output format: tables for people, one JSON document for scripts' -r -f -a "table\t'Human tables and text'
+json\t'Exactly one JSON document'"
+complete -c aiops -n "__fish_aiops_using_subcommand experiment; and __fish_seen_subcommand_from list" -l color -d 'When to use colour (NO_COLOR is honoured)' -r -f -a "auto\t'Colour when stderr is a terminal and NO_COLOR is unset'
+always\t'Always colour'
+never\t'Never colour'"
+complete -c aiops -n "__fish_aiops_using_subcommand experiment; and __fish_seen_subcommand_from list" -s q -l quiet -d 'Print only data (ids, tables, JSON); no progress or notes'
+complete -c aiops -n "__fish_aiops_using_subcommand experiment; and __fish_seen_subcommand_from list" -s v -l verbose -d 'More diagnostics on stderr (repeat for more); AIOPS_LOG or RUST_LOG filter too'
+complete -c aiops -n "__fish_aiops_using_subcommand experiment; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c aiops -n "__fish_aiops_using_subcommand experiment; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
+complete -c aiops -n "__fish_aiops_using_subcommand experiment; and __fish_seen_subcommand_from status" -l wait-timeout -d 'With --wait: give up after this long (exit 13)' -r
+complete -c aiops -n "__fish_aiops_using_subcommand experiment; and __fish_seen_subcommand_from status" -l database-url -d 'PostgreSQL URL; without it DATABASE_URL, else the embedded instance' -r
+complete -c aiops -n "__fish_aiops_using_subcommand experiment; and __fish_seen_subcommand_from status" -s o -l output -d 'Output format: tables for people, one JSON document for scripts' -r -f -a "table\t'Human tables and text'
+json\t'Exactly one JSON document'"
+complete -c aiops -n "__fish_aiops_using_subcommand experiment; and __fish_seen_subcommand_from status" -l color -d 'When to use colour (NO_COLOR is honoured)' -r -f -a "auto\t'Colour when stderr is a terminal and NO_COLOR is unset'
+always\t'Always colour'
+never\t'Never colour'"
+complete -c aiops -n "__fish_aiops_using_subcommand experiment; and __fish_seen_subcommand_from status" -l wait -d 'Block until every task has ended; exit 0 all completed, 10 any failed, 11 any timed out, 12 any cancelled, 13 wait expired'
+complete -c aiops -n "__fish_aiops_using_subcommand experiment; and __fish_seen_subcommand_from status" -s q -l quiet -d 'Print only data (ids, tables, JSON); no progress or notes'
+complete -c aiops -n "__fish_aiops_using_subcommand experiment; and __fish_seen_subcommand_from status" -s v -l verbose -d 'More diagnostics on stderr (repeat for more); AIOPS_LOG or RUST_LOG filter too'
+complete -c aiops -n "__fish_aiops_using_subcommand experiment; and __fish_seen_subcommand_from status" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c aiops -n "__fish_aiops_using_subcommand experiment; and __fish_seen_subcommand_from status" -s V -l version -d 'Print version'
+complete -c aiops -n "__fish_aiops_using_subcommand experiment; and __fish_seen_subcommand_from cancel" -l reason -d 'Why (kept on each task)' -r
+complete -c aiops -n "__fish_aiops_using_subcommand experiment; and __fish_seen_subcommand_from cancel" -l database-url -d 'PostgreSQL URL; without it DATABASE_URL, else the embedded instance' -r
+complete -c aiops -n "__fish_aiops_using_subcommand experiment; and __fish_seen_subcommand_from cancel" -s o -l output -d 'Output format: tables for people, one JSON document for scripts' -r -f -a "table\t'Human tables and text'
+json\t'Exactly one JSON document'"
+complete -c aiops -n "__fish_aiops_using_subcommand experiment; and __fish_seen_subcommand_from cancel" -l color -d 'When to use colour (NO_COLOR is honoured)' -r -f -a "auto\t'Colour when stderr is a terminal and NO_COLOR is unset'
+always\t'Always colour'
+never\t'Never colour'"
+complete -c aiops -n "__fish_aiops_using_subcommand experiment; and __fish_seen_subcommand_from cancel" -s q -l quiet -d 'Print only data (ids, tables, JSON); no progress or notes'
+complete -c aiops -n "__fish_aiops_using_subcommand experiment; and __fish_seen_subcommand_from cancel" -s v -l verbose -d 'More diagnostics on stderr (repeat for more); AIOPS_LOG or RUST_LOG filter too'
+complete -c aiops -n "__fish_aiops_using_subcommand experiment; and __fish_seen_subcommand_from cancel" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c aiops -n "__fish_aiops_using_subcommand experiment; and __fish_seen_subcommand_from cancel" -s V -l version -d 'Print version'
+complete -c aiops -n "__fish_aiops_using_subcommand experiment; and __fish_seen_subcommand_from retry" -l database-url -d 'PostgreSQL URL; without it DATABASE_URL, else the embedded instance' -r
+complete -c aiops -n "__fish_aiops_using_subcommand experiment; and __fish_seen_subcommand_from retry" -s o -l output -d 'Output format: tables for people, one JSON document for scripts' -r -f -a "table\t'Human tables and text'
+json\t'Exactly one JSON document'"
+complete -c aiops -n "__fish_aiops_using_subcommand experiment; and __fish_seen_subcommand_from retry" -l color -d 'When to use colour (NO_COLOR is honoured)' -r -f -a "auto\t'Colour when stderr is a terminal and NO_COLOR is unset'
+always\t'Always colour'
+never\t'Never colour'"
+complete -c aiops -n "__fish_aiops_using_subcommand experiment; and __fish_seen_subcommand_from retry" -l failed -d 'Re-queue failed and timed-out tasks (required: says what is retried)'
+complete -c aiops -n "__fish_aiops_using_subcommand experiment; and __fish_seen_subcommand_from retry" -l cancelled -d 'Also re-queue cancelled tasks'
+complete -c aiops -n "__fish_aiops_using_subcommand experiment; and __fish_seen_subcommand_from retry" -s q -l quiet -d 'Print only data (ids, tables, JSON); no progress or notes'
+complete -c aiops -n "__fish_aiops_using_subcommand experiment; and __fish_seen_subcommand_from retry" -s v -l verbose -d 'More diagnostics on stderr (repeat for more); AIOPS_LOG or RUST_LOG filter too'
+complete -c aiops -n "__fish_aiops_using_subcommand experiment; and __fish_seen_subcommand_from retry" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c aiops -n "__fish_aiops_using_subcommand experiment; and __fish_seen_subcommand_from retry" -s V -l version -d 'Print version'
+complete -c aiops -n "__fish_aiops_using_subcommand experiment; and __fish_seen_subcommand_from report" -l by -d 'Group by these columns: agent, task_type, problem' -r
+complete -c aiops -n "__fish_aiops_using_subcommand experiment; and __fish_seen_subcommand_from report" -l format -d 'Output format [default: table, or json with -o json]' -r -f -a "table\t'A table for people'
+json\t'One JSON document'
+csv\t'Comma-separated values with a header'
+markdown\t'A GitHub-flavoured Markdown table'"
+complete -c aiops -n "__fish_aiops_using_subcommand experiment; and __fish_seen_subcommand_from report" -l price -d 'Price of a model in USD per million input and output tokens (repeatable)' -r
+complete -c aiops -n "__fish_aiops_using_subcommand experiment; and __fish_seen_subcommand_from report" -l database-url -d 'PostgreSQL URL; without it DATABASE_URL, else the embedded instance' -r
+complete -c aiops -n "__fish_aiops_using_subcommand experiment; and __fish_seen_subcommand_from report" -s o -l output -d 'Output format: tables for people, one JSON document for scripts' -r -f -a "table\t'Human tables and text'
+json\t'Exactly one JSON document'"
+complete -c aiops -n "__fish_aiops_using_subcommand experiment; and __fish_seen_subcommand_from report" -l color -d 'When to use colour (NO_COLOR is honoured)' -r -f -a "auto\t'Colour when stderr is a terminal and NO_COLOR is unset'
+always\t'Always colour'
+never\t'Never colour'"
+complete -c aiops -n "__fish_aiops_using_subcommand experiment; and __fish_seen_subcommand_from report" -s q -l quiet -d 'Print only data (ids, tables, JSON); no progress or notes'
+complete -c aiops -n "__fish_aiops_using_subcommand experiment; and __fish_seen_subcommand_from report" -s v -l verbose -d 'More diagnostics on stderr (repeat for more); AIOPS_LOG or RUST_LOG filter too'
+complete -c aiops -n "__fish_aiops_using_subcommand experiment; and __fish_seen_subcommand_from report" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c aiops -n "__fish_aiops_using_subcommand experiment; and __fish_seen_subcommand_from report" -s V -l version -d 'Print version'
+complete -c aiops -n "__fish_aiops_using_subcommand experiment; and __fish_seen_subcommand_from compare" -l by -d 'Group by these columns: agent, task_type, problem' -r
+complete -c aiops -n "__fish_aiops_using_subcommand experiment; and __fish_seen_subcommand_from compare" -l format -d 'Output format [default: table, or json with -o json]' -r -f -a "table\t'A table for people'
+json\t'One JSON document'
+csv\t'Comma-separated values with a header'
+markdown\t'A GitHub-flavoured Markdown table'"
+complete -c aiops -n "__fish_aiops_using_subcommand experiment; and __fish_seen_subcommand_from compare" -l database-url -d 'PostgreSQL URL; without it DATABASE_URL, else the embedded instance' -r
+complete -c aiops -n "__fish_aiops_using_subcommand experiment; and __fish_seen_subcommand_from compare" -s o -l output -d 'Output format: tables for people, one JSON document for scripts' -r -f -a "table\t'Human tables and text'
+json\t'Exactly one JSON document'"
+complete -c aiops -n "__fish_aiops_using_subcommand experiment; and __fish_seen_subcommand_from compare" -l color -d 'When to use colour (NO_COLOR is honoured)' -r -f -a "auto\t'Colour when stderr is a terminal and NO_COLOR is unset'
+always\t'Always colour'
+never\t'Never colour'"
+complete -c aiops -n "__fish_aiops_using_subcommand experiment; and __fish_seen_subcommand_from compare" -s q -l quiet -d 'Print only data (ids, tables, JSON); no progress or notes'
+complete -c aiops -n "__fish_aiops_using_subcommand experiment; and __fish_seen_subcommand_from compare" -s v -l verbose -d 'More diagnostics on stderr (repeat for more); AIOPS_LOG or RUST_LOG filter too'
+complete -c aiops -n "__fish_aiops_using_subcommand experiment; and __fish_seen_subcommand_from compare" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c aiops -n "__fish_aiops_using_subcommand experiment; and __fish_seen_subcommand_from compare" -s V -l version -d 'Print version'
+complete -c aiops -n "__fish_aiops_using_subcommand experiment; and __fish_seen_subcommand_from help" -f -a "submit" -d 'Submit every task of a spec in one transaction; again, it adds nothing'
+complete -c aiops -n "__fish_aiops_using_subcommand experiment; and __fish_seen_subcommand_from help" -f -a "list" -d 'List experiments with their tasks counted by status'
+complete -c aiops -n "__fish_aiops_using_subcommand experiment; and __fish_seen_subcommand_from help" -f -a "status" -d 'Done/total per agent and task type, failures and ETA'
+complete -c aiops -n "__fish_aiops_using_subcommand experiment; and __fish_seen_subcommand_from help" -f -a "cancel" -d 'Cancel every unfinished task of an experiment'
+complete -c aiops -n "__fish_aiops_using_subcommand experiment; and __fish_seen_subcommand_from help" -f -a "retry" -d 'Re-queue an experiment\'s failed and timed-out tasks'
+complete -c aiops -n "__fish_aiops_using_subcommand experiment; and __fish_seen_subcommand_from help" -f -a "report" -d 'The results table: accuracy with 95 % interval, time-to-X, steps, tokens, cost'
+complete -c aiops -n "__fish_aiops_using_subcommand experiment; and __fish_seen_subcommand_from help" -f -a "compare" -d 'Two experiments per task type: accuracy difference with its interval, time and tokens'
+complete -c aiops -n "__fish_aiops_using_subcommand experiment; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c aiops -n "__fish_aiops_using_subcommand schedule; and not __fish_seen_subcommand_from add list pause resume delete fires help" -l database-url -d 'PostgreSQL URL; without it DATABASE_URL, else the embedded instance' -r
+complete -c aiops -n "__fish_aiops_using_subcommand schedule; and not __fish_seen_subcommand_from add list pause resume delete fires help" -s o -l output -d 'Output format: tables for people, one JSON document for scripts' -r -f -a "table\t'Human tables and text'
+json\t'Exactly one JSON document'"
+complete -c aiops -n "__fish_aiops_using_subcommand schedule; and not __fish_seen_subcommand_from add list pause resume delete fires help" -l color -d 'When to use colour (NO_COLOR is honoured)' -r -f -a "auto\t'Colour when stderr is a terminal and NO_COLOR is unset'
+always\t'Always colour'
+never\t'Never colour'"
+complete -c aiops -n "__fish_aiops_using_subcommand schedule; and not __fish_seen_subcommand_from add list pause resume delete fires help" -s q -l quiet -d 'Print only data (ids, tables, JSON); no progress or notes'
+complete -c aiops -n "__fish_aiops_using_subcommand schedule; and not __fish_seen_subcommand_from add list pause resume delete fires help" -s v -l verbose -d 'More diagnostics on stderr (repeat for more); AIOPS_LOG or RUST_LOG filter too'
+complete -c aiops -n "__fish_aiops_using_subcommand schedule; and not __fish_seen_subcommand_from add list pause resume delete fires help" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c aiops -n "__fish_aiops_using_subcommand schedule; and not __fish_seen_subcommand_from add list pause resume delete fires help" -s V -l version -d 'Print version'
+complete -c aiops -n "__fish_aiops_using_subcommand schedule; and not __fish_seen_subcommand_from add list pause resume delete fires help" -f -a "add" -d 'Add a schedule; its first tick is the next one after now'
+complete -c aiops -n "__fish_aiops_using_subcommand schedule; and not __fish_seen_subcommand_from add list pause resume delete fires help" -f -a "list" -d 'List schedules with their next tick and last fire'
+complete -c aiops -n "__fish_aiops_using_subcommand schedule; and not __fish_seen_subcommand_from add list pause resume delete fires help" -f -a "pause" -d 'Stop firing a schedule'
+complete -c aiops -n "__fish_aiops_using_subcommand schedule; and not __fish_seen_subcommand_from add list pause resume delete fires help" -f -a "resume" -d 'Fire a paused schedule again, from its next tick'
+complete -c aiops -n "__fish_aiops_using_subcommand schedule; and not __fish_seen_subcommand_from add list pause resume delete fires help" -f -a "delete" -d 'Delete a schedule and its fire records (its experiments stay)'
+complete -c aiops -n "__fish_aiops_using_subcommand schedule; and not __fish_seen_subcommand_from add list pause resume delete fires help" -f -a "fires" -d 'Every fire of a schedule, with the experiment or task it made'
+complete -c aiops -n "__fish_aiops_using_subcommand schedule; and not __fish_seen_subcommand_from add list pause resume delete fires help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c aiops -n "__fish_aiops_using_subcommand schedule; and __fish_seen_subcommand_from add" -l cron -d 'Cron expression: 5 fields (minute hour day month weekday), or 6 with seconds first' -r
+complete -c aiops -n "__fish_aiops_using_subcommand schedule; and __fish_seen_subcommand_from add" -l tz -d 'IANA time zone the expression is read in' -r
+complete -c aiops -n "__fish_aiops_using_subcommand schedule; and __fish_seen_subcommand_from add" -l experiment -d 'Submit this experiment spec (TOML or JSON) at each tick' -r -F
+complete -c aiops -n "__fish_aiops_using_subcommand schedule; and __fish_seen_subcommand_from add" -l task -d 'Submit this task request (JSON, or @FILE) at each tick' -r
+complete -c aiops -n "__fish_aiops_using_subcommand schedule; and __fish_seen_subcommand_from add" -l database-url -d 'PostgreSQL URL; without it DATABASE_URL, else the embedded instance' -r
+complete -c aiops -n "__fish_aiops_using_subcommand schedule; and __fish_seen_subcommand_from add" -s o -l output -d 'Output format: tables for people, one JSON document for scripts' -r -f -a "table\t'Human tables and text'
+json\t'Exactly one JSON document'"
+complete -c aiops -n "__fish_aiops_using_subcommand schedule; and __fish_seen_subcommand_from add" -l color -d 'When to use colour (NO_COLOR is honoured)' -r -f -a "auto\t'Colour when stderr is a terminal and NO_COLOR is unset'
+always\t'Always colour'
+never\t'Never colour'"
+complete -c aiops -n "__fish_aiops_using_subcommand schedule; and __fish_seen_subcommand_from add" -s q -l quiet -d 'Print only data (ids, tables, JSON); no progress or notes'
+complete -c aiops -n "__fish_aiops_using_subcommand schedule; and __fish_seen_subcommand_from add" -s v -l verbose -d 'More diagnostics on stderr (repeat for more); AIOPS_LOG or RUST_LOG filter too'
+complete -c aiops -n "__fish_aiops_using_subcommand schedule; and __fish_seen_subcommand_from add" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c aiops -n "__fish_aiops_using_subcommand schedule; and __fish_seen_subcommand_from add" -s V -l version -d 'Print version'
+complete -c aiops -n "__fish_aiops_using_subcommand schedule; and __fish_seen_subcommand_from list" -l database-url -d 'PostgreSQL URL; without it DATABASE_URL, else the embedded instance' -r
+complete -c aiops -n "__fish_aiops_using_subcommand schedule; and __fish_seen_subcommand_from list" -s o -l output -d 'Output format: tables for people, one JSON document for scripts' -r -f -a "table\t'Human tables and text'
+json\t'Exactly one JSON document'"
+complete -c aiops -n "__fish_aiops_using_subcommand schedule; and __fish_seen_subcommand_from list" -l color -d 'When to use colour (NO_COLOR is honoured)' -r -f -a "auto\t'Colour when stderr is a terminal and NO_COLOR is unset'
+always\t'Always colour'
+never\t'Never colour'"
+complete -c aiops -n "__fish_aiops_using_subcommand schedule; and __fish_seen_subcommand_from list" -s q -l quiet -d 'Print only data (ids, tables, JSON); no progress or notes'
+complete -c aiops -n "__fish_aiops_using_subcommand schedule; and __fish_seen_subcommand_from list" -s v -l verbose -d 'More diagnostics on stderr (repeat for more); AIOPS_LOG or RUST_LOG filter too'
+complete -c aiops -n "__fish_aiops_using_subcommand schedule; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c aiops -n "__fish_aiops_using_subcommand schedule; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
+complete -c aiops -n "__fish_aiops_using_subcommand schedule; and __fish_seen_subcommand_from pause" -l database-url -d 'PostgreSQL URL; without it DATABASE_URL, else the embedded instance' -r
+complete -c aiops -n "__fish_aiops_using_subcommand schedule; and __fish_seen_subcommand_from pause" -s o -l output -d 'Output format: tables for people, one JSON document for scripts' -r -f -a "table\t'Human tables and text'
+json\t'Exactly one JSON document'"
+complete -c aiops -n "__fish_aiops_using_subcommand schedule; and __fish_seen_subcommand_from pause" -l color -d 'When to use colour (NO_COLOR is honoured)' -r -f -a "auto\t'Colour when stderr is a terminal and NO_COLOR is unset'
+always\t'Always colour'
+never\t'Never colour'"
+complete -c aiops -n "__fish_aiops_using_subcommand schedule; and __fish_seen_subcommand_from pause" -s q -l quiet -d 'Print only data (ids, tables, JSON); no progress or notes'
+complete -c aiops -n "__fish_aiops_using_subcommand schedule; and __fish_seen_subcommand_from pause" -s v -l verbose -d 'More diagnostics on stderr (repeat for more); AIOPS_LOG or RUST_LOG filter too'
+complete -c aiops -n "__fish_aiops_using_subcommand schedule; and __fish_seen_subcommand_from pause" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c aiops -n "__fish_aiops_using_subcommand schedule; and __fish_seen_subcommand_from pause" -s V -l version -d 'Print version'
+complete -c aiops -n "__fish_aiops_using_subcommand schedule; and __fish_seen_subcommand_from resume" -l database-url -d 'PostgreSQL URL; without it DATABASE_URL, else the embedded instance' -r
+complete -c aiops -n "__fish_aiops_using_subcommand schedule; and __fish_seen_subcommand_from resume" -s o -l output -d 'Output format: tables for people, one JSON document for scripts' -r -f -a "table\t'Human tables and text'
+json\t'Exactly one JSON document'"
+complete -c aiops -n "__fish_aiops_using_subcommand schedule; and __fish_seen_subcommand_from resume" -l color -d 'When to use colour (NO_COLOR is honoured)' -r -f -a "auto\t'Colour when stderr is a terminal and NO_COLOR is unset'
+always\t'Always colour'
+never\t'Never colour'"
+complete -c aiops -n "__fish_aiops_using_subcommand schedule; and __fish_seen_subcommand_from resume" -s q -l quiet -d 'Print only data (ids, tables, JSON); no progress or notes'
+complete -c aiops -n "__fish_aiops_using_subcommand schedule; and __fish_seen_subcommand_from resume" -s v -l verbose -d 'More diagnostics on stderr (repeat for more); AIOPS_LOG or RUST_LOG filter too'
+complete -c aiops -n "__fish_aiops_using_subcommand schedule; and __fish_seen_subcommand_from resume" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c aiops -n "__fish_aiops_using_subcommand schedule; and __fish_seen_subcommand_from resume" -s V -l version -d 'Print version'
+complete -c aiops -n "__fish_aiops_using_subcommand schedule; and __fish_seen_subcommand_from delete" -l database-url -d 'PostgreSQL URL; without it DATABASE_URL, else the embedded instance' -r
+complete -c aiops -n "__fish_aiops_using_subcommand schedule; and __fish_seen_subcommand_from delete" -s o -l output -d 'Output format: tables for people, one JSON document for scripts' -r -f -a "table\t'Human tables and text'
+json\t'Exactly one JSON document'"
+complete -c aiops -n "__fish_aiops_using_subcommand schedule; and __fish_seen_subcommand_from delete" -l color -d 'When to use colour (NO_COLOR is honoured)' -r -f -a "auto\t'Colour when stderr is a terminal and NO_COLOR is unset'
+always\t'Always colour'
+never\t'Never colour'"
+complete -c aiops -n "__fish_aiops_using_subcommand schedule; and __fish_seen_subcommand_from delete" -s q -l quiet -d 'Print only data (ids, tables, JSON); no progress or notes'
+complete -c aiops -n "__fish_aiops_using_subcommand schedule; and __fish_seen_subcommand_from delete" -s v -l verbose -d 'More diagnostics on stderr (repeat for more); AIOPS_LOG or RUST_LOG filter too'
+complete -c aiops -n "__fish_aiops_using_subcommand schedule; and __fish_seen_subcommand_from delete" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c aiops -n "__fish_aiops_using_subcommand schedule; and __fish_seen_subcommand_from delete" -s V -l version -d 'Print version'
+complete -c aiops -n "__fish_aiops_using_subcommand schedule; and __fish_seen_subcommand_from fires" -l database-url -d 'PostgreSQL URL; without it DATABASE_URL, else the embedded instance' -r
+complete -c aiops -n "__fish_aiops_using_subcommand schedule; and __fish_seen_subcommand_from fires" -s o -l output -d 'Output format: tables for people, one JSON document for scripts' -r -f -a "table\t'Human tables and text'
+json\t'Exactly one JSON document'"
+complete -c aiops -n "__fish_aiops_using_subcommand schedule; and __fish_seen_subcommand_from fires" -l color -d 'When to use colour (NO_COLOR is honoured)' -r -f -a "auto\t'Colour when stderr is a terminal and NO_COLOR is unset'
+always\t'Always colour'
+never\t'Never colour'"
+complete -c aiops -n "__fish_aiops_using_subcommand schedule; and __fish_seen_subcommand_from fires" -s q -l quiet -d 'Print only data (ids, tables, JSON); no progress or notes'
+complete -c aiops -n "__fish_aiops_using_subcommand schedule; and __fish_seen_subcommand_from fires" -s v -l verbose -d 'More diagnostics on stderr (repeat for more); AIOPS_LOG or RUST_LOG filter too'
+complete -c aiops -n "__fish_aiops_using_subcommand schedule; and __fish_seen_subcommand_from fires" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c aiops -n "__fish_aiops_using_subcommand schedule; and __fish_seen_subcommand_from fires" -s V -l version -d 'Print version'
+complete -c aiops -n "__fish_aiops_using_subcommand schedule; and __fish_seen_subcommand_from help" -f -a "add" -d 'Add a schedule; its first tick is the next one after now'
+complete -c aiops -n "__fish_aiops_using_subcommand schedule; and __fish_seen_subcommand_from help" -f -a "list" -d 'List schedules with their next tick and last fire'
+complete -c aiops -n "__fish_aiops_using_subcommand schedule; and __fish_seen_subcommand_from help" -f -a "pause" -d 'Stop firing a schedule'
+complete -c aiops -n "__fish_aiops_using_subcommand schedule; and __fish_seen_subcommand_from help" -f -a "resume" -d 'Fire a paused schedule again, from its next tick'
+complete -c aiops -n "__fish_aiops_using_subcommand schedule; and __fish_seen_subcommand_from help" -f -a "delete" -d 'Delete a schedule and its fire records (its experiments stay)'
+complete -c aiops -n "__fish_aiops_using_subcommand schedule; and __fish_seen_subcommand_from help" -f -a "fires" -d 'Every fire of a schedule, with the experiment or task it made'
+complete -c aiops -n "__fish_aiops_using_subcommand schedule; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c aiops -n "__fish_aiops_using_subcommand bench" -l tasks -d 'Tasks to enqueue and drain' -r
 complete -c aiops -n "__fish_aiops_using_subcommand bench" -l workers -d 'Workers draining at once' -r
 complete -c aiops -n "__fish_aiops_using_subcommand bench" -l concurrency -d 'Executor slots per worker, as `worker run --concurrency`' -r
@@ -409,27 +677,46 @@ complete -c aiops -n "__fish_aiops_using_subcommand man" -s q -l quiet -d 'Print
 complete -c aiops -n "__fish_aiops_using_subcommand man" -s v -l verbose -d 'More diagnostics on stderr (repeat for more); AIOPS_LOG or RUST_LOG filter too'
 complete -c aiops -n "__fish_aiops_using_subcommand man" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c aiops -n "__fish_aiops_using_subcommand man" -s V -l version -d 'Print version'
-complete -c aiops -n "__fish_aiops_using_subcommand help; and not __fish_seen_subcommand_from submit status logs cancel retry workers worker problems serve stats export prune bench doctor db completions man help" -f -a "submit" -d 'Create a task (prints its id), or many with --from'
-complete -c aiops -n "__fish_aiops_using_subcommand help; and not __fish_seen_subcommand_from submit status logs cancel retry workers worker problems serve stats export prune bench doctor db completions man help" -f -a "status" -d 'List tasks, or show every field of one'
-complete -c aiops -n "__fish_aiops_using_subcommand help; and not __fish_seen_subcommand_from submit status logs cancel retry workers worker problems serve stats export prune bench doctor db completions man help" -f -a "logs" -d 'Print a task\'s log'
-complete -c aiops -n "__fish_aiops_using_subcommand help; and not __fish_seen_subcommand_from submit status logs cancel retry workers worker problems serve stats export prune bench doctor db completions man help" -f -a "cancel" -d 'Cancel tasks: pending at once, running by stopping their process'
-complete -c aiops -n "__fish_aiops_using_subcommand help; and not __fish_seen_subcommand_from submit status logs cancel retry workers worker problems serve stats export prune bench doctor db completions man help" -f -a "retry" -d 'Re-queue failed, timed-out or cancelled tasks for one more attempt'
-complete -c aiops -n "__fish_aiops_using_subcommand help; and not __fish_seen_subcommand_from submit status logs cancel retry workers worker problems serve stats export prune bench doctor db completions man help" -f -a "workers" -d 'List workers, or show one'
-complete -c aiops -n "__fish_aiops_using_subcommand help; and not __fish_seen_subcommand_from submit status logs cancel retry workers worker problems serve stats export prune bench doctor db completions man help" -f -a "worker" -d 'Run a worker bound to one cluster'
-complete -c aiops -n "__fish_aiops_using_subcommand help; and not __fish_seen_subcommand_from submit status logs cancel retry workers worker problems serve stats export prune bench doctor db completions man help" -f -a "problems" -d 'The problem catalog'
-complete -c aiops -n "__fish_aiops_using_subcommand help; and not __fish_seen_subcommand_from submit status logs cancel retry workers worker problems serve stats export prune bench doctor db completions man help" -f -a "serve" -d 'Run the HTTP API'
-complete -c aiops -n "__fish_aiops_using_subcommand help; and not __fish_seen_subcommand_from submit status logs cancel retry workers worker problems serve stats export prune bench doctor db completions man help" -f -a "stats" -d 'Counts, success rate and wait/run times, overall and per problem and worker'
-complete -c aiops -n "__fish_aiops_using_subcommand help; and not __fish_seen_subcommand_from submit status logs cancel retry workers worker problems serve stats export prune bench doctor db completions man help" -f -a "export" -d 'Finished tasks as JSON Lines: a dataset for training'
-complete -c aiops -n "__fish_aiops_using_subcommand help; and not __fish_seen_subcommand_from submit status logs cancel retry workers worker problems serve stats export prune bench doctor db completions man help" -f -a "prune" -d 'Delete finished tasks and their logs older than a given age'
-complete -c aiops -n "__fish_aiops_using_subcommand help; and not __fish_seen_subcommand_from submit status logs cancel retry workers worker problems serve stats export prune bench doctor db completions man help" -f -a "bench" -d 'Measure queue throughput and pickup latency with a no-op executor'
-complete -c aiops -n "__fish_aiops_using_subcommand help; and not __fish_seen_subcommand_from submit status logs cancel retry workers worker problems serve stats export prune bench doctor db completions man help" -f -a "doctor" -d 'Check every prerequisite of a worker: database, Python, AIOpsLab, tools, cluster'
-complete -c aiops -n "__fish_aiops_using_subcommand help; and not __fish_seen_subcommand_from submit status logs cancel retry workers worker problems serve stats export prune bench doctor db completions man help" -f -a "db" -d 'Schema and the embedded PostgreSQL instance'
-complete -c aiops -n "__fish_aiops_using_subcommand help; and not __fish_seen_subcommand_from submit status logs cancel retry workers worker problems serve stats export prune bench doctor db completions man help" -f -a "completions" -d 'Print shell completions'
-complete -c aiops -n "__fish_aiops_using_subcommand help; and not __fish_seen_subcommand_from submit status logs cancel retry workers worker problems serve stats export prune bench doctor db completions man help" -f -a "man" -d 'Write man pages into a directory'
-complete -c aiops -n "__fish_aiops_using_subcommand help; and not __fish_seen_subcommand_from submit status logs cancel retry workers worker problems serve stats export prune bench doctor db completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c aiops -n "__fish_aiops_using_subcommand help; and not __fish_seen_subcommand_from submit status logs cancel retry workers worker problems serve stats export prune limits experiment schedule bench doctor db completions man help" -f -a "submit" -d 'Create a task (prints its id), or many with --from'
+complete -c aiops -n "__fish_aiops_using_subcommand help; and not __fish_seen_subcommand_from submit status logs cancel retry workers worker problems serve stats export prune limits experiment schedule bench doctor db completions man help" -f -a "status" -d 'List tasks, or show every field of one'
+complete -c aiops -n "__fish_aiops_using_subcommand help; and not __fish_seen_subcommand_from submit status logs cancel retry workers worker problems serve stats export prune limits experiment schedule bench doctor db completions man help" -f -a "logs" -d 'Print a task\'s log'
+complete -c aiops -n "__fish_aiops_using_subcommand help; and not __fish_seen_subcommand_from submit status logs cancel retry workers worker problems serve stats export prune limits experiment schedule bench doctor db completions man help" -f -a "cancel" -d 'Cancel tasks: pending at once, running by stopping their process'
+complete -c aiops -n "__fish_aiops_using_subcommand help; and not __fish_seen_subcommand_from submit status logs cancel retry workers worker problems serve stats export prune limits experiment schedule bench doctor db completions man help" -f -a "retry" -d 'Re-queue failed, timed-out or cancelled tasks for one more attempt'
+complete -c aiops -n "__fish_aiops_using_subcommand help; and not __fish_seen_subcommand_from submit status logs cancel retry workers worker problems serve stats export prune limits experiment schedule bench doctor db completions man help" -f -a "workers" -d 'List workers, or show one'
+complete -c aiops -n "__fish_aiops_using_subcommand help; and not __fish_seen_subcommand_from submit status logs cancel retry workers worker problems serve stats export prune limits experiment schedule bench doctor db completions man help" -f -a "worker" -d 'Run a worker bound to one cluster'
+complete -c aiops -n "__fish_aiops_using_subcommand help; and not __fish_seen_subcommand_from submit status logs cancel retry workers worker problems serve stats export prune limits experiment schedule bench doctor db completions man help" -f -a "problems" -d 'The problem catalog'
+complete -c aiops -n "__fish_aiops_using_subcommand help; and not __fish_seen_subcommand_from submit status logs cancel retry workers worker problems serve stats export prune limits experiment schedule bench doctor db completions man help" -f -a "serve" -d 'Run the HTTP API'
+complete -c aiops -n "__fish_aiops_using_subcommand help; and not __fish_seen_subcommand_from submit status logs cancel retry workers worker problems serve stats export prune limits experiment schedule bench doctor db completions man help" -f -a "stats" -d 'Counts, success rate and wait/run times, overall and per problem and worker'
+complete -c aiops -n "__fish_aiops_using_subcommand help; and not __fish_seen_subcommand_from submit status logs cancel retry workers worker problems serve stats export prune limits experiment schedule bench doctor db completions man help" -f -a "export" -d 'Finished tasks as JSON Lines: a dataset for training'
+complete -c aiops -n "__fish_aiops_using_subcommand help; and not __fish_seen_subcommand_from submit status logs cancel retry workers worker problems serve stats export prune limits experiment schedule bench doctor db completions man help" -f -a "prune" -d 'Delete finished tasks and their logs older than a given age'
+complete -c aiops -n "__fish_aiops_using_subcommand help; and not __fish_seen_subcommand_from submit status logs cancel retry workers worker problems serve stats export prune limits experiment schedule bench doctor db completions man help" -f -a "limits" -d 'Cap how many tasks with a concurrency key run at once, across all workers'
+complete -c aiops -n "__fish_aiops_using_subcommand help; and not __fish_seen_subcommand_from submit status logs cancel retry workers worker problems serve stats export prune limits experiment schedule bench doctor db completions man help" -f -a "experiment" -d 'Problems × agents × repeats as one unit: submit, watch, report, compare'
+complete -c aiops -n "__fish_aiops_using_subcommand help; and not __fish_seen_subcommand_from submit status logs cancel retry workers worker problems serve stats export prune limits experiment schedule bench doctor db completions man help" -f -a "schedule" -d 'Submit an experiment or a task at every tick of a cron expression'
+complete -c aiops -n "__fish_aiops_using_subcommand help; and not __fish_seen_subcommand_from submit status logs cancel retry workers worker problems serve stats export prune limits experiment schedule bench doctor db completions man help" -f -a "bench" -d 'Measure queue throughput and pickup latency with a no-op executor'
+complete -c aiops -n "__fish_aiops_using_subcommand help; and not __fish_seen_subcommand_from submit status logs cancel retry workers worker problems serve stats export prune limits experiment schedule bench doctor db completions man help" -f -a "doctor" -d 'Check every prerequisite of a worker: database, Python, AIOpsLab, tools, cluster'
+complete -c aiops -n "__fish_aiops_using_subcommand help; and not __fish_seen_subcommand_from submit status logs cancel retry workers worker problems serve stats export prune limits experiment schedule bench doctor db completions man help" -f -a "db" -d 'Schema and the embedded PostgreSQL instance'
+complete -c aiops -n "__fish_aiops_using_subcommand help; and not __fish_seen_subcommand_from submit status logs cancel retry workers worker problems serve stats export prune limits experiment schedule bench doctor db completions man help" -f -a "completions" -d 'Print shell completions'
+complete -c aiops -n "__fish_aiops_using_subcommand help; and not __fish_seen_subcommand_from submit status logs cancel retry workers worker problems serve stats export prune limits experiment schedule bench doctor db completions man help" -f -a "man" -d 'Write man pages into a directory'
+complete -c aiops -n "__fish_aiops_using_subcommand help; and not __fish_seen_subcommand_from submit status logs cancel retry workers worker problems serve stats export prune limits experiment schedule bench doctor db completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c aiops -n "__fish_aiops_using_subcommand help; and __fish_seen_subcommand_from worker" -f -a "run" -d 'Claim and run tasks on one cluster until stopped'
 complete -c aiops -n "__fish_aiops_using_subcommand help; and __fish_seen_subcommand_from problems" -f -a "list" -d 'List known problems with task counts'
 complete -c aiops -n "__fish_aiops_using_subcommand help; and __fish_seen_subcommand_from problems" -f -a "import" -d 'Import problem ids from a file (JSON array, JSON Lines or one id per line) or the runner'
+complete -c aiops -n "__fish_aiops_using_subcommand help; and __fish_seen_subcommand_from limits" -f -a "set" -d 'Set a key\'s cap: at most N of its tasks run at once (0 holds them back)'
+complete -c aiops -n "__fish_aiops_using_subcommand help; and __fish_seen_subcommand_from limits" -f -a "list" -d 'List caps with running and pending counts'
+complete -c aiops -n "__fish_aiops_using_subcommand help; and __fish_seen_subcommand_from limits" -f -a "clear" -d 'Remove a key\'s cap'
+complete -c aiops -n "__fish_aiops_using_subcommand help; and __fish_seen_subcommand_from experiment" -f -a "submit" -d 'Submit every task of a spec in one transaction; again, it adds nothing'
+complete -c aiops -n "__fish_aiops_using_subcommand help; and __fish_seen_subcommand_from experiment" -f -a "list" -d 'List experiments with their tasks counted by status'
+complete -c aiops -n "__fish_aiops_using_subcommand help; and __fish_seen_subcommand_from experiment" -f -a "status" -d 'Done/total per agent and task type, failures and ETA'
+complete -c aiops -n "__fish_aiops_using_subcommand help; and __fish_seen_subcommand_from experiment" -f -a "cancel" -d 'Cancel every unfinished task of an experiment'
+complete -c aiops -n "__fish_aiops_using_subcommand help; and __fish_seen_subcommand_from experiment" -f -a "retry" -d 'Re-queue an experiment\'s failed and timed-out tasks'
+complete -c aiops -n "__fish_aiops_using_subcommand help; and __fish_seen_subcommand_from experiment" -f -a "report" -d 'The results table: accuracy with 95 % interval, time-to-X, steps, tokens, cost'
+complete -c aiops -n "__fish_aiops_using_subcommand help; and __fish_seen_subcommand_from experiment" -f -a "compare" -d 'Two experiments per task type: accuracy difference with its interval, time and tokens'
+complete -c aiops -n "__fish_aiops_using_subcommand help; and __fish_seen_subcommand_from schedule" -f -a "add" -d 'Add a schedule; its first tick is the next one after now'
+complete -c aiops -n "__fish_aiops_using_subcommand help; and __fish_seen_subcommand_from schedule" -f -a "list" -d 'List schedules with their next tick and last fire'
+complete -c aiops -n "__fish_aiops_using_subcommand help; and __fish_seen_subcommand_from schedule" -f -a "pause" -d 'Stop firing a schedule'
+complete -c aiops -n "__fish_aiops_using_subcommand help; and __fish_seen_subcommand_from schedule" -f -a "resume" -d 'Fire a paused schedule again, from its next tick'
+complete -c aiops -n "__fish_aiops_using_subcommand help; and __fish_seen_subcommand_from schedule" -f -a "delete" -d 'Delete a schedule and its fire records (its experiments stay)'
+complete -c aiops -n "__fish_aiops_using_subcommand help; and __fish_seen_subcommand_from schedule" -f -a "fires" -d 'Every fire of a schedule, with the experiment or task it made'
 complete -c aiops -n "__fish_aiops_using_subcommand help; and __fish_seen_subcommand_from db" -f -a "migrate" -d 'Apply pending schema migrations'
 complete -c aiops -n "__fish_aiops_using_subcommand help; and __fish_seen_subcommand_from db" -f -a "status" -d 'Show the schema version and the embedded instance'
 complete -c aiops -n "__fish_aiops_using_subcommand help; and __fish_seen_subcommand_from db" -f -a "start" -d 'Start the embedded instance (initialising it on first use)'

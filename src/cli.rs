@@ -93,6 +93,12 @@ pub enum Command {
     Export(ExportArgs),
     /// Delete finished tasks and their logs older than a given age
     Prune(PruneArgs),
+    /// Cap how many tasks with a concurrency key run at once, across all workers
+    Limits(LimitsArgs),
+    /// Problems × agents × repeats as one unit: submit, watch, report, compare
+    Experiment(ExperimentArgs),
+    /// Submit an experiment or a task at every tick of a cron expression
+    Schedule(ScheduleArgs),
     /// Measure queue throughput and pickup latency with a no-op executor
     Bench(BenchArgs),
     /// Check every prerequisite of a worker: database, Python, AIOpsLab, tools, cluster
@@ -150,6 +156,9 @@ pub struct SubmitArgs {
     /// Submitting the same key again returns the existing task
     #[arg(long, value_name = "KEY")]
     pub idempotency_key: Option<String>,
+    /// Concurrency key: running tasks with the same key are capped by 'aiops limits set'
+    #[arg(long, value_name = "K")]
+    pub concurrency_key: Option<String>,
     /// Start no earlier than this long from now
     #[arg(long, value_name = "DUR", value_parser = duration, conflicts_with = "run_at")]
     pub delay: Option<Duration>,
@@ -440,6 +449,9 @@ pub struct ExportArgs {
     /// Only tasks created within this long
     #[arg(long, value_name = "DUR", value_parser = duration)]
     pub since: Option<Duration>,
+    /// Only the tasks of this experiment
+    #[arg(long, value_name = "NAME")]
+    pub experiment: Option<String>,
     /// Write here instead of stdout
     #[arg(long, value_name = "F")]
     pub output_file: Option<PathBuf>,
@@ -474,6 +486,251 @@ pub struct BenchArgs {
     /// Executor slots per worker, as `worker run --concurrency`
     #[arg(long, value_name = "N", default_value_t = 16)]
     pub concurrency: u32,
+}
+
+/// `limits`.
+#[derive(Debug, Args)]
+pub struct LimitsArgs {
+    #[command(subcommand)]
+    pub command: LimitsCommand,
+}
+
+/// `limits …` subcommands.
+#[derive(Debug, Subcommand)]
+#[command(
+    after_help = "Examples:\n  aiops limits set gpt-4o 8\n  aiops submit misconfig_app_hotel_res-detection-1 --concurrency-key gpt-4o\n  aiops limits list"
+)]
+pub enum LimitsCommand {
+    /// Set a key's cap: at most N of its tasks run at once (0 holds them back)
+    Set {
+        /// The concurrency key, e.g. a model name
+        key: String,
+        /// Most running tasks with this key
+        #[arg(allow_negative_numbers = true)]
+        cap: i64,
+    },
+    /// List caps with running and pending counts
+    List,
+    /// Remove a key's cap
+    Clear {
+        /// The concurrency key
+        key: String,
+    },
+}
+
+/// `experiment`.
+#[derive(Debug, Args)]
+pub struct ExperimentArgs {
+    #[command(subcommand)]
+    pub command: ExperimentCommand,
+}
+
+/// `experiment …` subcommands.
+#[derive(Debug, Subcommand)]
+pub enum ExperimentCommand {
+    /// Submit every task of a spec in one transaction; again, it adds nothing
+    Submit(ExperimentSubmitArgs),
+    /// List experiments with their tasks counted by status
+    List,
+    /// Done/total per agent and task type, failures and ETA
+    Status(ExperimentStatusArgs),
+    /// Cancel every unfinished task of an experiment
+    Cancel(ExperimentCancelArgs),
+    /// Re-queue an experiment's failed and timed-out tasks
+    Retry(ExperimentRetryArgs),
+    /// The results table: accuracy with 95 % interval, time-to-X, steps, tokens, cost
+    Report(ExperimentReportArgs),
+    /// Two experiments per task type: accuracy difference with its interval, time and tokens
+    Compare(ExperimentCompareArgs),
+}
+
+/// `experiment submit`.
+#[derive(Debug, Args)]
+#[command(
+    after_help = "A spec (TOML, or JSON):\n  name = \"gpt-vs-flash\"\n  problems = [\"k8s_target_port-misconfig-*\", \"noop_detection_hotel_reservation-1\"]\n  task_types = [\"detection\"]\n  repeats = 3\n  max_steps = 20\n  timeout = \"45m\"\n  [agents.gpt4o]\n  agent = \"clients.gpt:GPTAgent\"\n  model = \"gpt-4o\"\n  kwargs = { temperature = 0.5 }\n\nExamples:\n  aiops experiment submit nightly.toml --dry-run\n  aiops experiment submit --name quick --problem 'noop_*' --agent dummy=my_agents:Dummy --repeats 2"
+)]
+pub struct ExperimentSubmitArgs {
+    /// The spec file (TOML or JSON; - for stdin); flags below override its fields
+    pub file: Option<PathBuf>,
+    /// The experiment's name
+    #[arg(long, value_name = "NAME")]
+    pub name: Option<String>,
+    /// Problem id, glob or 'all' (repeatable; replaces the spec's list)
+    #[arg(long = "problem", value_name = "ID|GLOB")]
+    pub problems: Vec<String>,
+    /// Every catalog problem of this task type (repeatable; replaces the spec's list)
+    #[arg(long = "task-type", value_name = "TYPE", value_parser = ["detection", "localization", "analysis", "mitigation"])]
+    pub task_types: Vec<String>,
+    /// Agent NAME=module:Class or NAME=JSON object of agent, kwargs, model, concurrency_key (repeatable; replaces the spec's agents)
+    #[arg(long = "agent", value_name = "NAME=SPEC")]
+    pub agents: Vec<String>,
+    /// Runs of each problem by each agent [default: 1]
+    #[arg(long, value_name = "N")]
+    pub repeats: Option<u32>,
+    /// Most agent steps per run (1-1000)
+    #[arg(long, value_name = "N")]
+    pub max_steps: Option<i64>,
+    /// Time limit of one attempt, e.g. 45m
+    #[arg(long, value_name = "DUR")]
+    pub timeout: Option<String>,
+    /// Priority 0-10
+    #[arg(long, value_name = "N")]
+    pub priority: Option<i64>,
+    /// Attempts per task (1-20)
+    #[arg(long, value_name = "N")]
+    pub max_attempts: Option<i64>,
+    /// Queue name
+    #[arg(long, value_name = "Q")]
+    pub queue: Option<String>,
+    /// Accept problem ids the catalog does not know
+    #[arg(long)]
+    pub allow_unknown: bool,
+    /// Print the matrix; submit nothing
+    #[arg(long)]
+    pub dry_run: bool,
+}
+
+/// `experiment status`.
+#[derive(Debug, Args)]
+pub struct ExperimentStatusArgs {
+    /// The experiment
+    pub name: String,
+    /// Block until every task has ended; exit 0 all completed, 10 any failed, 11 any timed out, 12 any cancelled, 13 wait expired
+    #[arg(long)]
+    pub wait: bool,
+    /// With --wait: give up after this long (exit 13)
+    #[arg(long, value_name = "DUR", value_parser = duration, requires = "wait")]
+    pub wait_timeout: Option<Duration>,
+}
+
+/// `experiment cancel`.
+#[derive(Debug, Args)]
+pub struct ExperimentCancelArgs {
+    /// The experiment
+    pub name: String,
+    /// Why (kept on each task)
+    #[arg(long, value_name = "TEXT")]
+    pub reason: Option<String>,
+}
+
+/// `experiment retry`.
+#[derive(Debug, Args)]
+pub struct ExperimentRetryArgs {
+    /// The experiment
+    pub name: String,
+    /// Re-queue failed and timed-out tasks (required: says what is retried)
+    #[arg(long, required = true)]
+    pub failed: bool,
+    /// Also re-queue cancelled tasks
+    #[arg(long)]
+    pub cancelled: bool,
+}
+
+/// How a report is printed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ReportFormat {
+    /// A table for people
+    Table,
+    /// One JSON document
+    Json,
+    /// Comma-separated values with a header
+    Csv,
+    /// A GitHub-flavoured Markdown table
+    Markdown,
+}
+
+/// `experiment report`.
+#[derive(Debug, Args)]
+pub struct ExperimentReportArgs {
+    /// The experiment
+    pub name: String,
+    /// Group by these columns: agent, task_type, problem
+    #[arg(long, value_name = "COLS", default_value = "agent,task_type")]
+    pub by: String,
+    /// Output format [default: table, or json with -o json]
+    #[arg(long, value_enum)]
+    pub format: Option<ReportFormat>,
+    /// Price of a model in USD per million input and output tokens (repeatable)
+    #[arg(long = "price", value_name = "MODEL=IN,OUT")]
+    pub prices: Vec<String>,
+}
+
+/// `experiment compare`.
+#[derive(Debug, Args)]
+pub struct ExperimentCompareArgs {
+    /// The first experiment (A)
+    pub a: String,
+    /// The second experiment (B); differences are A − B
+    pub b: String,
+    /// Group by these columns: agent, task_type, problem
+    #[arg(long, value_name = "COLS", default_value = "task_type")]
+    pub by: String,
+    /// Output format [default: table, or json with -o json]
+    #[arg(long, value_enum)]
+    pub format: Option<ReportFormat>,
+}
+
+/// `schedule`.
+#[derive(Debug, Args)]
+pub struct ScheduleArgs {
+    #[command(subcommand)]
+    pub command: ScheduleCommand,
+}
+
+/// `schedule …` subcommands.
+#[derive(Debug, Subcommand)]
+#[command(
+    after_help = "Ticks fire once each, from the elected maintainer (any worker or serve). When several ticks were missed while none ran, the latest fires and the older are skipped (and counted); ticks while paused are not fired.\n\nExamples:\n  aiops schedule add nightly --cron '0 2 * * *' --tz Europe/Paris --experiment nightly.toml\n  aiops schedule add probe --cron '*/10 * * * *' --task '{\"problem_id\":\"noop_detection_hotel_reservation-1\"}'"
+)]
+pub enum ScheduleCommand {
+    /// Add a schedule; its first tick is the next one after now
+    Add(ScheduleAddArgs),
+    /// List schedules with their next tick and last fire
+    List,
+    /// Stop firing a schedule
+    Pause {
+        /// The schedule
+        name: String,
+    },
+    /// Fire a paused schedule again, from its next tick
+    Resume {
+        /// The schedule
+        name: String,
+    },
+    /// Delete a schedule and its fire records (its experiments stay)
+    Delete {
+        /// The schedule
+        name: String,
+    },
+    /// Every fire of a schedule, with the experiment or task it made
+    Fires {
+        /// The schedule
+        name: String,
+    },
+}
+
+/// `schedule add`.
+#[derive(Debug, Args)]
+pub struct ScheduleAddArgs {
+    /// The schedule's name
+    pub name: String,
+    /// Cron expression: 5 fields (minute hour day month weekday), or 6 with seconds first
+    #[arg(long, value_name = "EXPR")]
+    pub cron: String,
+    /// IANA time zone the expression is read in
+    #[arg(long, value_name = "ZONE", default_value = "UTC")]
+    pub tz: String,
+    /// Submit this experiment spec (TOML or JSON) at each tick
+    #[arg(
+        long,
+        value_name = "FILE",
+        required_unless_present = "task",
+        conflicts_with = "task"
+    )]
+    pub experiment: Option<PathBuf>,
+    /// Submit this task request (JSON, or @FILE) at each tick
+    #[arg(long, value_name = "JSON|@FILE")]
+    pub task: Option<String>,
 }
 
 /// `problems`.

@@ -85,6 +85,9 @@ pub enum Error {
     /// `--wait` gave up before the task ended.
     #[error("gave up waiting for task {0} after the --wait-timeout; it is still queued or running (see 'aiops status {0}')")]
     WaitExpired(TaskId),
+    /// `experiment status --wait` gave up before every task of the experiment ended.
+    #[error("gave up waiting for experiment '{name}' after the --wait-timeout; {left} of its tasks are still queued or running (see 'aiops experiment status {name}')")]
+    ExperimentWaitExpired { name: String, left: u64 },
     /// Anything else: a bug or an unexpected state, still reported in one line.
     #[error("{0}")]
     Other(String),
@@ -114,7 +117,7 @@ impl Error {
             Error::NotFound(_) | Error::Ambiguous { .. } => exit::NOT_FOUND,
             Error::Conflict(_) | Error::Fenced { .. } | Error::ClusterHeld { .. } => exit::CONFLICT,
             Error::TaskEnded { status, .. } => status.wait_exit_code(),
-            Error::WaitExpired(_) => exit::WAIT_EXPIRED,
+            Error::WaitExpired(_) | Error::ExperimentWaitExpired { .. } => exit::WAIT_EXPIRED,
             Error::Unreachable { .. }
             | Error::Database(_)
             | Error::SchemaTooNew { .. }

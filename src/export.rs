@@ -55,6 +55,8 @@ pub struct ExportFilter {
     pub problem_id: Option<String>,
     /// Created within this long before the database's now.
     pub created_within: Option<std::time::Duration>,
+    /// Only the tasks of this experiment.
+    pub experiment: Option<String>,
 }
 
 // N.B.: `ORDER BY id` walks the primary key (v7 ids sort by creation), so rows flow at once
@@ -72,6 +74,7 @@ FROM tasks \
 WHERE status = ANY($1::text[]::task_status[]) \
   AND ($2::text IS NULL OR problem_id = $2) \
   AND ($3::float8 IS NULL OR created_at >= now() - make_interval(secs => $3)) \
+  AND ($5::text IS NULL OR (metadata ? 'experiment' AND metadata ->> 'experiment' = $5)) \
 ORDER BY id";
 
 /// Stream the matching tasks in creation order, one row at a time.
@@ -82,6 +85,7 @@ pub fn stream<'a>(pool: &'a PgPool, f: &'a ExportFilter) -> BoxStream<'a, Result
         .bind(f.problem_id.as_deref())
         .bind(f.created_within.map(|d| d.as_secs_f64()))
         .bind(DEFAULT_MAX_STEPS)
+        .bind(f.experiment.as_deref())
         .fetch(pool)
         .map(|r| r.map_err(Into::into))
         .boxed()

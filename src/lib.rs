@@ -13,6 +13,7 @@ pub mod db;
 pub mod doctor;
 pub mod duration;
 pub mod error;
+pub mod experiment;
 pub mod export;
 pub mod follow;
 pub mod log;
@@ -21,6 +22,7 @@ pub mod monitor;
 pub mod notify;
 
 pub mod queue;
+pub mod schedule;
 pub mod stats;
 pub mod task;
 pub mod watch;

@@ -1,6 +1,7 @@
 //! The periodic duties of the system as a whole, as opposed to one worker's own tasks:
 //! rescuing tasks whose worker stopped heartbeating, forgetting watchers whose session is gone,
-//! pruning the event journal, delivering callbacks and folding stats deltas into rollups.
+//! pruning the event journal, delivering callbacks, folding stats deltas into rollups and
+//! firing due schedule ticks.
 //!
 //! Exactly one process runs them at a time, among every worker and `serve` on the database: the
 //! one whose session holds the maintainer's advisory lock. The others try for it every
@@ -93,6 +94,7 @@ struct Duties {
     sweep: JoinHandle<()>,
     compaction: JoinHandle<()>,
     callbacks: JoinHandle<()>,
+    schedules: JoinHandle<()>,
 }
 
 impl Duties {
@@ -110,8 +112,9 @@ impl Duties {
                 pool.clone(),
                 plan.webhook_secret.clone(),
                 callbacks_due,
-                stopped,
+                stopped.clone(),
             )),
+            schedules: tokio::spawn(crate::schedule::fire_loop(pool.clone(), stopped)),
             stop,
         }
     }
@@ -120,6 +123,8 @@ impl Duties {
         let _ = self.stop.send(true);
         self.sweep.abort();
         self.compaction.abort();
+        // A fire cut short rolls back whole; the next maintainer fires that tick.
+        self.schedules.abort();
         let _ = tokio::time::timeout(
             crate::callbacks::STOP_GRACE + Duration::from_secs(3),
             self.callbacks,
@@ -203,7 +208,7 @@ async fn session_loop(pool: PgPool, session: PgPool, plan: Plan, mut stop: watch
                     };
                     match (held, maintaining) {
                         (Ok(true), false) => {
-                            tracing::info!("maintaining: rescue, callbacks and stats run in this process");
+                            tracing::info!("maintaining: rescue, callbacks, stats and schedules run in this process");
                             duties = Some(Duties::start(&pool, &plan, callbacks_due.clone()));
                         }
                         (Ok(false), true) => {

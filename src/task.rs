@@ -278,6 +278,9 @@ pub struct Task {
     pub started_at: Option<DateTime<Utc>>,
     pub completed_at: Option<DateTime<Utc>>,
     pub heartbeat_at: Option<DateTime<Utc>>,
+    /// Running tasks with the same key are capped across all workers (`aiops limits`).
+    #[serde(default)]
+    pub concurrency_key: Option<String>,
 }
 
 impl Task {
@@ -376,6 +379,14 @@ pub struct TaskRequest {
     pub idempotency_key: Option<String>,
     #[serde(default)]
     pub run_at: Option<DateTime<Utc>>,
+    /// Caps how many tasks with this key run at once across all workers (`aiops limits`).
+    #[serde(default)]
+    #[schema(
+        min_length = 1,
+        max_length = 255,
+        pattern = r"^[^\x00-\x1f\x7f-\x9f]*$"
+    )]
+    pub concurrency_key: Option<String>,
 }
 
 /// `parameters` of a request (documentation only: extra keys are kept as given).
@@ -471,6 +482,8 @@ pub struct NewTask {
     pub max_attempts: i32,
     /// `None` means "now" by the database clock.
     pub run_at: Option<DateTime<Utc>>,
+    /// See [`Task::concurrency_key`].
+    pub concurrency_key: Option<String>,
 }
 
 fn check_name(field: &str, value: &str, errors: &mut Vec<FieldError>) {
@@ -673,6 +686,10 @@ impl TaskRequest {
             }
         }
 
+        if let Some(k) = &self.concurrency_key {
+            check_name("concurrency_key", k, &mut errors);
+        }
+
         if !errors.is_empty() {
             return Err(errors);
         }
@@ -689,6 +706,7 @@ impl TaskRequest {
             idempotency_key: self.idempotency_key,
             max_attempts: max_attempts as i32,
             run_at: self.run_at,
+            concurrency_key: self.concurrency_key,
         })
     }
 }

@@ -7,7 +7,9 @@
 mod auth;
 pub mod error;
 mod events;
+mod experiments;
 mod health;
+mod limits;
 mod metrics;
 mod openapi;
 mod tasks;
@@ -116,6 +118,25 @@ fn api_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(workers::progress))
         .routes(routes!(workers::wait))
         .routes(routes!(workers::offline))
+        .routes(routes!(experiments::list, experiments::submit))
+        .routes(routes!(experiments::status))
+        .routes(routes!(experiments::report))
+        .routes(routes!(experiments::compare))
+        .routes(routes!(experiments::cancel))
+        .routes(routes!(experiments::retry))
+        .routes(routes!(
+            experiments::list_schedules,
+            experiments::add_schedule
+        ))
+        .routes(routes!(
+            experiments::get_schedule,
+            experiments::delete_schedule
+        ))
+        .routes(routes!(experiments::pause))
+        .routes(routes!(experiments::resume))
+        .routes(routes!(experiments::fires))
+        .routes(routes!(limits::list))
+        .routes(routes!(limits::set, limits::clear))
         .routes(routes!(stats))
         .routes(routes!(events::events))
         .routes(routes!(openapi::document))

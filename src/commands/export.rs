@@ -34,8 +34,12 @@ pub async fn run(ctx: &Ctx, a: ExportArgs) -> Result<u8> {
         statuses,
         problem_id: a.problem.clone(),
         created_within: a.since,
+        experiment: a.experiment.clone(),
     };
     let pool = ctx.pool().await?;
+    if let Some(name) = &a.experiment {
+        crate::commands::experiment::check_exists(&pool, name).await?;
+    }
     match &a.output_file {
         None => {
             let mut out = BufWriter::with_capacity(1 << 16, std::io::stdout());

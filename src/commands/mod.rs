@@ -5,14 +5,17 @@ mod bench;
 mod cancel;
 mod db;
 mod doctor;
+mod experiment;
 mod export;
 mod generate;
+mod limits;
 mod log_lines;
 mod logs;
 pub mod output;
 mod problems;
 mod prune;
 mod retry;
+mod schedule;
 mod serve;
 mod stats;
 mod status;
@@ -75,6 +78,9 @@ pub async fn dispatch(cli: Cli, printer: Printer) -> Result<u8> {
         Command::Stats(a) => stats::run(&ctx, a).await,
         Command::Export(a) => export::run(&ctx, a).await,
         Command::Prune(a) => prune::run(&ctx, a).await,
+        Command::Experiment(a) => experiment::run(&ctx, a).await,
+        Command::Schedule(a) => schedule::run(&ctx, a).await,
+        Command::Limits(a) => limits::run(&ctx, a).await,
         Command::Bench(a) => bench::run(&ctx, a).await,
         Command::Completions(a) => generate::completions(&ctx, a),
         Command::Man(a) => generate::man(&ctx, a),

@@ -29,6 +29,7 @@ pub async fn run(ctx: &Ctx, a: SubmitArgs) -> Result<u8> {
         callback_url: a.callback_url.clone(),
         idempotency_key: a.idempotency_key.clone(),
         run_at: a.run_at.as_deref().map(parse_time).transpose()?,
+        concurrency_key: a.concurrency_key.clone(),
         ..Default::default()
     };
     if !a.params.is_empty() {

@@ -89,19 +89,32 @@ pub async fn check_known_problems(pool: &PgPool, ids: &[&str]) -> Result<()> {
     let known: Vec<(String,)> = sqlx::query_as("SELECT id FROM problems")
         .fetch_all(pool)
         .await?;
-    let mut scored: Vec<(f64, &str)> = known
-        .iter()
-        .map(|(k,)| (strsim::normalized_levenshtein(first, k), k.as_str()))
-        .collect();
-    scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(b.1)));
-    let near: Vec<&str> = scored.iter().take(3).map(|(_, k)| *k).collect();
+    let near = closest(first, known.iter().map(|(k,)| k.as_str()));
     let more = if unknown.len() > 1 {
         format!(" (and {} more unknown ids)", unknown.len() - 1)
     } else {
         String::new()
     };
     Err(Error::Usage(format!(
-        "unknown problem id '{first}'{more}; did you mean {}? See 'aiops problems list', or pass --allow-unknown",
-        near.join(", ")
+        "unknown problem id '{first}'{more}; did you mean {near}? See 'aiops problems list', or pass --allow-unknown"
     )))
+}
+
+/// The three known ids closest to `id`, comma separated, for "did you mean" hints.
+pub fn closest<'a>(id: &str, known: impl Iterator<Item = &'a str>) -> String {
+    let mut scored: Vec<(f64, &str)> = known
+        .map(|k| (strsim::normalized_levenshtein(id, k), k))
+        .collect();
+    scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(b.1)));
+    let near: Vec<&str> = scored.iter().take(3).map(|(_, k)| *k).collect();
+    near.join(", ")
+}
+
+/// The catalog's problems, by id.
+pub async fn catalog(pool: &PgPool) -> Result<Vec<Problem>> {
+    Ok(
+        sqlx::query_as("SELECT id, task_type, description FROM problems ORDER BY id")
+            .fetch_all(pool)
+            .await?,
+    )
 }

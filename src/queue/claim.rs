@@ -65,6 +65,11 @@ static CLAIM_MANY_QUEUES: LazyLock<String> = LazyLock::new(|| {
     )
 });
 
+/// A pending task's concurrency key is not at its cap (see `migrations/…_concurrency_limits.sql`).
+/// Tasks without a key stop at the first test. Advisory: the trigger that moves a keyed task
+/// to `running` decides exactly; this keeps a full key's tasks from taking a claim's places.
+const UNDER_CAP: &str = "(concurrency_key IS NULL OR NOT aiops_concurrency_full(concurrency_key))";
+
 /// The claimable tasks of one queue (`queue`, an SQL expression) in claim order, `and` further
 /// narrowing them (empty, or starting with ` AND`), locked as read and skipping rows others
 /// hold, at most `$4`; `$3` is the claiming worker's backend. Every claim statement reads its
@@ -73,7 +78,7 @@ fn claimable(columns: &str, queue: &str, and: &str) -> String {
     format!(
         "SELECT {columns} FROM tasks \
          WHERE status = 'pending' AND queue = {queue}{and} AND run_at <= now() \
-           AND (backend_type IS NULL OR backend_type = $3) \
+           AND (backend_type IS NULL OR backend_type = $3) AND {UNDER_CAP} \
          ORDER BY priority DESC, run_at, id \
          LIMIT $4 FOR UPDATE SKIP LOCKED"
     )
@@ -264,13 +269,14 @@ pub async fn next_due(
 ) -> Result<NextDue> {
     let (any_in, retry_in, expired_running, running_as_me): (Option<f64>, Option<f64>, i64, i64) =
         sqlx::query_as(
-        "SELECT extract(epoch FROM min(run_at) FILTER (WHERE status = 'pending') - now())::float8, \
-                extract(epoch FROM min(run_at) FILTER (WHERE status = 'pending' AND attempt > 0) \
+        &format!("SELECT extract(epoch FROM min(run_at) FILTER (WHERE status = 'pending' AND {UNDER_CAP}) \
                     - now())::float8, \
+                extract(epoch FROM min(run_at) FILTER (WHERE status = 'pending' AND attempt > 0 \
+                    AND {UNDER_CAP}) - now())::float8, \
                 count(*) FILTER (WHERE status = 'running' AND lease_expires_at < now()), \
                 count(*) FILTER (WHERE status = 'running' AND worker_id = $3) \
          FROM tasks WHERE (status = 'pending' OR status = 'running') AND queue = ANY($1) \
-           AND (backend_type IS NULL OR backend_type = $2)",
+           AND (backend_type IS NULL OR backend_type = $2)"),
     )
     .bind(queues)
     .bind(backend_type)
@@ -288,12 +294,12 @@ pub async fn next_due(
 /// The task a worker would claim next, without claiming it (the `next_task_id` of an HTTP
 /// heartbeat answer). Read-only and advisory: another worker may take it first.
 pub async fn peek_claimable(pool: &PgPool, spec: &ClaimSpec) -> Result<Option<TaskId>> {
-    let row: Option<(TaskId,)> = sqlx::query_as(
+    let row: Option<(TaskId,)> = sqlx::query_as(&format!(
         "SELECT id FROM tasks \
          WHERE status = 'pending' AND queue = ANY($1) AND run_at <= now() \
-           AND (backend_type IS NULL OR backend_type = $2) \
-         ORDER BY priority DESC, run_at, id LIMIT 1",
-    )
+           AND (backend_type IS NULL OR backend_type = $2) AND {UNDER_CAP} \
+         ORDER BY priority DESC, run_at, id LIMIT 1"
+    ))
     .bind(&spec.queues)
     .bind(spec.backend_type)
     .fetch_optional(pool)

@@ -1,6 +1,8 @@
 //! What users do to tasks that exist, from the CLI or HTTP: cancel one, cancel every pending
 //! task a filter matches, retry one that ended badly.
 
+use std::sync::LazyLock;
+
 use serde::Serialize;
 use sqlx::PgPool;
 
@@ -21,23 +23,37 @@ pub enum CancelOutcome {
     AlreadyCancelled,
 }
 
+/// What a cancel sets: a pending task ends `cancelled` at once, a running one gets a request
+/// its worker hears by NOTIFY; `$2` is the reason. Shared by every cancel of running tasks.
+pub(super) const CANCEL_SET: &str = "\
+    status = CASE WHEN status = 'pending' THEN 'cancelled'::task_status ELSE status END, \
+    completed_at = CASE WHEN status = 'pending' THEN now() ELSE completed_at END, \
+    error_details = CASE WHEN status = 'pending' \
+        THEN 'cancelled' || coalesce(': ' || $2, '') ELSE error_details END, \
+    cancel_requested = true, cancel_reason = $2, updated_at = now()";
+
+/// Which tasks a cancel changes: pending ones, and running ones not yet asked to stop.
+pub(super) const CANCELLABLE: &str =
+    "status IN ('pending', 'running') AND NOT (status = 'running' AND cancel_requested)";
+
+/// What a retry sets: one more attempt, from now, with the last attempt's outcome cleared.
+pub(super) const RETRY_SET: &str = "\
+    status = 'pending', max_attempts = greatest(max_attempts, attempt + 1), \
+    run_at = now(), completed_at = NULL, cancel_requested = false, cancel_reason = NULL, \
+    worker_id = NULL, error_details = NULL, exit_code = NULL, result = NULL, \
+    progress = NULL, updated_at = now()";
+
 /// Cancel a task: pending ones at once, running ones by a request the owning worker hears
 /// by NOTIFY. A task that already ended otherwise is a conflict.
 pub async fn cancel(pool: &PgPool, id: TaskId, reason: Option<&str>) -> Result<CancelOutcome> {
-    let row: Option<(TaskStatus,)> = sqlx::query_as(
-        "UPDATE tasks SET \
-            status = CASE WHEN status = 'pending' THEN 'cancelled'::task_status ELSE status END, \
-            completed_at = CASE WHEN status = 'pending' THEN now() ELSE completed_at END, \
-            error_details = CASE WHEN status = 'pending' \
-                THEN 'cancelled' || coalesce(': ' || $2, '') ELSE error_details END, \
-            cancel_requested = true, cancel_reason = $2, updated_at = now() \
-         WHERE id = $1 AND status IN ('pending', 'running') AND NOT (status = 'running' AND cancel_requested) \
-         RETURNING status",
-    )
-    .bind(id)
-    .bind(reason.map(clean_text))
-    .fetch_optional(pool)
-    .await?;
+    static SQL: LazyLock<String> = LazyLock::new(|| {
+        format!("UPDATE tasks SET {CANCEL_SET} WHERE id = $1 AND {CANCELLABLE} RETURNING status")
+    });
+    let row: Option<(TaskStatus,)> = sqlx::query_as(SQL.as_str())
+        .bind(id)
+        .bind(reason.map(clean_text))
+        .fetch_optional(pool)
+        .await?;
     match row {
         Some((TaskStatus::Cancelled,)) => Ok(CancelOutcome::Cancelled),
         Some(_) => Ok(CancelOutcome::Requested),
@@ -76,10 +92,7 @@ pub async fn cancel_pending(
 /// Put a failed, timed-out or cancelled task back in the queue for one more attempt.
 pub async fn retry(pool: &PgPool, id: TaskId) -> Result<Task> {
     let sql = format!(
-        "UPDATE tasks SET status = 'pending', max_attempts = greatest(max_attempts, attempt + 1), \
-            run_at = now(), completed_at = NULL, cancel_requested = false, cancel_reason = NULL, \
-            worker_id = NULL, error_details = NULL, exit_code = NULL, result = NULL, \
-            progress = NULL, updated_at = now() \
+        "UPDATE tasks SET {RETRY_SET} \
          WHERE id = $1 AND status IN ('failed', 'timeout', 'cancelled') RETURNING {TASK_COLUMNS}"
     );
     match sqlx::query_as::<_, Task>(&sql)

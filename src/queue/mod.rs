@@ -3,8 +3,9 @@
 //! them to workers, `attempt` records what a worker's attempt did (and takes back the attempts
 //! of workers that went silent), `control` is what users do to tasks that exist (cancel,
 //! retry), `retention` deletes what is no longer wanted, `read` reads tasks and their logs,
-//! `workers` keeps the worker registry and `catalog` the known problems. Every public item is
-//! re-exported here, so callers name `queue::claim`, never the file it lives in.
+//! `workers` keeps the worker registry, `catalog` the known problems and `limits` the
+//! concurrency caps per key. Every public item is re-exported here, so callers name
+//! `queue::claim`, never the file it lives in.
 //!
 //! Worker-side writes are fenced by task id, attempt and worker id: a worker that lost its
 //! lease cannot overwrite anything (see [`Fence`]). Time that decides leases, backoff and
@@ -14,9 +15,12 @@ mod attempt;
 mod catalog;
 mod claim;
 mod control;
+mod experiments;
+mod limits;
 mod read;
 mod record;
 mod retention;
+mod schedules;
 mod submit;
 mod workers;
 
@@ -30,13 +34,25 @@ pub use attempt::{
     append_logs, complete, complete_batch, fail, fail_keeping, heartbeat_tasks, release,
     rescue_expired, set_progress, Completed, Failure, HeldTask, Rescued,
 };
-pub use catalog::{check_known_problems, import_problems, list_problems, Problem, ProblemSummary};
+pub use catalog::{
+    catalog, check_known_problems, closest, import_problems, list_problems, Problem, ProblemSummary,
+};
 pub use claim::{claim, next_due, peek_claimable, ClaimSpec, Claimer, NextDue, HEAD_RESCAN};
 pub use control::{cancel, cancel_pending, cancels_for, retry, CancelOutcome};
+pub use experiments::{
+    cancel_experiment, experiment_runs, get_experiment, list_experiments, retry_experiment,
+    submit_experiment, submit_experiment_in, Experiment, ExperimentCancelled, ExperimentRun,
+    ExperimentSummary, SubmittedExperiment,
+};
+pub use limits::{check_limit, clear_limit, list_limits, set_limit, ConcurrencyLimit, MAX_CAP};
 pub(crate) use read::FINISHED_SQL;
 pub use read::{count, get, list, logs, resolve_id, LogQuery, TaskFilter, TaskSort};
 pub use record::{record_batch, Outcome, Record};
 pub use retention::{count_prunable, delete_queues, prune_batch, retention_cutoff};
+pub use schedules::{
+    add_schedule, delete_schedule, due_schedules, fire, get_schedule, list_schedules, lock_due,
+    schedule_fires, set_paused, DueSchedule, FirePayload, NewSchedule, Schedule, ScheduleFire,
+};
 pub use submit::{submit, submit_many, Submitted};
 pub use workers::{
     delete_workers, get_worker, heartbeat_worker, list_workers, maintainer, register_worker,
@@ -48,7 +64,7 @@ pub use workers::{
 const TASK_COLUMNS: &str = "id, problem_id, status, queue, priority, backend_type, parameters, \
     timeout_seconds, metadata, callback_url, idempotency_key, attempt, max_attempts, worker_id, \
     progress, result, error_details, exit_code, cancel_requested, created_at, updated_at, run_at, \
-    started_at, completed_at, heartbeat_at";
+    started_at, completed_at, heartbeat_at, concurrency_key";
 
 fn task_columns(prefix: &str) -> String {
     TASK_COLUMNS

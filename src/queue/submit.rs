@@ -33,8 +33,9 @@ pub async fn submit(pool: &PgPool, t: &NewTask) -> Result<Submitted> {
     static SQL: LazyLock<String> = LazyLock::new(|| {
         format!(
             "INSERT INTO tasks (id, problem_id, queue, priority, backend_type, parameters, \
-             timeout_seconds, metadata, callback_url, idempotency_key, max_attempts, run_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, coalesce($12, now())) \
+             timeout_seconds, metadata, callback_url, idempotency_key, max_attempts, run_at, \
+             concurrency_key) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, coalesce($12, now()), $13) \
              ON CONFLICT (idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING RETURNING {TASK_COLUMNS}"
         )
     });
@@ -51,6 +52,7 @@ pub async fn submit(pool: &PgPool, t: &NewTask) -> Result<Submitted> {
         .bind(&t.idempotency_key)
         .bind(t.max_attempts)
         .bind(t.run_at)
+        .bind(&t.concurrency_key)
         .fetch_optional(pool)
         .await?;
     if let Some(task) = inserted {
@@ -71,7 +73,8 @@ async fn copy_tasks(db: &mut PgConnection, tasks: &[NewTask]) -> Result<()> {
     let mut copy = db
         .copy_in_raw(
             "COPY tasks (id, problem_id, queue, priority, backend_type, parameters, \
-             timeout_seconds, metadata, callback_url, max_attempts) FROM STDIN (FORMAT csv)",
+             timeout_seconds, metadata, callback_url, max_attempts, concurrency_key) \
+             FROM STDIN (FORMAT csv)",
         )
         .await?;
     let mut rows = tasks.iter().peekable();
@@ -120,7 +123,11 @@ fn csv_row(out: &mut Vec<u8>, t: &NewTask) {
     if let Some(c) = &t.callback_url {
         text(out, c);
     }
-    let _ = writeln!(out, ",{}", t.max_attempts);
+    let _ = write!(out, ",{},", t.max_attempts);
+    if let Some(k) = &t.concurrency_key {
+        text(out, k);
+    }
+    out.push(b'\n');
 }
 
 /// Rows per INSERT in bulk submit: large enough for few round trips, small enough for
@@ -141,6 +148,15 @@ pub async fn submit_many(pool: &PgPool, tasks: &[NewTask]) -> Result<Vec<TaskId>
         tx.commit().await?;
         return Ok(tasks.iter().map(|t| t.id).collect());
     }
+    let ids = insert_many(&mut tx, tasks).await?;
+    tx.commit().await?;
+    Ok(ids)
+}
+
+/// [`submit_many`]'s INSERT path, inside a caller's transaction (an experiment's submit makes
+/// its record and its tasks together). Ids in input order; a task whose idempotency key is
+/// taken gets the id of the task holding it.
+pub(super) async fn insert_many(tx: &mut PgConnection, tasks: &[NewTask]) -> Result<Vec<TaskId>> {
     let mut ids = Vec::with_capacity(tasks.len());
     for chunk in tasks.chunks(BULK_CHUNK) {
         let mut id = Vec::with_capacity(chunk.len());
@@ -155,6 +171,7 @@ pub async fn submit_many(pool: &PgPool, tasks: &[NewTask]) -> Result<Vec<TaskId>
         let mut key = Vec::with_capacity(chunk.len());
         let mut attempts = Vec::with_capacity(chunk.len());
         let mut run_at = Vec::with_capacity(chunk.len());
+        let mut ckey = Vec::with_capacity(chunk.len());
         for t in chunk {
             id.push(t.id.0);
             problem.push(t.problem_id.clone());
@@ -168,17 +185,21 @@ pub async fn submit_many(pool: &PgPool, tasks: &[NewTask]) -> Result<Vec<TaskId>
             key.push(t.idempotency_key.clone());
             attempts.push(t.max_attempts);
             run_at.push(t.run_at);
+            ckey.push(t.concurrency_key.clone());
         }
         let inserted: Vec<(Uuid,)> = sqlx::query_as(
             "INSERT INTO tasks (id, problem_id, queue, priority, backend_type, parameters, \
-             timeout_seconds, metadata, callback_url, idempotency_key, max_attempts, run_at) \
+             timeout_seconds, metadata, callback_url, idempotency_key, max_attempts, run_at, \
+             concurrency_key) \
              SELECT id, problem_id, queue, priority, backend_type, parameters, timeout_seconds, \
-                    metadata, callback_url, idempotency_key, max_attempts, coalesce(run_at, now()) \
+                    metadata, callback_url, idempotency_key, max_attempts, coalesce(run_at, now()), \
+                    concurrency_key \
              FROM unnest($1::uuid[], $2::text[], $3::text[], $4::int2[], $5::text[], $6::jsonb[], \
                          $7::int4[], $8::jsonb[], $9::text[], $10::text[], $11::int4[], \
-                         $12::timestamptz[]) \
+                         $12::timestamptz[], $13::text[]) \
                AS x(id, problem_id, queue, priority, backend_type, parameters, timeout_seconds, \
-                    metadata, callback_url, idempotency_key, max_attempts, run_at) \
+                    metadata, callback_url, idempotency_key, max_attempts, run_at, \
+                    concurrency_key) \
              ON CONFLICT (idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING RETURNING id",
         )
         .bind(&id)
@@ -193,6 +214,7 @@ pub async fn submit_many(pool: &PgPool, tasks: &[NewTask]) -> Result<Vec<TaskId>
         .bind(&key)
         .bind(&attempts)
         .bind(&run_at)
+        .bind(&ckey)
         .fetch_all(&mut *tx)
         .await?;
         if inserted.len() == chunk.len() {
@@ -217,6 +239,5 @@ pub async fn submit_many(pool: &PgPool, tasks: &[NewTask]) -> Result<Vec<TaskId>
             }
         }
     }
-    tx.commit().await?;
     Ok(ids)
 }

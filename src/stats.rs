@@ -430,6 +430,86 @@ pub async fn compute(pool: &PgPool, within: Option<Duration>) -> Result<Stats> {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Throughput and the problem board (the dashboard's overview and problems pages)
+
+/// Tasks finished in one interval of a [`throughput`] series.
+#[derive(Debug, Clone, PartialEq, Serialize, sqlx::FromRow, utoipa::ToSchema)]
+pub struct ThroughputPoint {
+    /// Start of the interval.
+    pub at: DateTime<Utc>,
+    /// Tasks that finished in it (any final status).
+    pub finished: i64,
+}
+
+/// Tasks finished per `step` over the last `window`, oldest first, with empty intervals
+/// included (so a chart's x axis is time). Reads `tasks_completed` over the window only.
+pub async fn throughput(
+    pool: &PgPool,
+    window: Duration,
+    step: Duration,
+) -> Result<Vec<ThroughputPoint>> {
+    Ok(sqlx::query_as(
+        "WITH s AS (SELECT make_interval(secs => $2) AS step), \
+              b AS (SELECT date_bin(s.step, now() - make_interval(secs => $1), 'epoch') AS first, \
+                           date_bin(s.step, now(), 'epoch') AS last, s.step FROM s), \
+              n AS (SELECT date_bin(b.step, completed_at, 'epoch') AS at, count(*) AS finished \
+                    FROM tasks, b WHERE completed_at >= b.first GROUP BY 1) \
+         SELECT g.at, coalesce(n.finished, 0) AS finished \
+         FROM b, generate_series(b.first, b.last, b.step) AS g(at) \
+         LEFT JOIN n ON n.at = g.at ORDER BY g.at",
+    )
+    .bind(window.as_secs_f64())
+    .bind(step.as_secs_f64())
+    .fetch_all(pool)
+    .await?)
+}
+
+/// One problem on the problems page: the catalog's entry (if any) with its tasks' stats.
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
+pub struct ProblemBoardRow {
+    pub problem_id: String,
+    /// From the catalog; null for a problem only tasks name.
+    pub task_type: Option<String>,
+    pub in_catalog: bool,
+    /// When its newest task was created.
+    pub last_run: Option<DateTime<Utc>>,
+    #[serde(flatten)]
+    pub stats: Summary,
+}
+
+/// Every catalog problem and every problem a task names, by id, with [`compute`]'s stats and
+/// the newest task's creation time (one index probe per problem).
+pub async fn problem_board(pool: &PgPool) -> Result<Vec<ProblemBoardRow>> {
+    let stats = compute(pool, None).await?;
+    let mut by_id: HashMap<String, Summary> = stats
+        .by_problem
+        .into_iter()
+        .map(|p| (p.problem_id, p.stats))
+        .collect();
+    let ids: Vec<String> = by_id.keys().cloned().collect();
+    type Row = (String, Option<String>, bool, Option<DateTime<Utc>>);
+    let rows: Vec<Row> = sqlx::query_as(
+        "WITH ids AS (SELECT id FROM problems UNION SELECT unnest($1::text[])) \
+         SELECT ids.id, p.task_type, p.id IS NOT NULL, \
+                (SELECT max(created_at) FROM tasks t WHERE t.problem_id = ids.id) \
+         FROM ids LEFT JOIN problems p ON p.id = ids.id ORDER BY ids.id",
+    )
+    .bind(&ids)
+    .fetch_all(pool)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, task_type, in_catalog, last_run)| ProblemBoardRow {
+            stats: by_id.remove(&id).unwrap_or_default(),
+            problem_id: id,
+            task_type,
+            in_catalog,
+            last_run,
+        })
+        .collect())
+}
+
+// ---------------------------------------------------------------------------------------------
 // Compaction
 
 /// Fold the deltas into the rollups when the last compaction is at least `every` old or at

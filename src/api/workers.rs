@@ -255,7 +255,8 @@ pub async fn heartbeat(
         b.current_task_id,
         HTTP_LEASE,
     )
-    .await?;
+    .await?
+    .is_some();
     if !ok {
         return Err(ApiError::new(
             StatusCode::CONFLICT,

@@ -12,6 +12,7 @@ mod logs;
 pub mod output;
 mod problems;
 mod prune;
+mod queues;
 mod retry;
 mod serve;
 mod stats;
@@ -67,6 +68,7 @@ pub async fn dispatch(cli: Cli, printer: Printer) -> Result<u8> {
         Command::Cancel(a) => cancel::run(&ctx, a).await,
         Command::Retry(a) => retry::run(&ctx, a).await,
         Command::Workers(a) => workers::run(&ctx, a).await,
+        Command::Queues(a) => queues::run(&ctx, a).await,
         Command::Worker(a) => worker::run(&ctx, a).await,
         Command::Problems(a) => problems::run(&ctx, a).await,
         Command::Doctor(a) => doctor::run(&ctx, a).await,

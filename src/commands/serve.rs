@@ -6,7 +6,13 @@ use crate::commands::Ctx;
 use crate::error::Result;
 
 pub async fn run(ctx: &Ctx, a: ServeArgs) -> Result<u8> {
-    let cfg = ServeConfig::new(&a.bind, a.token, a.allow_unauthenticated, a.max_body_bytes)?;
+    let cfg = ServeConfig::new(
+        &a.bind,
+        a.token,
+        a.read_only_token,
+        a.allow_unauthenticated,
+        a.max_body_bytes,
+    )?;
     let (url, _) = ctx.url()?;
     api::run(cfg, &url, |local| {
         ctx.printer.note(format!("listening on http://{local}"))

@@ -14,6 +14,7 @@ mod attempt;
 mod catalog;
 mod claim;
 mod control;
+mod queues;
 mod read;
 mod retention;
 mod submit;
@@ -31,15 +32,19 @@ pub use attempt::{
 };
 pub use catalog::{check_known_problems, import_problems, list_problems, Problem, ProblemSummary};
 pub use claim::{claim, next_due, peek_claimable, ClaimSpec, Claimer, NextDue, HEAD_RESCAN};
-pub use control::{cancel, cancel_pending, retry, CancelOutcome};
+pub use control::{bulk, bulk_count, cancel, cancel_pending, retry, BulkAction, CancelOutcome};
+pub use queues::{list_queues, pause_queue, resume_queue, QueueInfo, PENDING_COUNT_CAP};
 pub(crate) use read::FINISHED_SQL;
-pub use read::{count, get, list, logs, resolve_id, LogQuery, TaskFilter, TaskSort};
+pub use read::{
+    attempts, count, get, list, list_before, logs, resolve_id, AttemptSummary, IdPrefix, LogQuery,
+    TaskFilter, TaskSort,
+};
 pub use retention::{count_prunable, delete_queues, prune_batch, retention_cutoff};
 pub use submit::{submit, submit_many, Submitted};
 pub use workers::{
     delete_workers, get_worker, heartbeat_worker, list_workers, maintainer, register_worker,
-    still_maintainer, try_maintain, worker_offline, Worker, WorkerRegistration, WorkerState,
-    WorkerStatus,
+    request_drain, still_maintainer, try_maintain, worker_offline, Worker, WorkerOrders,
+    WorkerRegistration, WorkerState, WorkerStatus,
 };
 
 /// Columns of `tasks` in the order of [`Task`], for SELECT and RETURNING.

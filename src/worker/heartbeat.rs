@@ -55,8 +55,15 @@ pub(super) async fn run(shared: Arc<Shared>, stopping: Arc<std::sync::atomic::At
             )
             .await
         {
-            Ok(true) => {}
-            Ok(false) => tracing::warn!(
+            Ok(Some(orders)) => {
+                // A drain is a graceful stop: the claim loop sees `stopping` as it would
+                // after a first signal.
+                if orders.drain && !stopping.swap(true, std::sync::atomic::Ordering::SeqCst) {
+                    tracing::info!("drain requested: finishing running tasks, then exiting");
+                    shared.wake.notify_one();
+                }
+            }
+            Ok(None) => tracing::warn!(
                 "this worker's row was taken over or removed; another process may serve cluster {}",
                 shared.cfg.cluster
             ),

@@ -15,6 +15,7 @@ mod faults;
 mod fuzz;
 mod generated_files;
 mod netpart;
+mod operations;
 mod props;
 mod resilience;
 mod soak;

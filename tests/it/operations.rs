@@ -1,0 +1,209 @@
+//! Operator actions on queues and workers, through the real binary and real HTTP: pausing a
+//! queue stops claims from it (running tasks go on) and resuming restarts them; a drained
+//! worker finishes its task, claims nothing more and exits 0.
+
+use std::time::Duration;
+
+use serde_json::Value;
+
+use crate::support::{eventually, spawn_worker, Cmd, Proc, TestDb};
+
+/// `aiops serve` on a free loopback port with `extra` flags, and its base URL.
+pub async fn start_serve(cmd: Cmd, extra: &[&str]) -> (Proc, String) {
+    let proc = cmd
+        .args(["serve", "--bind", "127.0.0.1:0"])
+        .args(extra)
+        .env("AIOPS_LOG", "info")
+        .spawn();
+    let base = eventually(Duration::from_secs(30), "the server to listen", || {
+        let out = proc.output();
+        async move {
+            out.lines().find_map(|l| {
+                l.split_once("listening on ")
+                    .map(|(_, u)| u.trim().to_string())
+            })
+        }
+    })
+    .await;
+    (proc, base)
+}
+
+/// A task's status as `status --json` reports it.
+pub fn status_of(db: &TestDb, id: &str) -> String {
+    db.cmd().args(["status", id, "-o", "json"]).run().ok().json()["status"]
+        .as_str()
+        .unwrap()
+        .to_string()
+}
+
+fn submit(db: &TestDb, queue: &str) -> String {
+    db.cmd()
+        .args(["submit", "p", "--queue", queue])
+        .run()
+        .ok()
+        .out()
+        .to_string()
+}
+
+#[tokio::test]
+async fn a_paused_queue_is_skipped_by_claims_until_resumed() {
+    let db = TestDb::new().await;
+    let (_serve, base) = start_serve(db.cmd(), &[]).await;
+    let http = reqwest::Client::new();
+    let out = db.cmd().args(["queues", "pause", "slow"]).run().ok();
+    assert!(out.out().contains("queue slow paused"), "{}", out.out());
+    db.cmd()
+        .args(["queues", "pause", "slow"])
+        .run()
+        .ok()
+        .out()
+        .contains("paused already")
+        .then_some(())
+        .expect("pausing twice says so");
+    let held = [submit(&db, "slow"), submit(&db, "slow")];
+    let fast = submit(&db, "fast");
+    let _w = spawn_worker(
+        db.cmd(),
+        "c1",
+        "echo done",
+        &["--queue", "slow", "--queue", "fast"],
+    );
+    // The worker claims from both queues in one statement: once the other queue's task ran,
+    // a claim has passed over the paused one.
+    eventually(
+        Duration::from_secs(20),
+        "the unpaused task to complete",
+        || {
+            let s = status_of(&db, &fast);
+            async move { (s == "completed").then_some(()) }
+        },
+    )
+    .await;
+    for id in &held {
+        assert_eq!(status_of(&db, id), "pending");
+    }
+    let queues: Value = http
+        .get(format!("{base}/api/v1/queues"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let slow = queues["queues"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|q| q["name"] == "slow")
+        .expect("the paused queue is listed");
+    assert_eq!(slow["paused"], true);
+    assert_eq!(slow["pending"], 2);
+    let listed = db.cmd().args(["queues", "list"]).run().ok();
+    assert!(listed.out().contains("paused since"), "{}", listed.out());
+
+    let r: Value = http
+        .post(format!("{base}/api/v1/queues/slow/resume"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(r["changed"], true);
+    for id in &held {
+        eventually(Duration::from_secs(20), "the resumed queue's tasks", || {
+            let s = status_of(&db, id);
+            async move { (s == "completed").then_some(()) }
+        })
+        .await;
+    }
+    let again: Value = http
+        .post(format!("{base}/api/v1/queues/slow/resume"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(again["changed"], false);
+}
+
+#[tokio::test]
+async fn pausing_leaves_a_running_task_alone() {
+    let db = TestDb::new().await;
+    let gate = tempfile::tempdir().unwrap();
+    let open = gate.path().join("open");
+    let exec = format!("while [ ! -f {} ]; do sleep 0.05; done", open.display());
+    let id = submit(&db, "q");
+    let _w = spawn_worker(db.cmd(), "c1", &exec, &["--queue", "q"]);
+    eventually(Duration::from_secs(20), "the task to run", || {
+        let s = status_of(&db, &id);
+        async move { (s == "running").then_some(()) }
+    })
+    .await;
+    db.cmd().args(["queues", "pause", "q"]).run().ok();
+    std::fs::write(&open, "").unwrap();
+    eventually(
+        Duration::from_secs(20),
+        "the running task to finish",
+        || {
+            let s = status_of(&db, &id);
+            async move { (s == "completed").then_some(()) }
+        },
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn a_drained_worker_finishes_its_task_and_exits() {
+    let db = TestDb::new().await;
+    let (_serve, base) = start_serve(db.cmd(), &[]).await;
+    let http = reqwest::Client::new();
+    let gate = tempfile::tempdir().unwrap();
+    let open = gate.path().join("open");
+    let exec = format!("while [ ! -f {} ]; do sleep 0.05; done", open.display());
+    let first = submit(&db, "default");
+    let second = submit(&db, "default");
+    let mut w = spawn_worker(db.cmd(), "c1", &exec, &["--id", "w1"]);
+    eventually(Duration::from_secs(20), "a task to run", || {
+        let (a, b) = (status_of(&db, &first), status_of(&db, &second));
+        async move { (a == "running" || b == "running").then_some(()) }
+    })
+    .await;
+    let out = db.cmd().args(["workers", "drain", "w1"]).run().ok();
+    assert!(out.out().contains("asked to drain"), "{}", out.out());
+    eventually(
+        Duration::from_secs(20),
+        "the worker to say it is stopping",
+        || {
+            let s = db.cmd().args(["workers", "w1", "-o", "json"]).run().ok().json();
+            async move { (s["status"] == "stopping" && s["drain_requested"] == true).then_some(()) }
+        },
+    )
+    .await;
+    std::fs::write(&open, "").unwrap();
+    assert_eq!(w.wait(Duration::from_secs(30)).await, 0, "{}", w.output());
+    let statuses = [status_of(&db, &first), status_of(&db, &second)];
+    assert!(
+        statuses.contains(&"completed".to_string()) && statuses.contains(&"pending".to_string()),
+        "one task ran to its end and the other was never claimed: {statuses:?}"
+    );
+    // Offline now: draining it again is a conflict; an unknown worker is not found.
+    let r = http
+        .post(format!("{base}/api/v1/workers/w1/drain"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 409);
+    let r = http
+        .post(format!("{base}/api/v1/workers/nobody/drain"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 404);
+    db.cmd()
+        .args(["workers", "drain", "nobody"])
+        .run()
+        .code(3)
+        .error_line(&["no worker 'nobody'"]);
+}

@@ -10,6 +10,7 @@ mod cli_bad_input;
 mod cli_basics;
 mod cluster;
 mod core_queue;
+mod dashboard;
 mod data;
 mod faults;
 mod fuzz;

@@ -30,7 +30,11 @@ pub async fn start_serve(cmd: Cmd, extra: &[&str]) -> (Proc, String) {
 
 /// A task's status as `status --json` reports it.
 pub fn status_of(db: &TestDb, id: &str) -> String {
-    db.cmd().args(["status", id, "-o", "json"]).run().ok().json()["status"]
+    db.cmd()
+        .args(["status", id, "-o", "json"])
+        .run()
+        .ok()
+        .json()["status"]
         .as_str()
         .unwrap()
         .to_string()
@@ -176,7 +180,12 @@ async fn a_drained_worker_finishes_its_task_and_exits() {
         Duration::from_secs(20),
         "the worker to say it is stopping",
         || {
-            let s = db.cmd().args(["workers", "w1", "-o", "json"]).run().ok().json();
+            let s = db
+                .cmd()
+                .args(["workers", "w1", "-o", "json"])
+                .run()
+                .ok()
+                .json();
             async move { (s["status"] == "stopping" && s["drain_requested"] == true).then_some(()) }
         },
     )

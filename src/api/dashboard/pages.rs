@@ -339,8 +339,11 @@ fn parse_cursor(s: &str) -> Option<(DateTime<Utc>, TaskId)> {
     Some((at, TaskId(id)))
 }
 
+/// An id short enough for a table, yet telling apart tasks made in the same millisecond (ids
+/// are UUIDv7: the first digits are the time, the last are random).
 fn short(id: &TaskId) -> String {
-    id.to_string().chars().take(8).collect()
+    let s = id.to_string();
+    format!("{}…{}", &s[..8], &s[s.len() - 6..])
 }
 
 /// The task list: filters in the URL, keyset pages, bulk actions, live updates.
@@ -567,19 +570,21 @@ pub async fn task(
             }
         }
         @if let Some(r) = &t.result { (result_view(r)) }
-        h2 { "Fields" }
-        div.scroll {
-            table.fields #fields {
-                tbody {
-                    @if let Value::Object(o) = &raw {
-                        @for (k, v) in o {
-                            tr { th { (k) } td.mono { (field_text(v)) } }
+        details.fields #fields-box {
+            summary { "Every field" }
+            div.scroll {
+                table.fields #fields {
+                    tbody {
+                        @if let Value::Object(o) = &raw {
+                            @for (k, v) in o {
+                                tr { th { (k) } td.mono { (field_text(v)) } }
+                            }
                         }
                     }
                 }
             }
         }
-        details.raw {
+        details.raw #raw-box {
             summary { "Raw JSON" }
             pre #raw { (serde_json::to_string_pretty(&raw).unwrap_or_default()) }
         }

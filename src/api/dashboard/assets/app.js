@@ -24,7 +24,10 @@
           live.querySelectorAll("input[name=id]:checked").forEach(function (i) { ticked[i.value] = true; });
           var all = document.getElementById("select-all");
           var allTicked = all && all.checked;
+          var opened = {};
+          live.querySelectorAll("details[id]").forEach(function (d) { opened[d.id] = d.open; });
           live.innerHTML = html;
+          live.querySelectorAll("details[id]").forEach(function (d) { if (d.id in opened) d.open = opened[d.id]; });
           live.querySelectorAll("input[name=id]").forEach(function (i) { if (ticked[i.value]) i.checked = true; });
           var again = document.getElementById("select-all");
           if (again) again.checked = allTicked;

@@ -334,6 +334,8 @@ pub async fn compute(pool: &PgPool, within: Option<Duration>) -> Result<Stats> {
     sqlx::query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
         .execute(&mut *tx)
         .await?;
+    // JIT compiling these statements takes longer than running them.
+    sqlx::query("SET LOCAL jit = off").execute(&mut *tx).await?;
     let b: Bounds = sqlx::query_as(BOUNDS_SQL.as_str())
         .bind(within.map(|d| d.as_secs_f64()))
         .fetch_one(&mut *tx)
@@ -432,36 +434,75 @@ pub async fn compute(pool: &PgPool, within: Option<Duration>) -> Result<Stats> {
 // ---------------------------------------------------------------------------------------------
 // Throughput and the problem board (the dashboard's overview and problems pages)
 
-/// Tasks finished in one interval of a [`throughput`] series.
+/// Tasks finished in one minute.
 #[derive(Debug, Clone, PartialEq, Serialize, sqlx::FromRow, utoipa::ToSchema)]
 pub struct ThroughputPoint {
-    /// Start of the interval.
+    /// Start of the minute.
     pub at: DateTime<Utc>,
     /// Tasks that finished in it (any final status).
     pub finished: i64,
 }
 
-/// Tasks finished per `step` over the last `window`, oldest first, with empty intervals
-/// included (so a chart's x axis is time). Reads `tasks_completed` over the window only.
-pub async fn throughput(
-    pool: &PgPool,
-    window: Duration,
-    step: Duration,
-) -> Result<Vec<ThroughputPoint>> {
-    Ok(sqlx::query_as(
-        "WITH s AS (SELECT make_interval(secs => $2) AS step), \
-              b AS (SELECT date_bin(s.step, now() - make_interval(secs => $1), 'epoch') AS first, \
-                           date_bin(s.step, now(), 'epoch') AS last, s.step FROM s), \
-              n AS (SELECT date_bin(b.step, completed_at, 'epoch') AS at, count(*) AS finished \
-                    FROM tasks, b WHERE completed_at >= b.first GROUP BY 1) \
-         SELECT g.at, coalesce(n.finished, 0) AS finished \
-         FROM b, generate_series(b.first, b.last, b.step) AS g(at) \
-         LEFT JOIN n ON n.at = g.at ORDER BY g.at",
-    )
-    .bind(window.as_secs_f64())
-    .bind(step.as_secs_f64())
-    .fetch_all(pool)
-    .await?)
+/// Tasks finished per minute over the last day, kept up to date by reading only the minutes
+/// since the last read: a day's completions at a high rate are hundreds of thousands of index
+/// entries, too many to read for every look at a page. A minute once over is not read again,
+/// so a task retried or pruned later still counts where it finished.
+#[derive(Debug, Default)]
+pub struct Throughput {
+    /// Finished per minute, by the minute's start; at most the last day's.
+    minutes: std::collections::BTreeMap<DateTime<Utc>, i64>,
+    /// The minute the next read starts at (it may still have been going on at the last one).
+    next: Option<DateTime<Utc>>,
+}
+
+impl Throughput {
+    /// How far back the series goes.
+    pub const WINDOW: Duration = Duration::from_secs(86_400);
+
+    /// Read what finished since the last call, and return the series of the last `within`
+    /// (at most [`Self::WINDOW`]), one point per minute, oldest first, empty minutes included.
+    pub async fn series(
+        &mut self,
+        pool: &PgPool,
+        within: Duration,
+    ) -> Result<Vec<ThroughputPoint>> {
+        let (now, fresh): (DateTime<Utc>, Vec<ThroughputPoint>) = {
+            let mut tx = pool.begin().await?;
+            let (now,): (DateTime<Utc>,) =
+                sqlx::query_as("SELECT date_bin('1 minute', now(), 'epoch')")
+                    .fetch_one(&mut *tx)
+                    .await?;
+            let from = self
+                .next
+                .unwrap_or(now - chrono::Duration::seconds(Self::WINDOW.as_secs() as i64));
+            let fresh = sqlx::query_as(
+                "SELECT date_bin('1 minute', completed_at, 'epoch') AS at, count(*) AS finished \
+                 FROM tasks WHERE completed_at >= $1 GROUP BY 1",
+            )
+            .bind(from)
+            .fetch_all(&mut *tx)
+            .await?;
+            tx.commit().await?;
+            (now, fresh)
+        };
+        for p in fresh {
+            self.minutes.insert(p.at, p.finished);
+        }
+        let oldest = now - chrono::Duration::seconds(Self::WINDOW.as_secs() as i64);
+        self.minutes = self.minutes.split_off(&oldest);
+        self.next = Some(now);
+        let minutes = (within.min(Self::WINDOW).as_secs() / 60) as i64;
+        Ok((0..=minutes)
+            .rev()
+            .map(|k| {
+                let at = now - chrono::Duration::minutes(k);
+                ThroughputPoint {
+                    at,
+                    finished: self.minutes.get(&at).copied().unwrap_or(0),
+                }
+            })
+            .collect())
+    }
 }
 
 /// One problem on the problems page: the catalog's entry (if any) with its tasks' stats.
@@ -471,14 +512,20 @@ pub struct ProblemBoardRow {
     /// From the catalog; null for a problem only tasks name.
     pub task_type: Option<String>,
     pub in_catalog: bool,
-    /// When its newest task was created.
+    /// When its newest finished task was created (see [`problem_board`]).
     pub last_run: Option<DateTime<Utc>>,
+    /// Whether `last_run` is that task's time; otherwise the UTC day of it.
+    pub last_run_exact: bool,
     #[serde(flatten)]
     pub stats: Summary,
 }
 
+/// Tasks finished most recently that [`problem_board`] reads for exact last runs.
+const LAST_RUN_SCAN: i64 = 20_000;
+
 /// Every catalog problem and every problem a task names, by id, with [`compute`]'s stats and
-/// the newest task's creation time (one index probe per problem).
+/// its last run: exact for problems among the [`LAST_RUN_SCAN`] newest finished tasks, the day
+/// (from the daily rollups) for the others, so the read stays bounded however many tasks exist.
 pub async fn problem_board(pool: &PgPool) -> Result<Vec<ProblemBoardRow>> {
     let stats = compute(pool, None).await?;
     let mut by_id: HashMap<String, Summary> = stats
@@ -487,25 +534,36 @@ pub async fn problem_board(pool: &PgPool) -> Result<Vec<ProblemBoardRow>> {
         .map(|p| (p.problem_id, p.stats))
         .collect();
     let ids: Vec<String> = by_id.keys().cloned().collect();
-    type Row = (String, Option<String>, bool, Option<DateTime<Utc>>);
-    let rows: Vec<Row> = sqlx::query_as(
-        "WITH ids AS (SELECT id FROM problems UNION SELECT unnest($1::text[])) \
-         SELECT ids.id, p.task_type, p.id IS NOT NULL, \
-                (SELECT max(created_at) FROM tasks t WHERE t.problem_id = ids.id) \
-         FROM ids LEFT JOIN problems p ON p.id = ids.id ORDER BY ids.id",
-    )
-    .bind(&ids)
-    .fetch_all(pool)
-    .await?;
+    type Row = (String, Option<String>, bool, Option<DateTime<Utc>>, bool);
+    let sql = format!(
+        "WITH ids AS (SELECT id FROM problems UNION SELECT unnest($1::text[])), \
+              recent AS (SELECT problem_id, max(created_at) AS at FROM ( \
+                  SELECT problem_id, created_at FROM tasks WHERE {FINISHED_SQL} \
+                  ORDER BY created_at DESC, id DESC LIMIT $2) r GROUP BY problem_id), \
+              days AS (SELECT key, max(period) AS day FROM task_stats \
+                  WHERE level = 'd' AND dim = 'p' AND metric = 'status' GROUP BY key) \
+         SELECT ids.id, p.task_type, p.id IS NOT NULL, coalesce(r.at, d.day), r.at IS NOT NULL \
+         FROM ids LEFT JOIN problems p ON p.id = ids.id \
+         LEFT JOIN recent r ON r.problem_id = ids.id LEFT JOIN days d ON d.key = ids.id \
+         ORDER BY ids.id"
+    );
+    let rows: Vec<Row> = sqlx::query_as(&sql)
+        .bind(&ids)
+        .bind(LAST_RUN_SCAN)
+        .fetch_all(pool)
+        .await?;
     Ok(rows
         .into_iter()
-        .map(|(id, task_type, in_catalog, last_run)| ProblemBoardRow {
-            stats: by_id.remove(&id).unwrap_or_default(),
-            problem_id: id,
-            task_type,
-            in_catalog,
-            last_run,
-        })
+        .map(
+            |(id, task_type, in_catalog, last_run, last_run_exact)| ProblemBoardRow {
+                stats: by_id.remove(&id).unwrap_or_default(),
+                problem_id: id,
+                task_type,
+                in_catalog,
+                last_run,
+                last_run_exact,
+            },
+        )
         .collect())
 }
 

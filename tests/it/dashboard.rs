@@ -223,11 +223,15 @@ async fn the_dashboard_shows_and_acts_live_in_a_real_browser() {
     let b = Browser::start().await;
     let gate = tempfile::tempdir().unwrap();
     let open = gate.path().join("open");
-    // Prints a line, waits for the gate, prints another: the log can be seen following it.
-    let exec = format!(
-        "echo \"tick one $AIOPS_TASK_ID\"; while [ ! -f {} ]; do sleep 0.05; done; echo '{{\"level\":\"warning\",\"message\":\"tick two\"}}'",
-        open.display()
-    );
+    // Prints a line and its progress, waits for the gate, prints another and writes a result
+    // shaped like an AIOpsLab run's: the log can be seen following it.
+    let exec = [
+        r#"echo "tick one"; echo '{"progress":{"step":1,"max_steps":4}}'; while [ ! -f "#,
+        &open.display().to_string(),
+        r#" ]; do sleep 0.05; done; echo '{"level":"warning","message":"tick two"}'; "#,
+        r#"echo '{"results":{"TTD":1.5,"success":true},"history":[{"role":"assistant","content":"exec_shell(\"kubectl get pods\")"},{"role":"env","content":"pod-1 Running"}]}' > "$AIOPS_RESULT_FILE""#,
+    ]
+    .concat();
     let _w = spawn_worker(
         db.cmd(),
         "c1",
@@ -259,6 +263,11 @@ async fn the_dashboard_shows_and_acts_live_in_a_real_browser() {
     b.wait_text("#log", "tick one", Duration::from_secs(10))
         .await;
     assert!(!b.text("#log").await.contains("tick two"));
+    b.wait_for(
+        "progress#progress[value='1'][max='4']",
+        Duration::from_secs(10),
+    )
+    .await;
     b.shot("task-running").await;
     std::fs::write(&open, "").unwrap();
     b.wait_text("#log", "tick two", Duration::from_secs(20))

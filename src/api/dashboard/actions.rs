@@ -9,8 +9,7 @@ use maud::{html, DOCTYPE};
 
 use super::pages::FilterForm;
 use super::view::{self, csrf};
-use super::{new_session, Access, FormFields, Role, COOKIE};
-use crate::api::AppState;
+use super::{new_session, Access, DashState, FormFields, Role, COOKIE};
 use crate::queue::{self, BulkAction, TaskFilter};
 use crate::task::TaskId;
 
@@ -30,7 +29,7 @@ fn back(headers: &HeaderMap, default: &str) -> String {
 
 /// Cancel one task.
 pub async fn cancel(
-    State(st): State<AppState>,
+    State(st): State<DashState>,
     headers: HeaderMap,
     Path(id): Path<String>,
 ) -> Response {
@@ -47,7 +46,7 @@ pub async fn cancel(
 
 /// Retry one task.
 pub async fn retry(
-    State(st): State<AppState>,
+    State(st): State<DashState>,
     headers: HeaderMap,
     Path(id): Path<String>,
 ) -> Response {
@@ -64,7 +63,7 @@ pub async fn retry(
 
 /// Ask a worker to drain.
 pub async fn drain(
-    State(st): State<AppState>,
+    State(st): State<DashState>,
     headers: HeaderMap,
     Path(id): Path<String>,
 ) -> Response {
@@ -76,7 +75,7 @@ pub async fn drain(
 
 /// Pause a queue.
 pub async fn pause(
-    State(st): State<AppState>,
+    State(st): State<DashState>,
     headers: HeaderMap,
     Path(name): Path<String>,
 ) -> Response {
@@ -88,7 +87,7 @@ pub async fn pause(
 
 /// Resume a queue.
 pub async fn resume(
-    State(st): State<AppState>,
+    State(st): State<DashState>,
     headers: HeaderMap,
     Path(name): Path<String>,
 ) -> Response {
@@ -102,7 +101,7 @@ pub async fn resume(
 /// counts and asks; the second, carrying the count it was shown, acts, unless the count has
 /// changed meanwhile (then it asks again with the new one).
 pub async fn bulk(
-    State(st): State<AppState>,
+    State(st): State<DashState>,
     Extension(access): Extension<Access>,
     Extension(fields): Extension<FormFields>,
 ) -> Response {
@@ -224,11 +223,11 @@ pub async fn bulk(
 }
 
 /// The sign-in form.
-pub async fn signin_form(State(st): State<AppState>) -> Response {
+pub async fn signin_form(State(st): State<DashState>) -> Response {
     signin_page(&st, None, StatusCode::OK)
 }
 
-fn signin_page(st: &AppState, error: Option<&str>, status: StatusCode) -> Response {
+fn signin_page(st: &DashState, error: Option<&str>, status: StatusCode) -> Response {
     if st.token.is_none() {
         return Redirect::to("/").into_response();
     }
@@ -267,7 +266,7 @@ fn signin_page(st: &AppState, error: Option<&str>, status: StatusCode) -> Respon
 
 /// Trade a token for a session cookie.
 pub async fn signin(
-    State(st): State<AppState>,
+    State(st): State<DashState>,
     Extension(fields): Extension<FormFields>,
 ) -> Response {
     let given = fields.get("token").unwrap_or_default().trim().as_bytes();

@@ -21,6 +21,7 @@ use axum::routing::{get, post};
 use axum::Router;
 use hmac::{Hmac, Mac};
 use sha2::Sha256;
+use std::sync::Arc;
 
 use super::AppState;
 
@@ -133,9 +134,28 @@ fn access_of(st: &AppState, headers: &HeaderMap) -> Option<Access> {
     })
 }
 
+/// What the dashboard's handlers share: the server's state and the throughput series the
+/// overview keeps current.
+#[derive(Clone)]
+pub struct DashState {
+    app: AppState,
+    throughput: Arc<tokio::sync::Mutex<crate::stats::Throughput>>,
+}
+
+impl std::ops::Deref for DashState {
+    type Target = AppState;
+    fn deref(&self) -> &AppState {
+        &self.app
+    }
+}
+
 /// The dashboard's routes, with their own access checks and security headers (the API's
 /// bearer check does not apply to them).
 pub(super) fn router(state: AppState) -> Router {
+    let state = DashState {
+        app: state,
+        throughput: Arc::default(),
+    };
     Router::new()
         .route("/", get(pages::overview))
         .route("/tasks", get(pages::tasks))
@@ -160,7 +180,7 @@ pub(super) fn router(state: AppState) -> Router {
 }
 
 /// Who may see what, and the CSRF check of every POST (its form is read here and handed on).
-async fn guard(State(st): State<AppState>, req: Request, next: Next) -> Response {
+async fn guard(State(st): State<DashState>, req: Request, next: Next) -> Response {
     let path = req.uri().path().to_string();
     let open = path.starts_with("/assets/") || path == "/signin" || path == "/favicon.ico";
     let access = access_of(&st, req.headers());

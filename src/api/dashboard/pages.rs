@@ -1,8 +1,6 @@
 //! The dashboard's pages. Each reads through the core (`queue`, `stats`) exactly as the CLI
 //! and the API do, and renders with [`super::view`].
 
-use std::time::Duration;
-
 use axum::extract::{Path, RawQuery, State};
 use axum::http::HeaderMap;
 use axum::response::Response;
@@ -13,7 +11,8 @@ use serde_json::Value;
 
 use super::view::{self, action_button, badge, csrf, page, pct, secs, ts, ts_opt, Page};
 use super::{Access, Role};
-use crate::api::AppState;
+
+use super::DashState;
 use crate::queue::{self, IdPrefix, TaskFilter};
 use crate::task::{Backend, Task, TaskId, TaskStatus};
 
@@ -214,21 +213,18 @@ impl FilterForm {
 
 /// Counts by status, success rate, wait and run times, throughput, queues and workers.
 pub async fn overview(
-    State(st): State<AppState>,
+    State(st): State<DashState>,
     Extension(access): Extension<Access>,
     headers: HeaderMap,
 ) -> Response {
     let read = async {
         let stats = crate::stats::compute(&st.pool, None).await?;
-        let hour =
-            crate::stats::throughput(&st.pool, Duration::from_secs(3600), Duration::from_secs(60))
-                .await?;
-        let day = crate::stats::throughput(
-            &st.pool,
-            Duration::from_secs(86_400),
-            Duration::from_secs(60),
-        )
-        .await?;
+        let day = {
+            let mut t = st.throughput.lock().await;
+            t.series(&st.pool, crate::stats::Throughput::WINDOW).await?
+        };
+        // The last hour: its 60 minutes and the one going on.
+        let hour = day[day.len().saturating_sub(61)..].to_vec();
         let queues = queue::list_queues(&st.pool).await?;
         let workers = queue::list_workers(&st.pool).await?;
         Ok::<_, crate::Error>((stats, hour, day, queues, workers))
@@ -348,7 +344,7 @@ fn short(id: &TaskId) -> String {
 
 /// The task list: filters in the URL, keyset pages, bulk actions, live updates.
 pub async fn tasks(
-    State(st): State<AppState>,
+    State(st): State<DashState>,
     Extension(access): Extension<Access>,
     headers: HeaderMap,
     RawQuery(q): RawQuery,
@@ -502,7 +498,7 @@ fn run_time(t: &Task) -> String {
 
 /// Every field, attempts, progress, live log, result and raw JSON of one task.
 pub async fn task(
-    State(st): State<AppState>,
+    State(st): State<DashState>,
     Extension(access): Extension<Access>,
     headers: HeaderMap,
     Path(id): Path<String>,
@@ -667,7 +663,7 @@ fn result_view(r: &Value) -> Markup {
 
 /// Workers with their state, and a drain button.
 pub async fn workers(
-    State(st): State<AppState>,
+    State(st): State<DashState>,
     Extension(access): Extension<Access>,
     headers: HeaderMap,
 ) -> Response {
@@ -732,7 +728,7 @@ pub async fn workers(
 
 /// Queues with pause and resume.
 pub async fn queues(
-    State(st): State<AppState>,
+    State(st): State<DashState>,
     Extension(access): Extension<Access>,
     headers: HeaderMap,
 ) -> Response {
@@ -759,7 +755,7 @@ pub async fn queues(
 
 /// The problem catalog with success rate, p50 run time and last run.
 pub async fn problems(
-    State(st): State<AppState>,
+    State(st): State<DashState>,
     Extension(access): Extension<Access>,
     headers: HeaderMap,
 ) -> Response {
@@ -787,7 +783,13 @@ pub async fn problems(
                                 td.num { (p.stats.running) }
                                 td { (pct(p.stats.success_rate)) }
                                 td { (secs(p.stats.run_p50_seconds)) }
-                                td { (ts_opt(&p.last_run)) }
+                                td {
+                                    @match (&p.last_run, p.last_run_exact) {
+                                        (Some(t), true) => (ts(t)),
+                                        (Some(t), false) => (t.format("%Y-%m-%d").to_string()),
+                                        (None, _) => "–",
+                                    }
+                                }
                             }
                         }
                     }

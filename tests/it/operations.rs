@@ -216,3 +216,143 @@ async fn a_drained_worker_finishes_its_task_and_exits() {
         .code(3)
         .error_line(&["no worker 'nobody'"]);
 }
+
+/// Keyset pages of the task list cover every matching task exactly once, newest first, under
+/// any filter; the id prefix and metadata filters select what they say.
+#[tokio::test]
+async fn keyset_pages_and_the_new_filters() {
+    use aiops::queue::{self, IdPrefix, TaskFilter};
+    let db = TestDb::new().await;
+    let mut ids = Vec::new();
+    for i in 0..23 {
+        let agent = if i % 3 == 0 { "a" } else { "b" };
+        ids.push(
+            db.cmd()
+                .args(["submit", "p", "--metadata", &format!("agent={agent}")])
+                .run()
+                .ok()
+                .out()
+                .to_string(),
+        );
+    }
+    let every = TaskFilter::default();
+    let mut seen = Vec::new();
+    let mut before = None;
+    loop {
+        let page = queue::list_before(&db.pool, &every, before, 5)
+            .await
+            .unwrap();
+        if page.is_empty() {
+            break;
+        }
+        assert!(page.len() <= 5);
+        let last = page.last().unwrap();
+        before = Some((last.created_at, last.id));
+        seen.extend(page.iter().map(|t| t.id.to_string()));
+    }
+    let mut newest_first = ids.clone();
+    newest_first.reverse();
+    assert_eq!(seen, newest_first, "every task once, newest first");
+
+    let meta = TaskFilter {
+        metadata: Some(serde_json::json!({"agent": "a"})),
+        ..TaskFilter::default()
+    };
+    let a = queue::list_before(&db.pool, &meta, None, 100)
+        .await
+        .unwrap();
+    assert_eq!(a.len(), 8);
+    assert!(a.iter().all(|t| t.metadata["agent"] == "a"));
+
+    let one = &ids[7];
+    let prefix = TaskFilter {
+        id_prefix: Some(IdPrefix::parse(&one[..18]).unwrap()),
+        ..TaskFilter::default()
+    };
+    let found = queue::list_before(&db.pool, &prefix, None, 100)
+        .await
+        .unwrap();
+    assert!(found.iter().any(|t| t.id.to_string() == *one));
+    assert!(found
+        .iter()
+        .all(|t| t.id.to_string().starts_with(&one[..18])));
+    assert!(IdPrefix::parse("xyz").is_err());
+}
+
+/// A bulk action counts, then changes, exactly the tasks it may change among those matched:
+/// cancel takes pending and running ones, retry failed, timed-out and cancelled ones.
+#[tokio::test]
+async fn bulk_actions_change_exactly_what_they_count() {
+    use aiops::queue::{self, BulkAction, TaskFilter};
+    use aiops::task::TaskId;
+    let db = TestDb::new().await;
+    let submit = |q: &str| {
+        db.cmd()
+            .args(["submit", "p", "--queue", q])
+            .run()
+            .ok()
+            .out()
+            .to_string()
+    };
+    let mine: Vec<String> = (0..4).map(|_| submit("mine")).collect();
+    let other = submit("other");
+    let f = TaskFilter {
+        queue: Some("mine".into()),
+        ..TaskFilter::default()
+    };
+    assert_eq!(
+        queue::bulk_count(&db.pool, &f, BulkAction::Retry)
+            .await
+            .unwrap(),
+        0
+    );
+    assert_eq!(
+        queue::bulk_count(&db.pool, &f, BulkAction::Cancel)
+            .await
+            .unwrap(),
+        4
+    );
+    assert_eq!(
+        queue::bulk(&db.pool, &f, BulkAction::Cancel).await.unwrap(),
+        4
+    );
+    for id in &mine {
+        assert_eq!(status_of(&db, id), "cancelled");
+    }
+    assert_eq!(status_of(&db, &other), "pending");
+    // A selection: two of the four, retried.
+    let picked = TaskFilter {
+        ids: Some(
+            mine[..2]
+                .iter()
+                .map(|i| TaskId(uuid::Uuid::parse_str(i).unwrap()))
+                .collect(),
+        ),
+        ..TaskFilter::default()
+    };
+    assert_eq!(
+        queue::bulk_count(&db.pool, &picked, BulkAction::Retry)
+            .await
+            .unwrap(),
+        2
+    );
+    assert_eq!(
+        queue::bulk(&db.pool, &picked, BulkAction::Retry)
+            .await
+            .unwrap(),
+        2
+    );
+    let statuses: Vec<String> = mine.iter().map(|i| status_of(&db, i)).collect();
+    assert_eq!(statuses, ["pending", "pending", "cancelled", "cancelled"]);
+    // A status filter the action cannot change counts nothing and changes nothing.
+    let done = TaskFilter {
+        statuses: vec![aiops::task::TaskStatus::Completed],
+        ..f
+    };
+    assert_eq!(
+        queue::bulk(&db.pool, &done, BulkAction::Cancel)
+            .await
+            .unwrap(),
+        0
+    );
+}

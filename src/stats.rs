@@ -306,11 +306,29 @@ struct LooseRow {
 // million); running ones are few (bounded by the workers' slots); finished ones of the partial
 // first day are bounded by a day of tasks; deltas by the compaction.
 static LOOSE_SQL: LazyLock<String> = LazyLock::new(|| {
+    loose_sql(
+        "SELECT problem_id, worker_id, status, count(*) AS n, NULL::float8 AS wait_s, \
+            NULL::float8 AS run_s \
+         FROM tasks WHERE status = 'pending' AND created_at >= coalesce($1, '-infinity') \
+         GROUP BY problem_id, worker_id, status",
+    )
+});
+
+/// [`LOOSE_SQL`] with the pending tasks counted as one group (under an empty problem id): what
+/// [`overall`] needs, read from the index alone instead of every pending row.
+static LOOSE_OVERALL_SQL: LazyLock<String> = LazyLock::new(|| {
+    loose_sql(
+        "SELECT ''::text AS problem_id, NULL::text AS worker_id, 'pending'::task_status AS status, \
+            count(*) AS n, NULL::float8 AS wait_s, NULL::float8 AS run_s \
+         FROM tasks WHERE status = 'pending' AND created_at >= coalesce($1, '-infinity')",
+    )
+});
+
+/// The loose rows: `pending` (a statement reading the pending tasks), then the running tasks,
+/// the finished ones of the partial first day, and the deltas.
+fn loose_sql(pending: &str) -> String {
     format!(
-        "\
-SELECT problem_id, worker_id, status, count(*) AS n, NULL::float8 AS wait_s, NULL::float8 AS run_s \
-FROM tasks WHERE status = 'pending' AND created_at >= coalesce($1, '-infinity') \
-GROUP BY problem_id, worker_id, status \
+        "{pending} \
 UNION ALL \
 SELECT problem_id, worker_id, status, 1, aiops_stats_wait(status, run_at, started_at), NULL \
 FROM tasks WHERE status = 'running' AND created_at >= coalesce($1, '-infinity') \
@@ -322,10 +340,23 @@ UNION ALL \
 SELECT problem_id, worker_id, status, n, wait_s, run_s \
 FROM task_stats_delta WHERE created_at >= coalesce($2, '-infinity')"
     )
-});
+}
+
+/// The [`Summary`] of every task, as [`compute`]'s `overall`, without the per-problem and
+/// per-worker groups (so without reading each pending task): the dashboard's overview.
+pub async fn overall(pool: &PgPool) -> Result<Summary> {
+    Ok(compute_reading(pool, None, LOOSE_OVERALL_SQL.as_str())
+        .await?
+        .overall)
+}
 
 /// Compute statistics for tasks created within `within` (all tasks when None).
 pub async fn compute(pool: &PgPool, within: Option<Duration>) -> Result<Stats> {
+    compute_reading(pool, within, LOOSE_SQL.as_str()).await
+}
+
+/// [`compute`], reading the loose rows with `loose` (see [`loose_sql`]).
+async fn compute_reading(pool: &PgPool, within: Option<Duration>, loose: &str) -> Result<Stats> {
     if let Err(e) = compact(pool, None, Some(READ_COMPACT_BACKLOG)).await {
         tracing::debug!("stats compaction before the read failed: {e}");
     }
@@ -355,7 +386,7 @@ pub async fn compute(pool: &PgPool, within: Option<Duration>) -> Result<Stats> {
                 .await?
         }
     };
-    let loose: Vec<LooseRow> = sqlx::query_as(LOOSE_SQL.as_str())
+    let loose: Vec<LooseRow> = sqlx::query_as(loose)
         .bind(b.since)
         .bind(b.from_day)
         .fetch_all(&mut *tx)
@@ -505,7 +536,8 @@ impl Throughput {
     }
 }
 
-/// One problem on the problems page: the catalog's entry (if any) with its tasks' stats.
+/// One problem on the problems page: the catalog's entry (if any) with its tasks' stats
+/// (pending tasks are not counted per problem: its `pending` is 0).
 #[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct ProblemBoardRow {
     pub problem_id: String,
@@ -527,10 +559,13 @@ const LAST_RUN_SCAN: i64 = 20_000;
 /// its last run: exact for problems among the [`LAST_RUN_SCAN`] newest finished tasks, the day
 /// (from the daily rollups) for the others, so the read stays bounded however many tasks exist.
 pub async fn problem_board(pool: &PgPool) -> Result<Vec<ProblemBoardRow>> {
-    let stats = compute(pool, None).await?;
+    // Pending tasks are counted as one group, not per problem: reading each one's problem
+    // costs a read of every pending row. The board shows finished and running tasks.
+    let stats = compute_reading(pool, None, LOOSE_OVERALL_SQL.as_str()).await?;
     let mut by_id: HashMap<String, Summary> = stats
         .by_problem
         .into_iter()
+        .filter(|p| !p.problem_id.is_empty())
         .map(|p| (p.problem_id, p.stats))
         .collect();
     let ids: Vec<String> = by_id.keys().cloned().collect();

@@ -218,7 +218,7 @@ pub async fn overview(
     headers: HeaderMap,
 ) -> Response {
     let read = async {
-        let stats = crate::stats::compute(&st.pool, None).await?;
+        let overall = crate::stats::overall(&st.pool).await?;
         let day = {
             let mut t = st.throughput.lock().await;
             t.series(&st.pool, crate::stats::Throughput::WINDOW).await?
@@ -227,13 +227,13 @@ pub async fn overview(
         let hour = day[day.len().saturating_sub(61)..].to_vec();
         let queues = queue::list_queues(&st.pool).await?;
         let workers = queue::list_workers(&st.pool).await?;
-        Ok::<_, crate::Error>((stats, hour, day, queues, workers))
+        Ok::<_, crate::Error>((overall, hour, day, queues, workers))
     };
-    let (stats, hour, day, queues, workers) = match read.await {
+    let (overall, hour, day, queues, workers) = match read.await {
         Ok(r) => r,
         Err(e) => return view::fail(e),
     };
-    let o = &stats.overall;
+    let o = &overall;
     let online = workers
         .iter()
         .filter(|w| w.status != queue::WorkerStatus::Offline)
@@ -771,7 +771,7 @@ pub async fn problems(
             div.scroll {
                 table #problems {
                     thead { tr {
-                        th { "problem" } th { "type" } th.num { "tasks" } th.num { "running" }
+                        th { "problem" } th { "type" } th.num { "finished" } th.num { "running" }
                         th { "success rate" } th { "run p50" } th { "last run" }
                     } }
                     tbody {
@@ -779,7 +779,7 @@ pub async fn problems(
                             tr data-problem=(p.problem_id) {
                                 td { a href=(format!("/tasks?{}", url::form_urlencoded::Serializer::new(String::new()).append_pair("problem", &p.problem_id).finish())) { (p.problem_id) } }
                                 td { (p.task_type.as_deref().unwrap_or("–")) }
-                                td.num { (p.stats.total) }
+                                td.num { (p.stats.finished) }
                                 td.num { (p.stats.running) }
                                 td { (pct(p.stats.success_rate)) }
                                 td { (secs(p.stats.run_p50_seconds)) }

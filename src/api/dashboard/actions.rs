@@ -224,10 +224,12 @@ pub async fn bulk(
 
 /// The sign-in form.
 pub async fn signin_form(State(st): State<DashState>) -> Response {
-    signin_page(&st, None, StatusCode::OK)
+    signin_page(&st, None, StatusCode::OK, "/")
 }
 
-fn signin_page(st: &DashState, error: Option<&str>, status: StatusCode) -> Response {
+/// The sign-in form; `next` is where it leads (the page's script takes it from the URL when
+/// the form was asked for with `?next=`).
+fn signin_page(st: &DashState, error: Option<&str>, status: StatusCode, next: &str) -> Response {
     if st.token.is_none() {
         return Redirect::to("/").into_response();
     }
@@ -248,7 +250,7 @@ fn signin_page(st: &DashState, error: Option<&str>, status: StatusCode) -> Respo
                         main.narrow {
                             h1 { "aiops" }
                             form.signin #signin method="post" action="/signin" {
-                                input type="hidden" name="next" #next value="/";
+                                input type="hidden" name="next" #next value=(next);
                                 label { "Token" input type="password" name="token" #token autocomplete="current-password" required autofocus; }
                                 button type="submit" { "Sign in" }
                             }
@@ -269,6 +271,10 @@ pub async fn signin(
     State(st): State<DashState>,
     Extension(fields): Extension<FormFields>,
 ) -> Response {
+    let next = fields
+        .get("next")
+        .filter(|n| n.starts_with('/') && !n.starts_with("//") && !n.contains('\\'))
+        .unwrap_or("/");
     let given = fields.get("token").unwrap_or_default().trim().as_bytes();
     let role = if super::super::auth::matches(given, st.token.as_deref()) {
         Role::Operator
@@ -279,12 +285,9 @@ pub async fn signin(
             &st,
             Some("That is not this server's token; use the --token (or --read-only-token) aiops serve was started with."),
             StatusCode::UNAUTHORIZED,
+            next,
         );
     };
-    let next = fields
-        .get("next")
-        .filter(|n| n.starts_with('/') && !n.starts_with("//") && !n.contains('\\'))
-        .unwrap_or("/");
     let cookie = format!(
         "{COOKIE}={}; Path=/; HttpOnly; SameSite=Strict; Max-Age=43200",
         new_session(&st, role)

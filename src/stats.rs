@@ -540,14 +540,17 @@ impl Throughput {
 /// (pending tasks are not counted per problem: its `pending` is 0).
 #[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct ProblemBoardRow {
+    /// The problem.
     pub problem_id: String,
     /// From the catalog; null for a problem only tasks name.
     pub task_type: Option<String>,
+    /// Whether the catalog knows it.
     pub in_catalog: bool,
     /// When its newest finished task was created (see [`problem_board`]).
     pub last_run: Option<DateTime<Utc>>,
     /// Whether `last_run` is that task's time; otherwise the UTC day of it.
     pub last_run_exact: bool,
+    /// Its finished and running tasks.
     #[serde(flatten)]
     pub stats: Summary,
 }

@@ -12,12 +12,14 @@ use crate::queue::{self, QueueInfo, Worker};
 /// Queues.
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct QueueList {
+    /// By name.
     pub queues: Vec<QueueInfo>,
 }
 
 /// What a pause or resume did.
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct QueuePause {
+    /// The queue's name.
     pub queue: String,
     /// Whether claims skip the queue now.
     pub paused: bool,

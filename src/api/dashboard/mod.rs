@@ -42,6 +42,7 @@ pub enum Role {
 /// A visitor's access, given to every page and action.
 #[derive(Debug, Clone)]
 pub struct Access {
+    /// What the visitor may do.
     pub role: Role,
     /// The CSRF token every form of this visitor carries.
     pub csrf: String,

@@ -32,10 +32,15 @@ fn pairs(q: &Option<String>) -> Vec<(String, String)> {
 /// The task list's filters as typed, kept as text to fill the form and build links again.
 #[derive(Debug, Clone, Default)]
 pub struct FilterForm {
+    /// Any of these statuses.
     pub status: Vec<String>,
+    /// A problem id.
     pub problem: String,
+    /// A queue.
     pub queue: String,
+    /// A worker id.
     pub worker: String,
+    /// `kind`, `existing` or `none`.
     pub backend: String,
     /// `key=value`, several separated by commas.
     pub meta: String,

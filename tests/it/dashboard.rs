@@ -394,6 +394,53 @@ async fn the_dashboard_shows_and_acts_live_in_a_real_browser() {
     }
     assert_eq!(cancelled, 3);
 
+    // Retry the ticked tasks only: two of the three just cancelled.
+    b.client
+        .goto(&format!("{base}/tasks?status=cancelled&queue=bq"))
+        .await
+        .unwrap();
+    b.wait_for("#tasks", Duration::from_secs(10)).await;
+    let picked = b
+        .client
+        .execute(
+            "const boxes = [...document.querySelectorAll(\"#tasks tbody input[name='id']\")];\
+             boxes.slice(0, 2).forEach(b => { b.checked = true; });\
+             return [boxes.length, boxes.slice(0, 2).map(b => b.value)];",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(picked[0], 3);
+    b.click("button[value='retry:selected']").await;
+    b.wait_text("#confirm-count", "2", Duration::from_secs(10))
+        .await;
+    b.click("#confirm").await;
+    b.wait_for("#done", Duration::from_secs(10)).await;
+    let picked: Vec<String> = picked[1]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap().to_string())
+        .collect();
+    for id in &picked {
+        assert_eq!(status_of(&db, id), "pending");
+    }
+    let still: Value = db
+        .cmd()
+        .args([
+            "status",
+            "--status",
+            "cancelled",
+            "--queue",
+            "bq",
+            "-o",
+            "json",
+        ])
+        .run()
+        .ok()
+        .json();
+    assert_eq!(still["tasks"].as_array().unwrap().len(), 1);
+
     // Pausing a queue from its page stops claims from it; resuming restarts them.
     // A task due in an hour makes the queue known before anything is claimable from it.
     submit(&db, &["p", "--queue", "pq", "--delay", "1h"]);

@@ -5,6 +5,7 @@
 //! written to a temporary directory, and to `docs/screenshots/` with `AIOPS_BLESS=1`.
 
 use std::net::TcpListener;
+use std::os::unix::process::CommandExt;
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
@@ -15,7 +16,8 @@ use serde_json::{json, Value};
 use crate::operations::{start_serve, status_of};
 use crate::support::{eventually, spawn_worker, TestDb};
 
-/// chromedriver on a free port, killed when dropped.
+/// chromedriver on a free port in a process group of its own, killed with the Chromium it
+/// started when dropped (also when a test fails before closing its session).
 struct Driver {
     child: Child,
     url: String,
@@ -23,7 +25,8 @@ struct Driver {
 
 impl Drop for Driver {
     fn drop(&mut self) {
-        let _ = self.child.kill();
+        let group = nix::unistd::Pid::from_raw(self.child.id() as i32);
+        let _ = nix::sys::signal::killpg(group, nix::sys::signal::Signal::SIGKILL);
         let _ = self.child.wait();
     }
 }
@@ -45,6 +48,7 @@ impl Browser {
             .port();
         let child = Command::new("chromedriver")
             .arg(format!("--port={port}"))
+            .process_group(0)
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()

@@ -356,3 +356,31 @@ async fn bulk_actions_change_exactly_what_they_count() {
         0
     );
 }
+
+/// Wrong input to the new commands is one line saying what to do.
+#[tokio::test]
+async fn bad_input_to_queues_drain_and_tokens_is_one_line() {
+    let db = TestDb::new().await;
+    db.cmd()
+        .args(["queues", "pause", ""])
+        .run()
+        .code(2)
+        .error_line(&["queue name", "1 to 255 characters"]);
+    db.cmd()
+        .args(["serve", "--read-only-token", "r"])
+        .run()
+        .code(2)
+        .error_line(&["--read-only-token needs --token"]);
+    db.cmd()
+        .args(["serve", "--token", "same", "--read-only-token", "same"])
+        .run()
+        .code(2)
+        .error_line(&["must differ from --token"]);
+    let (_serve, base) = start_serve(db.cmd(), &[]).await;
+    let r = reqwest::Client::new()
+        .post(format!("{base}/api/v1/queues/%00/pause"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 400);
+}

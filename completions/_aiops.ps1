@@ -38,10 +38,11 @@ Register-ArgumentCompleter -Native -CommandName 'aiops' -ScriptBlock {
             [CompletionResult]::new('logs', 'logs', [CompletionResultType]::ParameterValue, 'Print a task''s log')
             [CompletionResult]::new('cancel', 'cancel', [CompletionResultType]::ParameterValue, 'Cancel tasks: pending at once, running by stopping their process')
             [CompletionResult]::new('retry', 'retry', [CompletionResultType]::ParameterValue, 'Re-queue failed, timed-out or cancelled tasks for one more attempt')
-            [CompletionResult]::new('workers', 'workers', [CompletionResultType]::ParameterValue, 'List workers, or show one')
+            [CompletionResult]::new('workers', 'workers', [CompletionResultType]::ParameterValue, 'List workers, show one, or ask one to drain')
+            [CompletionResult]::new('queues', 'queues', [CompletionResultType]::ParameterValue, 'List queues, pause or resume one')
             [CompletionResult]::new('worker', 'worker', [CompletionResultType]::ParameterValue, 'Run a worker bound to one cluster')
             [CompletionResult]::new('problems', 'problems', [CompletionResultType]::ParameterValue, 'The problem catalog')
-            [CompletionResult]::new('serve', 'serve', [CompletionResultType]::ParameterValue, 'Run the HTTP API')
+            [CompletionResult]::new('serve', 'serve', [CompletionResultType]::ParameterValue, 'Run the HTTP API and the web dashboard')
             [CompletionResult]::new('stats', 'stats', [CompletionResultType]::ParameterValue, 'Counts, success rate and wait/run times, overall and per problem and worker')
             [CompletionResult]::new('export', 'export', [CompletionResultType]::ParameterValue, 'Finished tasks as JSON Lines: a dataset for training')
             [CompletionResult]::new('prune', 'prune', [CompletionResultType]::ParameterValue, 'Delete finished tasks and their logs older than a given age')
@@ -182,6 +183,117 @@ Register-ArgumentCompleter -Native -CommandName 'aiops' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('drain', 'drain', [CompletionResultType]::ParameterValue, 'Ask a worker to finish its running tasks, claim nothing more and exit')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'aiops;workers;drain' {
+            [CompletionResult]::new('--database-url', '--database-url', [CompletionResultType]::ParameterName, 'PostgreSQL URL; without it DATABASE_URL, else the embedded instance')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format: tables for people, one JSON document for scripts')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format: tables for people, one JSON document for scripts')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour (NO_COLOR is honoured)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only data (ids, tables, JSON); no progress or notes')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only data (ids, tables, JSON); no progress or notes')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More diagnostics on stderr (repeat for more); AIOPS_LOG or RUST_LOG filter too')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More diagnostics on stderr (repeat for more); AIOPS_LOG or RUST_LOG filter too')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'aiops;workers;help' {
+            [CompletionResult]::new('drain', 'drain', [CompletionResultType]::ParameterValue, 'Ask a worker to finish its running tasks, claim nothing more and exit')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'aiops;workers;help;drain' {
+            break
+        }
+        'aiops;workers;help;help' {
+            break
+        }
+        'aiops;queues' {
+            [CompletionResult]::new('--database-url', '--database-url', [CompletionResultType]::ParameterName, 'PostgreSQL URL; without it DATABASE_URL, else the embedded instance')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format: tables for people, one JSON document for scripts')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format: tables for people, one JSON document for scripts')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour (NO_COLOR is honoured)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only data (ids, tables, JSON); no progress or notes')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only data (ids, tables, JSON); no progress or notes')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More diagnostics on stderr (repeat for more); AIOPS_LOG or RUST_LOG filter too')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More diagnostics on stderr (repeat for more); AIOPS_LOG or RUST_LOG filter too')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'Queues with pending and running tasks, live workers, and whether each is paused')
+            [CompletionResult]::new('pause', 'pause', [CompletionResultType]::ParameterValue, 'Stop claims from a queue; its running tasks go on')
+            [CompletionResult]::new('resume', 'resume', [CompletionResultType]::ParameterValue, 'Let workers claim from a paused queue again')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'aiops;queues;list' {
+            [CompletionResult]::new('--database-url', '--database-url', [CompletionResultType]::ParameterName, 'PostgreSQL URL; without it DATABASE_URL, else the embedded instance')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format: tables for people, one JSON document for scripts')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format: tables for people, one JSON document for scripts')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour (NO_COLOR is honoured)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only data (ids, tables, JSON); no progress or notes')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only data (ids, tables, JSON); no progress or notes')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More diagnostics on stderr (repeat for more); AIOPS_LOG or RUST_LOG filter too')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More diagnostics on stderr (repeat for more); AIOPS_LOG or RUST_LOG filter too')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'aiops;queues;pause' {
+            [CompletionResult]::new('--database-url', '--database-url', [CompletionResultType]::ParameterName, 'PostgreSQL URL; without it DATABASE_URL, else the embedded instance')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format: tables for people, one JSON document for scripts')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format: tables for people, one JSON document for scripts')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour (NO_COLOR is honoured)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only data (ids, tables, JSON); no progress or notes')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only data (ids, tables, JSON); no progress or notes')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More diagnostics on stderr (repeat for more); AIOPS_LOG or RUST_LOG filter too')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More diagnostics on stderr (repeat for more); AIOPS_LOG or RUST_LOG filter too')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'aiops;queues;resume' {
+            [CompletionResult]::new('--database-url', '--database-url', [CompletionResultType]::ParameterName, 'PostgreSQL URL; without it DATABASE_URL, else the embedded instance')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format: tables for people, one JSON document for scripts')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format: tables for people, one JSON document for scripts')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour (NO_COLOR is honoured)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only data (ids, tables, JSON); no progress or notes')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only data (ids, tables, JSON); no progress or notes')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More diagnostics on stderr (repeat for more); AIOPS_LOG or RUST_LOG filter too')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More diagnostics on stderr (repeat for more); AIOPS_LOG or RUST_LOG filter too')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'aiops;queues;help' {
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'Queues with pending and running tasks, live workers, and whether each is paused')
+            [CompletionResult]::new('pause', 'pause', [CompletionResultType]::ParameterValue, 'Stop claims from a queue; its running tasks go on')
+            [CompletionResult]::new('resume', 'resume', [CompletionResultType]::ParameterValue, 'Let workers claim from a paused queue again')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'aiops;queues;help;list' {
+            break
+        }
+        'aiops;queues;help;pause' {
+            break
+        }
+        'aiops;queues;help;resume' {
+            break
+        }
+        'aiops;queues;help;help' {
             break
         }
         'aiops;worker' {
@@ -316,6 +428,7 @@ Register-ArgumentCompleter -Native -CommandName 'aiops' -ScriptBlock {
         'aiops;serve' {
             [CompletionResult]::new('--bind', '--bind', [CompletionResultType]::ParameterName, 'Address to listen on; anything but loopback needs --token')
             [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'Bearer token every route but /healthz and /readyz requires')
+            [CompletionResult]::new('--read-only-token', '--read-only-token', [CompletionResultType]::ParameterName, 'A second token that may read (the API''s GET routes, the dashboard) but not act')
             [CompletionResult]::new('--max-body-bytes', '--max-body-bytes', [CompletionResultType]::ParameterName, 'Largest accepted request body')
             [CompletionResult]::new('--max-connections', '--max-connections', [CompletionResultType]::ParameterName, 'Most PostgreSQL connections the server holds (at least 3)')
             [CompletionResult]::new('--database-url', '--database-url', [CompletionResultType]::ParameterName, 'PostgreSQL URL; without it DATABASE_URL, else the embedded instance')
@@ -1000,10 +1113,11 @@ Register-ArgumentCompleter -Native -CommandName 'aiops' -ScriptBlock {
             [CompletionResult]::new('logs', 'logs', [CompletionResultType]::ParameterValue, 'Print a task''s log')
             [CompletionResult]::new('cancel', 'cancel', [CompletionResultType]::ParameterValue, 'Cancel tasks: pending at once, running by stopping their process')
             [CompletionResult]::new('retry', 'retry', [CompletionResultType]::ParameterValue, 'Re-queue failed, timed-out or cancelled tasks for one more attempt')
-            [CompletionResult]::new('workers', 'workers', [CompletionResultType]::ParameterValue, 'List workers, or show one')
+            [CompletionResult]::new('workers', 'workers', [CompletionResultType]::ParameterValue, 'List workers, show one, or ask one to drain')
+            [CompletionResult]::new('queues', 'queues', [CompletionResultType]::ParameterValue, 'List queues, pause or resume one')
             [CompletionResult]::new('worker', 'worker', [CompletionResultType]::ParameterValue, 'Run a worker bound to one cluster')
             [CompletionResult]::new('problems', 'problems', [CompletionResultType]::ParameterValue, 'The problem catalog')
-            [CompletionResult]::new('serve', 'serve', [CompletionResultType]::ParameterValue, 'Run the HTTP API')
+            [CompletionResult]::new('serve', 'serve', [CompletionResultType]::ParameterValue, 'Run the HTTP API and the web dashboard')
             [CompletionResult]::new('stats', 'stats', [CompletionResultType]::ParameterValue, 'Counts, success rate and wait/run times, overall and per problem and worker')
             [CompletionResult]::new('export', 'export', [CompletionResultType]::ParameterValue, 'Finished tasks as JSON Lines: a dataset for training')
             [CompletionResult]::new('prune', 'prune', [CompletionResultType]::ParameterValue, 'Delete finished tasks and their logs older than a given age')
@@ -1034,6 +1148,25 @@ Register-ArgumentCompleter -Native -CommandName 'aiops' -ScriptBlock {
             break
         }
         'aiops;help;workers' {
+            [CompletionResult]::new('drain', 'drain', [CompletionResultType]::ParameterValue, 'Ask a worker to finish its running tasks, claim nothing more and exit')
+            break
+        }
+        'aiops;help;workers;drain' {
+            break
+        }
+        'aiops;help;queues' {
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'Queues with pending and running tasks, live workers, and whether each is paused')
+            [CompletionResult]::new('pause', 'pause', [CompletionResultType]::ParameterValue, 'Stop claims from a queue; its running tasks go on')
+            [CompletionResult]::new('resume', 'resume', [CompletionResultType]::ParameterValue, 'Let workers claim from a paused queue again')
+            break
+        }
+        'aiops;help;queues;list' {
+            break
+        }
+        'aiops;help;queues;pause' {
+            break
+        }
+        'aiops;help;queues;resume' {
             break
         }
         'aiops;help;worker' {

@@ -55,6 +55,9 @@ _aiops() {
             aiops,prune)
                 cmd="aiops__subcmd__prune"
                 ;;
+            aiops,queues)
+                cmd="aiops__subcmd__queues"
+                ;;
             aiops,retry)
                 cmd="aiops__subcmd__retry"
                 ;;
@@ -202,6 +205,9 @@ _aiops() {
             aiops__subcmd__help,prune)
                 cmd="aiops__subcmd__help__subcmd__prune"
                 ;;
+            aiops__subcmd__help,queues)
+                cmd="aiops__subcmd__help__subcmd__queues"
+                ;;
             aiops__subcmd__help,retry)
                 cmd="aiops__subcmd__help__subcmd__retry"
                 ;;
@@ -277,6 +283,15 @@ _aiops() {
             aiops__subcmd__help__subcmd__problems,list)
                 cmd="aiops__subcmd__help__subcmd__problems__subcmd__list"
                 ;;
+            aiops__subcmd__help__subcmd__queues,list)
+                cmd="aiops__subcmd__help__subcmd__queues__subcmd__list"
+                ;;
+            aiops__subcmd__help__subcmd__queues,pause)
+                cmd="aiops__subcmd__help__subcmd__queues__subcmd__pause"
+                ;;
+            aiops__subcmd__help__subcmd__queues,resume)
+                cmd="aiops__subcmd__help__subcmd__queues__subcmd__resume"
+                ;;
             aiops__subcmd__help__subcmd__schedule,add)
                 cmd="aiops__subcmd__help__subcmd__schedule__subcmd__add"
                 ;;
@@ -297,6 +312,9 @@ _aiops() {
                 ;;
             aiops__subcmd__help__subcmd__worker,run)
                 cmd="aiops__subcmd__help__subcmd__worker__subcmd__run"
+                ;;
+            aiops__subcmd__help__subcmd__workers,drain)
+                cmd="aiops__subcmd__help__subcmd__workers__subcmd__drain"
                 ;;
             aiops__subcmd__limits,clear)
                 cmd="aiops__subcmd__limits__subcmd__clear"
@@ -339,6 +357,30 @@ _aiops() {
                 ;;
             aiops__subcmd__problems__subcmd__help,list)
                 cmd="aiops__subcmd__problems__subcmd__help__subcmd__list"
+                ;;
+            aiops__subcmd__queues,help)
+                cmd="aiops__subcmd__queues__subcmd__help"
+                ;;
+            aiops__subcmd__queues,list)
+                cmd="aiops__subcmd__queues__subcmd__list"
+                ;;
+            aiops__subcmd__queues,pause)
+                cmd="aiops__subcmd__queues__subcmd__pause"
+                ;;
+            aiops__subcmd__queues,resume)
+                cmd="aiops__subcmd__queues__subcmd__resume"
+                ;;
+            aiops__subcmd__queues__subcmd__help,help)
+                cmd="aiops__subcmd__queues__subcmd__help__subcmd__help"
+                ;;
+            aiops__subcmd__queues__subcmd__help,list)
+                cmd="aiops__subcmd__queues__subcmd__help__subcmd__list"
+                ;;
+            aiops__subcmd__queues__subcmd__help,pause)
+                cmd="aiops__subcmd__queues__subcmd__help__subcmd__pause"
+                ;;
+            aiops__subcmd__queues__subcmd__help,resume)
+                cmd="aiops__subcmd__queues__subcmd__help__subcmd__resume"
                 ;;
             aiops__subcmd__schedule,add)
                 cmd="aiops__subcmd__schedule__subcmd__add"
@@ -394,6 +436,18 @@ _aiops() {
             aiops__subcmd__worker__subcmd__help,run)
                 cmd="aiops__subcmd__worker__subcmd__help__subcmd__run"
                 ;;
+            aiops__subcmd__workers,drain)
+                cmd="aiops__subcmd__workers__subcmd__drain"
+                ;;
+            aiops__subcmd__workers,help)
+                cmd="aiops__subcmd__workers__subcmd__help"
+                ;;
+            aiops__subcmd__workers__subcmd__help,drain)
+                cmd="aiops__subcmd__workers__subcmd__help__subcmd__drain"
+                ;;
+            aiops__subcmd__workers__subcmd__help,help)
+                cmd="aiops__subcmd__workers__subcmd__help__subcmd__help"
+                ;;
             *)
                 ;;
         esac
@@ -401,7 +455,7 @@ _aiops() {
 
     case "${cmd}" in
         aiops)
-            opts="-o -q -v -h -V --database-url --output --quiet --verbose --color --help --version submit status logs cancel retry workers worker problems serve stats export prune limits experiment schedule bench doctor db completions man help"
+            opts="-o -q -v -h -V --database-url --output --quiet --verbose --color --help --version submit status logs cancel retry workers queues worker problems serve stats export prune limits experiment schedule bench doctor db completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1357,7 +1411,7 @@ _aiops() {
             return 0
             ;;
         aiops__subcmd__help)
-            opts="submit status logs cancel retry workers worker problems serve stats export prune limits experiment schedule bench doctor db completions man help"
+            opts="submit status logs cancel retry workers queues worker problems serve stats export prune limits experiment schedule bench doctor db completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1790,6 +1844,62 @@ _aiops() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        aiops__subcmd__help__subcmd__queues)
+            opts="list pause resume"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        aiops__subcmd__help__subcmd__queues__subcmd__list)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        aiops__subcmd__help__subcmd__queues__subcmd__pause)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        aiops__subcmd__help__subcmd__queues__subcmd__resume)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         aiops__subcmd__help__subcmd__retry)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -1987,8 +2097,22 @@ _aiops() {
             return 0
             ;;
         aiops__subcmd__help__subcmd__workers)
-            opts=""
+            opts="drain"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        aiops__subcmd__help__subcmd__workers__subcmd__drain)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -2454,6 +2578,196 @@ _aiops() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        aiops__subcmd__queues)
+            opts="-o -q -v -h -V --database-url --output --quiet --verbose --color --help --version list pause resume help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --database-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        aiops__subcmd__queues__subcmd__help)
+            opts="list pause resume help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        aiops__subcmd__queues__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        aiops__subcmd__queues__subcmd__help__subcmd__list)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        aiops__subcmd__queues__subcmd__help__subcmd__pause)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        aiops__subcmd__queues__subcmd__help__subcmd__resume)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        aiops__subcmd__queues__subcmd__list)
+            opts="-o -q -v -h -V --database-url --output --quiet --verbose --color --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --database-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        aiops__subcmd__queues__subcmd__pause)
+            opts="-o -q -v -h -V --database-url --output --quiet --verbose --color --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --database-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        aiops__subcmd__queues__subcmd__resume)
+            opts="-o -q -v -h -V --database-url --output --quiet --verbose --color --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --database-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         aiops__subcmd__retry)
             opts="-o -q -v -h -V --database-url --output --quiet --verbose --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
@@ -2823,7 +3137,7 @@ _aiops() {
             return 0
             ;;
         aiops__subcmd__serve)
-            opts="-o -q -v -h -V --bind --token --allow-unauthenticated --max-body-bytes --max-connections --database-url --output --quiet --verbose --color --help --version"
+            opts="-o -q -v -h -V --bind --token --read-only-token --allow-unauthenticated --max-body-bytes --max-connections --database-url --output --quiet --verbose --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2834,6 +3148,10 @@ _aiops() {
                     return 0
                     ;;
                 --token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --read-only-token)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -3217,7 +3535,7 @@ _aiops() {
             return 0
             ;;
         aiops__subcmd__workers)
-            opts="-o -q -v -h -V --database-url --output --quiet --verbose --color --help --version"
+            opts="-o -q -v -h -V --database-url --output --quiet --verbose --color --help --version drain help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3239,6 +3557,78 @@ _aiops() {
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        aiops__subcmd__workers__subcmd__drain)
+            opts="-o -q -v -h -V --database-url --output --quiet --verbose --color --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --database-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        aiops__subcmd__workers__subcmd__help)
+            opts="drain help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        aiops__subcmd__workers__subcmd__help__subcmd__drain)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        aiops__subcmd__workers__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
                 *)
                     COMPREPLY=()
                     ;;

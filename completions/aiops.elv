@@ -35,10 +35,11 @@ set edit:completion:arg-completer[aiops] = {|@words|
             cand logs 'Print a task''s log'
             cand cancel 'Cancel tasks: pending at once, running by stopping their process'
             cand retry 'Re-queue failed, timed-out or cancelled tasks for one more attempt'
-            cand workers 'List workers, or show one'
+            cand workers 'List workers, show one, or ask one to drain'
+            cand queues 'List queues, pause or resume one'
             cand worker 'Run a worker bound to one cluster'
             cand problems 'The problem catalog'
-            cand serve 'Run the HTTP API'
+            cand serve 'Run the HTTP API and the web dashboard'
             cand stats 'Counts, success rate and wait/run times, overall and per problem and worker'
             cand export 'Finished tasks as JSON Lines: a dataset for training'
             cand prune 'Delete finished tasks and their logs older than a given age'
@@ -173,6 +174,104 @@ set edit:completion:arg-completer[aiops] = {|@words|
             cand --help 'Print help (see more with ''--help'')'
             cand -V 'Print version'
             cand --version 'Print version'
+            cand drain 'Ask a worker to finish its running tasks, claim nothing more and exit'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'aiops;workers;drain'= {
+            cand --database-url 'PostgreSQL URL; without it DATABASE_URL, else the embedded instance'
+            cand -o 'Output format: tables for people, one JSON document for scripts'
+            cand --output 'Output format: tables for people, one JSON document for scripts'
+            cand --color 'When to use colour (NO_COLOR is honoured)'
+            cand -q 'Print only data (ids, tables, JSON); no progress or notes'
+            cand --quiet 'Print only data (ids, tables, JSON); no progress or notes'
+            cand -v 'More diagnostics on stderr (repeat for more); AIOPS_LOG or RUST_LOG filter too'
+            cand --verbose 'More diagnostics on stderr (repeat for more); AIOPS_LOG or RUST_LOG filter too'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'aiops;workers;help'= {
+            cand drain 'Ask a worker to finish its running tasks, claim nothing more and exit'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'aiops;workers;help;drain'= {
+        }
+        &'aiops;workers;help;help'= {
+        }
+        &'aiops;queues'= {
+            cand --database-url 'PostgreSQL URL; without it DATABASE_URL, else the embedded instance'
+            cand -o 'Output format: tables for people, one JSON document for scripts'
+            cand --output 'Output format: tables for people, one JSON document for scripts'
+            cand --color 'When to use colour (NO_COLOR is honoured)'
+            cand -q 'Print only data (ids, tables, JSON); no progress or notes'
+            cand --quiet 'Print only data (ids, tables, JSON); no progress or notes'
+            cand -v 'More diagnostics on stderr (repeat for more); AIOPS_LOG or RUST_LOG filter too'
+            cand --verbose 'More diagnostics on stderr (repeat for more); AIOPS_LOG or RUST_LOG filter too'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand list 'Queues with pending and running tasks, live workers, and whether each is paused'
+            cand pause 'Stop claims from a queue; its running tasks go on'
+            cand resume 'Let workers claim from a paused queue again'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'aiops;queues;list'= {
+            cand --database-url 'PostgreSQL URL; without it DATABASE_URL, else the embedded instance'
+            cand -o 'Output format: tables for people, one JSON document for scripts'
+            cand --output 'Output format: tables for people, one JSON document for scripts'
+            cand --color 'When to use colour (NO_COLOR is honoured)'
+            cand -q 'Print only data (ids, tables, JSON); no progress or notes'
+            cand --quiet 'Print only data (ids, tables, JSON); no progress or notes'
+            cand -v 'More diagnostics on stderr (repeat for more); AIOPS_LOG or RUST_LOG filter too'
+            cand --verbose 'More diagnostics on stderr (repeat for more); AIOPS_LOG or RUST_LOG filter too'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'aiops;queues;pause'= {
+            cand --database-url 'PostgreSQL URL; without it DATABASE_URL, else the embedded instance'
+            cand -o 'Output format: tables for people, one JSON document for scripts'
+            cand --output 'Output format: tables for people, one JSON document for scripts'
+            cand --color 'When to use colour (NO_COLOR is honoured)'
+            cand -q 'Print only data (ids, tables, JSON); no progress or notes'
+            cand --quiet 'Print only data (ids, tables, JSON); no progress or notes'
+            cand -v 'More diagnostics on stderr (repeat for more); AIOPS_LOG or RUST_LOG filter too'
+            cand --verbose 'More diagnostics on stderr (repeat for more); AIOPS_LOG or RUST_LOG filter too'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'aiops;queues;resume'= {
+            cand --database-url 'PostgreSQL URL; without it DATABASE_URL, else the embedded instance'
+            cand -o 'Output format: tables for people, one JSON document for scripts'
+            cand --output 'Output format: tables for people, one JSON document for scripts'
+            cand --color 'When to use colour (NO_COLOR is honoured)'
+            cand -q 'Print only data (ids, tables, JSON); no progress or notes'
+            cand --quiet 'Print only data (ids, tables, JSON); no progress or notes'
+            cand -v 'More diagnostics on stderr (repeat for more); AIOPS_LOG or RUST_LOG filter too'
+            cand --verbose 'More diagnostics on stderr (repeat for more); AIOPS_LOG or RUST_LOG filter too'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'aiops;queues;help'= {
+            cand list 'Queues with pending and running tasks, live workers, and whether each is paused'
+            cand pause 'Stop claims from a queue; its running tasks go on'
+            cand resume 'Let workers claim from a paused queue again'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'aiops;queues;help;list'= {
+        }
+        &'aiops;queues;help;pause'= {
+        }
+        &'aiops;queues;help;resume'= {
+        }
+        &'aiops;queues;help;help'= {
         }
         &'aiops;worker'= {
             cand --database-url 'PostgreSQL URL; without it DATABASE_URL, else the embedded instance'
@@ -294,6 +393,7 @@ set edit:completion:arg-completer[aiops] = {|@words|
         &'aiops;serve'= {
             cand --bind 'Address to listen on; anything but loopback needs --token'
             cand --token 'Bearer token every route but /healthz and /readyz requires'
+            cand --read-only-token 'A second token that may read (the API''s GET routes, the dashboard) but not act'
             cand --max-body-bytes 'Largest accepted request body'
             cand --max-connections 'Most PostgreSQL connections the server holds (at least 3)'
             cand --database-url 'PostgreSQL URL; without it DATABASE_URL, else the embedded instance'
@@ -916,10 +1016,11 @@ set edit:completion:arg-completer[aiops] = {|@words|
             cand logs 'Print a task''s log'
             cand cancel 'Cancel tasks: pending at once, running by stopping their process'
             cand retry 'Re-queue failed, timed-out or cancelled tasks for one more attempt'
-            cand workers 'List workers, or show one'
+            cand workers 'List workers, show one, or ask one to drain'
+            cand queues 'List queues, pause or resume one'
             cand worker 'Run a worker bound to one cluster'
             cand problems 'The problem catalog'
-            cand serve 'Run the HTTP API'
+            cand serve 'Run the HTTP API and the web dashboard'
             cand stats 'Counts, success rate and wait/run times, overall and per problem and worker'
             cand export 'Finished tasks as JSON Lines: a dataset for training'
             cand prune 'Delete finished tasks and their logs older than a given age'
@@ -944,6 +1045,20 @@ set edit:completion:arg-completer[aiops] = {|@words|
         &'aiops;help;retry'= {
         }
         &'aiops;help;workers'= {
+            cand drain 'Ask a worker to finish its running tasks, claim nothing more and exit'
+        }
+        &'aiops;help;workers;drain'= {
+        }
+        &'aiops;help;queues'= {
+            cand list 'Queues with pending and running tasks, live workers, and whether each is paused'
+            cand pause 'Stop claims from a queue; its running tasks go on'
+            cand resume 'Let workers claim from a paused queue again'
+        }
+        &'aiops;help;queues;list'= {
+        }
+        &'aiops;help;queues;pause'= {
+        }
+        &'aiops;help;queues;resume'= {
         }
         &'aiops;help;worker'= {
             cand run 'Claim and run tasks on one cluster until stopped'

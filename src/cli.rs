@@ -79,13 +79,15 @@ pub enum Command {
     Cancel(CancelArgs),
     /// Re-queue failed, timed-out or cancelled tasks for one more attempt
     Retry(RetryArgs),
-    /// List workers, or show one
+    /// List workers, show one, or ask one to drain
     Workers(WorkersArgs),
+    /// List queues, pause or resume one
+    Queues(QueuesArgs),
     /// Run a worker bound to one cluster
     Worker(WorkerArgs),
     /// The problem catalog
     Problems(ProblemsArgs),
-    /// Run the HTTP API
+    /// Run the HTTP API and the web dashboard
     Serve(ServeArgs),
     /// Counts, success rate and wait/run times, overall and per problem and worker
     Stats(StatsArgs),
@@ -262,9 +264,51 @@ pub struct RetryArgs {
 
 /// `workers`.
 #[derive(Debug, Args)]
+#[command(args_conflicts_with_subcommands = true)]
 pub struct WorkersArgs {
+    #[command(subcommand)]
+    pub command: Option<WorkersCommand>,
     /// Show this worker in detail
     pub id: Option<String>,
+}
+
+/// `workers …` subcommands.
+#[derive(Debug, Subcommand)]
+pub enum WorkersCommand {
+    /// Ask a worker to finish its running tasks, claim nothing more and exit
+    Drain(WorkerIdArg),
+}
+
+/// A worker id.
+#[derive(Debug, Args)]
+pub struct WorkerIdArg {
+    /// The worker's id (see 'aiops workers')
+    pub id: String,
+}
+
+/// `queues`.
+#[derive(Debug, Args)]
+pub struct QueuesArgs {
+    #[command(subcommand)]
+    pub command: QueuesCommand,
+}
+
+/// `queues …` subcommands.
+#[derive(Debug, Subcommand)]
+pub enum QueuesCommand {
+    /// Queues with pending and running tasks, live workers, and whether each is paused
+    List,
+    /// Stop claims from a queue; its running tasks go on
+    Pause(QueueNameArg),
+    /// Let workers claim from a paused queue again
+    Resume(QueueNameArg),
+}
+
+/// A queue name.
+#[derive(Debug, Args)]
+pub struct QueueNameArg {
+    /// The queue's name
+    pub queue: String,
 }
 
 /// `worker`.
@@ -418,6 +462,14 @@ pub struct ServeArgs {
         hide_env_values = true
     )]
     pub token: Option<String>,
+    /// A second token that may read (the API's GET routes, the dashboard) but not act
+    #[arg(
+        long,
+        env = "AIOPS_API_READ_ONLY_TOKEN",
+        value_name = "T",
+        hide_env_values = true
+    )]
+    pub read_only_token: Option<String>,
     /// Allow a non-loopback bind without a token
     #[arg(long)]
     pub allow_unauthenticated: bool,

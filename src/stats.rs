@@ -306,11 +306,29 @@ struct LooseRow {
 // million); running ones are few (bounded by the workers' slots); finished ones of the partial
 // first day are bounded by a day of tasks; deltas by the compaction.
 static LOOSE_SQL: LazyLock<String> = LazyLock::new(|| {
+    loose_sql(
+        "SELECT problem_id, worker_id, status, count(*) AS n, NULL::float8 AS wait_s, \
+            NULL::float8 AS run_s \
+         FROM tasks WHERE status = 'pending' AND created_at >= coalesce($1, '-infinity') \
+         GROUP BY problem_id, worker_id, status",
+    )
+});
+
+/// [`LOOSE_SQL`] with the pending tasks counted as one group (under an empty problem id): what
+/// [`overall`] needs, read from the index alone instead of every pending row.
+static LOOSE_OVERALL_SQL: LazyLock<String> = LazyLock::new(|| {
+    loose_sql(
+        "SELECT ''::text AS problem_id, NULL::text AS worker_id, 'pending'::task_status AS status, \
+            count(*) AS n, NULL::float8 AS wait_s, NULL::float8 AS run_s \
+         FROM tasks WHERE status = 'pending' AND created_at >= coalesce($1, '-infinity')",
+    )
+});
+
+/// The loose rows: `pending` (a statement reading the pending tasks), then the running tasks,
+/// the finished ones of the partial first day, and the deltas.
+fn loose_sql(pending: &str) -> String {
     format!(
-        "\
-SELECT problem_id, worker_id, status, count(*) AS n, NULL::float8 AS wait_s, NULL::float8 AS run_s \
-FROM tasks WHERE status = 'pending' AND created_at >= coalesce($1, '-infinity') \
-GROUP BY problem_id, worker_id, status \
+        "{pending} \
 UNION ALL \
 SELECT problem_id, worker_id, status, 1, aiops_stats_wait(status, run_at, started_at), NULL \
 FROM tasks WHERE status = 'running' AND created_at >= coalesce($1, '-infinity') \
@@ -322,10 +340,23 @@ UNION ALL \
 SELECT problem_id, worker_id, status, n, wait_s, run_s \
 FROM task_stats_delta WHERE created_at >= coalesce($2, '-infinity')"
     )
-});
+}
+
+/// The [`Summary`] of every task, as [`compute`]'s `overall`, without the per-problem and
+/// per-worker groups (so without reading each pending task): the dashboard's overview.
+pub async fn overall(pool: &PgPool) -> Result<Summary> {
+    Ok(compute_reading(pool, None, LOOSE_OVERALL_SQL.as_str())
+        .await?
+        .overall)
+}
 
 /// Compute statistics for tasks created within `within` (all tasks when None).
 pub async fn compute(pool: &PgPool, within: Option<Duration>) -> Result<Stats> {
+    compute_reading(pool, within, LOOSE_SQL.as_str()).await
+}
+
+/// [`compute`], reading the loose rows with `loose` (see [`loose_sql`]).
+async fn compute_reading(pool: &PgPool, within: Option<Duration>, loose: &str) -> Result<Stats> {
     if let Err(e) = compact(pool, None, Some(READ_COMPACT_BACKLOG)).await {
         tracing::debug!("stats compaction before the read failed: {e}");
     }
@@ -334,6 +365,8 @@ pub async fn compute(pool: &PgPool, within: Option<Duration>) -> Result<Stats> {
     sqlx::query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
         .execute(&mut *tx)
         .await?;
+    // JIT compiling these statements takes longer than running them.
+    sqlx::query("SET LOCAL jit = off").execute(&mut *tx).await?;
     let b: Bounds = sqlx::query_as(BOUNDS_SQL.as_str())
         .bind(within.map(|d| d.as_secs_f64()))
         .fetch_one(&mut *tx)
@@ -353,7 +386,7 @@ pub async fn compute(pool: &PgPool, within: Option<Duration>) -> Result<Stats> {
                 .await?
         }
     };
-    let loose: Vec<LooseRow> = sqlx::query_as(LOOSE_SQL.as_str())
+    let loose: Vec<LooseRow> = sqlx::query_as(loose)
         .bind(b.since)
         .bind(b.from_day)
         .fetch_all(&mut *tx)
@@ -427,6 +460,149 @@ pub async fn compute(pool: &PgPool, within: Option<Duration>) -> Result<Stats> {
         .by_worker
         .sort_by(|a, b| a.worker_id.cmp(&b.worker_id));
     Ok(stats)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Throughput and the problem board (the dashboard's overview and problems pages)
+
+/// Tasks finished in one minute.
+#[derive(Debug, Clone, PartialEq, Serialize, sqlx::FromRow, utoipa::ToSchema)]
+pub struct ThroughputPoint {
+    /// Start of the minute.
+    pub at: DateTime<Utc>,
+    /// Tasks that finished in it (any final status).
+    pub finished: i64,
+}
+
+/// Tasks finished per minute over the last day, kept up to date by reading only the minutes
+/// since the last read: a day's completions at a high rate are hundreds of thousands of index
+/// entries, too many to read for every look at a page. A minute once over is not read again,
+/// so a task retried or pruned later still counts where it finished.
+#[derive(Debug, Default)]
+pub struct Throughput {
+    /// Finished per minute, by the minute's start; at most the last day's.
+    minutes: std::collections::BTreeMap<DateTime<Utc>, i64>,
+    /// The minute the next read starts at (it may still have been going on at the last one).
+    next: Option<DateTime<Utc>>,
+}
+
+impl Throughput {
+    /// How far back the series goes.
+    pub const WINDOW: Duration = Duration::from_secs(86_400);
+
+    /// Read what finished since the last call, and return the series of the last `within`
+    /// (at most [`Self::WINDOW`]), one point per minute, oldest first, empty minutes included.
+    pub async fn series(
+        &mut self,
+        pool: &PgPool,
+        within: Duration,
+    ) -> Result<Vec<ThroughputPoint>> {
+        let (now, fresh): (DateTime<Utc>, Vec<ThroughputPoint>) = {
+            let mut tx = pool.begin().await?;
+            let (now,): (DateTime<Utc>,) =
+                sqlx::query_as("SELECT date_bin('1 minute', now(), 'epoch')")
+                    .fetch_one(&mut *tx)
+                    .await?;
+            let from = self
+                .next
+                .unwrap_or(now - chrono::Duration::seconds(Self::WINDOW.as_secs() as i64));
+            let fresh = sqlx::query_as(
+                "SELECT date_bin('1 minute', completed_at, 'epoch') AS at, count(*) AS finished \
+                 FROM tasks WHERE completed_at >= $1 GROUP BY 1",
+            )
+            .bind(from)
+            .fetch_all(&mut *tx)
+            .await?;
+            tx.commit().await?;
+            (now, fresh)
+        };
+        for p in fresh {
+            self.minutes.insert(p.at, p.finished);
+        }
+        let oldest = now - chrono::Duration::seconds(Self::WINDOW.as_secs() as i64);
+        self.minutes = self.minutes.split_off(&oldest);
+        self.next = Some(now);
+        let minutes = (within.min(Self::WINDOW).as_secs() / 60) as i64;
+        Ok((0..=minutes)
+            .rev()
+            .map(|k| {
+                let at = now - chrono::Duration::minutes(k);
+                ThroughputPoint {
+                    at,
+                    finished: self.minutes.get(&at).copied().unwrap_or(0),
+                }
+            })
+            .collect())
+    }
+}
+
+/// One problem on the problems page: the catalog's entry (if any) with its tasks' stats
+/// (pending tasks are not counted per problem: its `pending` is 0).
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
+pub struct ProblemBoardRow {
+    /// The problem.
+    pub problem_id: String,
+    /// From the catalog; null for a problem only tasks name.
+    pub task_type: Option<String>,
+    /// Whether the catalog knows it.
+    pub in_catalog: bool,
+    /// When its newest finished task was created (see [`problem_board`]).
+    pub last_run: Option<DateTime<Utc>>,
+    /// Whether `last_run` is that task's time; otherwise the UTC day of it.
+    pub last_run_exact: bool,
+    /// Its finished and running tasks.
+    #[serde(flatten)]
+    pub stats: Summary,
+}
+
+/// Tasks finished most recently that [`problem_board`] reads for exact last runs.
+const LAST_RUN_SCAN: i64 = 20_000;
+
+/// Every catalog problem and every problem a task names, by id, with [`compute`]'s stats and
+/// its last run: exact for problems among the [`LAST_RUN_SCAN`] newest finished tasks, the day
+/// (from the daily rollups) for the others, so the read stays bounded however many tasks exist.
+pub async fn problem_board(pool: &PgPool) -> Result<Vec<ProblemBoardRow>> {
+    // Pending tasks are counted as one group, not per problem: reading each one's problem
+    // costs a read of every pending row. The board shows finished and running tasks.
+    let stats = compute_reading(pool, None, LOOSE_OVERALL_SQL.as_str()).await?;
+    let mut by_id: HashMap<String, Summary> = stats
+        .by_problem
+        .into_iter()
+        .filter(|p| !p.problem_id.is_empty())
+        .map(|p| (p.problem_id, p.stats))
+        .collect();
+    let ids: Vec<String> = by_id.keys().cloned().collect();
+    type Row = (String, Option<String>, bool, Option<DateTime<Utc>>, bool);
+    let sql = format!(
+        "WITH ids AS (SELECT id FROM problems UNION SELECT unnest($1::text[])), \
+              recent AS (SELECT problem_id, max(created_at) AS at FROM ( \
+                  SELECT problem_id, created_at FROM tasks WHERE {FINISHED_SQL} \
+                  ORDER BY created_at DESC, id DESC LIMIT $2) r GROUP BY problem_id), \
+              days AS (SELECT key, max(period) AS day FROM task_stats \
+                  WHERE level = 'd' AND dim = 'p' AND metric = 'status' GROUP BY key) \
+         SELECT ids.id, p.task_type, p.id IS NOT NULL, coalesce(r.at, d.day), r.at IS NOT NULL \
+         FROM ids LEFT JOIN problems p ON p.id = ids.id \
+         LEFT JOIN recent r ON r.problem_id = ids.id LEFT JOIN days d ON d.key = ids.id \
+         ORDER BY ids.id"
+    );
+    let rows: Vec<Row> = sqlx::query_as(&sql)
+        .bind(&ids)
+        .bind(LAST_RUN_SCAN)
+        .fetch_all(pool)
+        .await?;
+    Ok(rows
+        .into_iter()
+        .map(
+            |(id, task_type, in_catalog, last_run, last_run_exact)| ProblemBoardRow {
+                stats: by_id.remove(&id).unwrap_or_default(),
+                problem_id: id,
+                task_type,
+                in_catalog,
+                last_run,
+                last_run_exact,
+            },
+        )
+        .collect())
 }
 
 // ---------------------------------------------------------------------------------------------

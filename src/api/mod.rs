@@ -5,6 +5,7 @@
 //! [`crate::maintenance`] duties, LISTEN and signals together.
 
 mod auth;
+mod dashboard;
 pub mod error;
 mod events;
 mod experiments;
@@ -12,6 +13,7 @@ mod health;
 mod limits;
 mod metrics;
 mod openapi;
+mod operations;
 mod tasks;
 mod workers;
 
@@ -45,6 +47,11 @@ pub struct AppState {
     pub pool: PgPool,
     /// The bearer token, when one is required.
     pub token: Option<Arc<[u8]>>,
+    /// A second token that may read but not act (GET and HEAD only).
+    pub read_only_token: Option<Arc<[u8]>>,
+    /// Signs the dashboard's session cookies and CSRF tokens; new for each process, so a
+    /// restart signs everyone out.
+    pub session_key: Arc<[u8; 32]>,
     /// HTTP request metrics.
     pub http: Arc<metrics::HttpMetrics>,
     /// Database notifications (and this server's own events) for SSE streams.
@@ -66,12 +73,22 @@ impl AppState {
         AppState {
             pool,
             token: token.map(|t| Arc::from(t.into_bytes().into_boxed_slice())),
+            read_only_token: None,
+            session_key: Arc::new(rand::random()),
             http: Arc::default(),
             notes,
             wanted: Arc::default(),
             live: Arc::new(watch::channel(false).0),
             shutdown,
             protocol: broadcast::channel(1024).0,
+        }
+    }
+
+    /// The same state, also accepting `token` for reading only.
+    pub fn with_read_only_token(self, token: Option<String>) -> AppState {
+        AppState {
+            read_only_token: token.map(|t| Arc::from(t.into_bytes().into_boxed_slice())),
+            ..self
         }
     }
 
@@ -137,6 +154,10 @@ fn api_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(experiments::fires))
         .routes(routes!(limits::list))
         .routes(routes!(limits::set, limits::clear))
+        .routes(routes!(operations::list))
+        .routes(routes!(operations::pause))
+        .routes(routes!(operations::resume))
+        .routes(routes!(operations::drain))
         .routes(routes!(stats))
         .routes(routes!(events::events))
         .routes(routes!(openapi::document))
@@ -173,7 +194,8 @@ pub fn router(state: AppState, max_body_bytes: usize) -> Router {
         .layer(middleware::from_fn(error::problemize))
         .layer(middleware::from_fn_with_state(state.http.clone(), metrics::track))
         .layer(Extension(Arc::new(doc)))
-        .with_state(state)
+        .with_state(state.clone())
+        .merge(dashboard::router(state))
         .layer(PropagateRequestIdLayer::new(x_request_id.clone()))
         .layer(
             TraceLayer::new_for_http().make_span_with(|req: &Request<_>| {
@@ -225,6 +247,8 @@ pub struct ServeConfig {
     pub bind: SocketAddr,
     /// The bearer token every route but the health checks requires.
     pub token: Option<String>,
+    /// A token that may read but not act.
+    pub read_only_token: Option<String>,
     /// Largest accepted request body.
     pub max_body_bytes: usize,
     /// Most PostgreSQL connections the server holds, its session included.
@@ -240,6 +264,7 @@ impl ServeConfig {
     pub fn new(
         bind: &str,
         token: Option<String>,
+        read_only_token: Option<String>,
         allow_unauthenticated: bool,
         max_body_bytes: usize,
     ) -> Result<ServeConfig> {
@@ -249,6 +274,17 @@ impl ServeConfig {
             ))
         })?;
         let token = token.filter(|t| !t.is_empty());
+        let read_only_token = read_only_token.filter(|t| !t.is_empty());
+        if read_only_token.is_some() && token.is_none() {
+            return Err(Error::usage(
+                "--read-only-token needs --token too (without a token everyone may act); set both",
+            ));
+        }
+        if read_only_token.is_some() && read_only_token == token {
+            return Err(Error::usage(
+                "--read-only-token must differ from --token; choose another read-only token",
+            ));
+        }
         if !bind.ip().is_loopback() && token.is_none() && !allow_unauthenticated {
             return Err(Error::usage(format!(
                 "refusing to serve on non-loopback address {bind} without a token; set --token or AIOPS_API_TOKEN, or pass --allow-unauthenticated"
@@ -257,6 +293,7 @@ impl ServeConfig {
         Ok(ServeConfig {
             bind,
             token,
+            read_only_token,
             max_body_bytes,
             max_connections: DEFAULT_MAX_CONNECTIONS,
         })
@@ -300,7 +337,8 @@ pub async fn run(
         .map_err(|e| Error::Io(format!("cannot listen on {}: {e}", cfg.bind)))?;
     let local = listener.local_addr()?;
     let (stop_tx, stop_rx) = watch::channel(false);
-    let state = AppState::new(pool.clone(), cfg.token, stop_rx.clone());
+    let state = AppState::new(pool.clone(), cfg.token, stop_rx.clone())
+        .with_read_only_token(cfg.read_only_token);
     tokio::spawn(events::listen_loop(
         pool.clone(),
         state.notes.clone(),

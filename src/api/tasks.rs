@@ -174,6 +174,7 @@ pub async fn list(
         created_within: None,
         created_after: time_param("created_after", &p.created_after)?,
         created_before: time_param("created_before", &p.created_before)?,
+        ..Default::default()
     };
     let (tasks, total) = queue::list(&st.pool, &f, sort, limit, offset).await?;
     Ok(Json(TaskList {

@@ -287,7 +287,8 @@ pub async fn heartbeat(
         b.current_task_id,
         HTTP_LEASE,
     )
-    .await?;
+    .await?
+    .is_some();
     if !ok {
         return Err(ApiError::new(
             StatusCode::CONFLICT,
@@ -647,7 +648,7 @@ pub async fn records(
 
 #[utoipa::path(post, path = "/api/v1/workers/{id}/tasks/{task_id}/progress", operation_id = "set_task_progress", tag = "worker protocol",
     params(("id" = String, Path), ("task_id" = String, Path)), request_body = ProgressBody,
-    responses((status = 200, body = Task),
+    responses((status = 200, description = "`{\"progress\": …}` as stored", body = Object),
         (status = 409, body = Problem, content_type = "application/problem+json"),
         (status = 422, body = Problem, content_type = "application/problem+json")))]
 /// Set the held attempt's progress.

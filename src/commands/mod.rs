@@ -14,6 +14,7 @@ mod logs;
 pub mod output;
 mod problems;
 mod prune;
+mod queues;
 mod retry;
 mod schedule;
 mod serve;
@@ -70,6 +71,7 @@ pub async fn dispatch(cli: Cli, printer: Printer) -> Result<u8> {
         Command::Cancel(a) => cancel::run(&ctx, a).await,
         Command::Retry(a) => retry::run(&ctx, a).await,
         Command::Workers(a) => workers::run(&ctx, a).await,
+        Command::Queues(a) => queues::run(&ctx, a).await,
         Command::Worker(a) => worker::run(&ctx, a).await,
         Command::Problems(a) => problems::run(&ctx, a).await,
         Command::Doctor(a) => doctor::run(&ctx, a).await,

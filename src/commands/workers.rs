@@ -1,14 +1,26 @@
-//! `aiops workers`: who is serving which cluster, and how they are doing.
+//! `aiops workers`: who is serving which cluster, and how they are doing; `workers drain`.
 
 use std::time::Duration;
 
-use crate::cli::WorkersArgs;
+use crate::cli::{WorkersArgs, WorkersCommand};
 use crate::commands::{ts, Ctx};
 use crate::error::Result;
 use crate::queue;
 
 pub async fn run(ctx: &Ctx, a: WorkersArgs) -> Result<u8> {
     let pool = ctx.pool().await?;
+    if let Some(WorkersCommand::Drain(d)) = &a.command {
+        let w = queue::request_drain(&pool, &d.id).await?;
+        if ctx.printer.json() {
+            ctx.printer.print_json(&w)?;
+        } else {
+            ctx.printer.data(format!(
+                "worker {} asked to drain: it finishes its running tasks, claims nothing more and exits",
+                w.id
+            ))?;
+        }
+        return Ok(0);
+    }
     if let Some(id) = &a.id {
         let w = queue::get_worker(&pool, id).await?;
         if ctx.printer.json() {
@@ -44,6 +56,10 @@ pub async fn run(ctx: &Ctx, a: WorkersArgs) -> Result<u8> {
             ),
             ("completed", w.tasks_completed.to_string()),
             ("failed", w.tasks_failed.to_string()),
+            (
+                "drain requested",
+                if w.drain_requested { "yes" } else { "no" }.into(),
+            ),
             ("capabilities", w.capabilities.to_string()),
             ("metadata", w.metadata.to_string()),
         ])?;

@@ -73,12 +73,15 @@ const UNDER_CAP: &str = "(concurrency_key IS NULL OR NOT aiops_concurrency_full(
 /// The claimable tasks of one queue (`queue`, an SQL expression) in claim order, `and` further
 /// narrowing them (empty, or starting with ` AND`), locked as read and skipping rows others
 /// hold, at most `$4`; `$3` is the claiming worker's backend. Every claim statement reads its
-/// queues through this, so what "claimable" means is written once.
+/// queues through this, so what "claimable" means is written once. A paused queue has none:
+/// the check does not depend on the task row, so it is a one-time filter before the index is
+/// read.
 fn claimable(columns: &str, queue: &str, and: &str) -> String {
     format!(
         "SELECT {columns} FROM tasks \
          WHERE status = 'pending' AND queue = {queue}{and} AND run_at <= now() \
            AND (backend_type IS NULL OR backend_type = $3) AND {UNDER_CAP} \
+           AND NOT EXISTS (SELECT 1 FROM paused_queues WHERE queue = {queue}) \
          ORDER BY priority DESC, run_at, id \
          LIMIT $4 FOR UPDATE SKIP LOCKED"
     )
@@ -246,7 +249,9 @@ impl Claimer {
 }
 
 /// When the next pending tasks in these queues become due, in seconds from the database's now
-/// (negative: already due), so an idle worker sleeps exactly until then.
+/// (negative: already due), so an idle worker sleeps exactly until then. Pending tasks of a
+/// paused queue are not counted: they are not claimable until it is resumed, which wakes the
+/// workers.
 #[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
 pub struct NextDue {
     /// The earliest pending task of any kind.
@@ -275,7 +280,9 @@ pub async fn next_due(
                     AND {UNDER_CAP}) - now())::float8, \
                 count(*) FILTER (WHERE status = 'running' AND lease_expires_at < now()), \
                 count(*) FILTER (WHERE status = 'running' AND worker_id = $3) \
-         FROM tasks WHERE (status = 'pending' OR status = 'running') AND queue = ANY($1) \
+         FROM tasks WHERE ((status = 'pending' AND queue = ANY(ARRAY( \
+                                SELECT unnest($1::text[]) EXCEPT SELECT queue FROM paused_queues))) \
+                           OR (status = 'running' AND queue = ANY($1))) \
            AND (backend_type IS NULL OR backend_type = $2)"),
     )
     .bind(queues)
@@ -298,6 +305,7 @@ pub async fn peek_claimable(pool: &PgPool, spec: &ClaimSpec) -> Result<Option<Ta
         "SELECT id FROM tasks \
          WHERE status = 'pending' AND queue = ANY($1) AND run_at <= now() \
            AND (backend_type IS NULL OR backend_type = $2) AND {UNDER_CAP} \
+           AND queue NOT IN (SELECT queue FROM paused_queues) \
          ORDER BY priority DESC, run_at, id LIMIT 1"
     ))
     .bind(&spec.queues)

@@ -78,7 +78,7 @@ pub async fn cancel_pending(
 ) -> Result<Vec<TaskId>> {
     let sql = format!(
         "UPDATE tasks SET status = 'cancelled', completed_at = now(), cancel_requested = true, \
-            cancel_reason = $9, error_details = 'cancelled' || coalesce(': ' || $9, ''), \
+            cancel_reason = $13, error_details = 'cancelled' || coalesce(': ' || $13, ''), \
             updated_at = now() \
          WHERE status = 'pending' AND {FILTER_SQL} RETURNING id"
     );
@@ -87,6 +87,81 @@ pub async fn cancel_pending(
         .fetch_all(pool)
         .await?;
     Ok(rows.into_iter().map(|(id,)| id).collect())
+}
+
+/// A change made to every task a filter (or a selection) matches, from the dashboard.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BulkAction {
+    /// Cancel: pending tasks at once, running ones by a request to their worker.
+    Cancel,
+    /// Retry failed, timed-out and cancelled tasks.
+    Retry,
+}
+
+impl BulkAction {
+    /// The statuses it changes.
+    fn statuses(self) -> &'static [TaskStatus] {
+        match self {
+            BulkAction::Cancel => &[TaskStatus::Pending, TaskStatus::Running],
+            BulkAction::Retry => &[
+                TaskStatus::Failed,
+                TaskStatus::Timeout,
+                TaskStatus::Cancelled,
+            ],
+        }
+    }
+
+    /// The filter narrowed to the tasks the action changes; `None` when none can match.
+    fn narrow(self, f: &TaskFilter) -> Option<TaskFilter> {
+        let statuses: Vec<TaskStatus> = self
+            .statuses()
+            .iter()
+            .copied()
+            .filter(|s| f.statuses.is_empty() || f.statuses.contains(s))
+            .collect();
+        (!statuses.is_empty()).then(|| TaskFilter {
+            statuses,
+            ..f.clone()
+        })
+    }
+}
+
+/// How many tasks [`bulk`] would change now: what the confirmation says.
+pub async fn bulk_count(pool: &PgPool, f: &TaskFilter, action: BulkAction) -> Result<i64> {
+    match action.narrow(f) {
+        Some(n) => super::count(pool, &n).await,
+        None => Ok(0),
+    }
+}
+
+/// Apply `action` to every task the filter matches, in one statement; returns how many changed.
+pub async fn bulk(pool: &PgPool, f: &TaskFilter, action: BulkAction) -> Result<u64> {
+    let Some(n) = action.narrow(f) else {
+        return Ok(0);
+    };
+    let sql = match action {
+        BulkAction::Cancel => format!(
+            "UPDATE tasks SET \
+                status = CASE WHEN status = 'pending' THEN 'cancelled'::task_status ELSE status END, \
+                completed_at = CASE WHEN status = 'pending' THEN now() ELSE completed_at END, \
+                error_details = CASE WHEN status = 'pending' THEN 'cancelled: from the dashboard' \
+                    ELSE error_details END, \
+                cancel_requested = true, cancel_reason = 'from the dashboard', updated_at = now() \
+             WHERE NOT (status = 'running' AND cancel_requested) AND {FILTER_SQL}"
+        ),
+        BulkAction::Retry => format!(
+            "UPDATE tasks SET status = 'pending', max_attempts = greatest(max_attempts, attempt + 1), \
+                run_at = now(), completed_at = NULL, cancel_requested = false, cancel_reason = NULL, \
+                worker_id = NULL, error_details = NULL, exit_code = NULL, result = NULL, \
+                progress = NULL, updated_at = now() \
+             WHERE {FILTER_SQL}"
+        ),
+    };
+    let sql = format!("WITH done AS ({sql} RETURNING 1) SELECT count(*) FROM done");
+    let (changed,): (i64,) = bind_filter(sqlx::query_as(&sql), &n)
+        .fetch_one(pool)
+        .await?;
+    Ok(changed as u64)
 }
 
 /// Put a failed, timed-out or cancelled task back in the queue for one more attempt.

@@ -17,6 +17,7 @@ mod claim;
 mod control;
 mod experiments;
 mod limits;
+mod queues;
 mod read;
 mod record;
 mod retention;
@@ -38,15 +39,21 @@ pub use catalog::{
     catalog, check_known_problems, closest, import_problems, list_problems, Problem, ProblemSummary,
 };
 pub use claim::{claim, next_due, peek_claimable, ClaimSpec, Claimer, NextDue, HEAD_RESCAN};
-pub use control::{cancel, cancel_pending, cancels_for, retry, CancelOutcome};
+pub use control::{
+    bulk, bulk_count, cancel, cancel_pending, cancels_for, retry, BulkAction, CancelOutcome,
+};
 pub use experiments::{
     cancel_experiment, experiment_runs, get_experiment, list_experiments, retry_experiment,
     submit_experiment, submit_experiment_in, Experiment, ExperimentCancelled, ExperimentRun,
     ExperimentSummary, SubmittedExperiment,
 };
 pub use limits::{check_limit, clear_limit, list_limits, set_limit, ConcurrencyLimit, MAX_CAP};
+pub use queues::{list_queues, pause_queue, resume_queue, QueueInfo, PENDING_COUNT_CAP};
 pub(crate) use read::FINISHED_SQL;
-pub use read::{count, get, list, logs, resolve_id, LogQuery, TaskFilter, TaskSort};
+pub use read::{
+    attempts, count, get, list, list_before, logs, resolve_id, AttemptSummary, IdPrefix, LogQuery,
+    TaskFilter, TaskSort,
+};
 pub use record::{record_batch, Outcome, Record};
 pub use retention::{count_prunable, delete_queues, prune_batch, retention_cutoff};
 pub use schedules::{
@@ -56,8 +63,8 @@ pub use schedules::{
 pub use submit::{submit, submit_many, Submitted};
 pub use workers::{
     delete_workers, get_worker, heartbeat_worker, list_workers, maintainer, register_worker,
-    resign_maintainer, still_maintainer, try_maintain, worker_offline, Worker, WorkerRegistration,
-    WorkerState, WorkerStatus,
+    request_drain, resign_maintainer, still_maintainer, try_maintain, worker_offline, Worker,
+    WorkerOrders, WorkerRegistration, WorkerState, WorkerStatus,
 };
 
 /// Columns of `tasks` in the order of [`Task`], for SELECT and RETURNING.

@@ -4,6 +4,7 @@
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
+use serde::Serialize;
 use sqlx::{PgPool, Postgres};
 use uuid::Uuid;
 
@@ -110,6 +111,36 @@ pub struct TaskFilter {
     pub created_after: Option<DateTime<Utc>>,
     /// Created before.
     pub created_before: Option<DateTime<Utc>>,
+    /// Metadata containing this JSON object (`key=value` filters, e.g. agent or experiment).
+    pub metadata: Option<serde_json::Value>,
+    /// Ids starting with this prefix (see [`IdPrefix`]).
+    pub id_prefix: Option<IdPrefix>,
+    /// Only these ids (a selection).
+    pub ids: Option<Vec<TaskId>>,
+}
+
+/// The range of ids that start with some hex digits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct IdPrefix {
+    lo: Uuid,
+    hi: Uuid,
+}
+
+impl IdPrefix {
+    /// Parse 1 to 32 hex digits (dashes ignored).
+    pub fn parse(input: &str) -> std::result::Result<IdPrefix, String> {
+        let hex: String = input.chars().filter(|c| *c != '-').collect();
+        if hex.is_empty() || hex.len() > 32 || !hex.chars().all(|c| c.is_ascii_hexdigit()) {
+            return Err(format!(
+                "'{input}' is not an id prefix; give 1 to 32 hex digits of a task id"
+            ));
+        }
+        let hex = hex.to_ascii_lowercase();
+        Ok(IdPrefix {
+            lo: Uuid::parse_str(&format!("{hex:0<32}")).expect("32 hex digits"),
+            hi: Uuid::parse_str(&format!("{hex:f<32}")).expect("32 hex digits"),
+        })
+    }
 }
 
 pub(super) const FILTER_SQL: &str =
@@ -120,7 +151,10 @@ pub(super) const FILTER_SQL: &str =
     AND ($5::text IS NULL OR backend_type = $5) \
     AND ($6::float8 IS NULL OR created_at >= now() - make_interval(secs => $6)) \
     AND ($7::timestamptz IS NULL OR created_at >= $7) \
-    AND ($8::timestamptz IS NULL OR created_at < $8)";
+    AND ($8::timestamptz IS NULL OR created_at < $8) \
+    AND ($9::jsonb IS NULL OR metadata @> $9) \
+    AND ($10::uuid IS NULL OR id BETWEEN $10 AND $11) \
+    AND ($12::uuid[] IS NULL OR id = ANY($12))";
 
 pub(super) fn bind_filter<'q, O>(
     q: sqlx::query::QueryAs<'q, Postgres, O, sqlx::postgres::PgArguments>,
@@ -139,6 +173,14 @@ pub(super) fn bind_filter<'q, O>(
         .bind(f.created_within.map(|d| d.as_secs_f64()))
         .bind(f.created_after)
         .bind(f.created_before)
+        .bind(f.metadata.clone())
+        .bind(f.id_prefix.map(|p| p.lo))
+        .bind(f.id_prefix.map(|p| p.hi))
+        .bind(
+            f.ids
+                .as_ref()
+                .map(|ids| ids.iter().map(|i| i.0).collect::<Vec<Uuid>>()),
+        )
 }
 
 /// The status groups that listing reads, each through a partial index of its own (migration
@@ -211,11 +253,11 @@ pub async fn list(
         )
     };
     let sql = match groups.as_slice() {
-        [one] => format!("{} LIMIT $9 OFFSET $10", branch(*one)),
+        [one] => format!("{} LIMIT $13 OFFSET $14", branch(*one)),
         many => format!(
-            "SELECT * FROM ({}) AS page ORDER BY {order} LIMIT $9 OFFSET $10",
+            "SELECT * FROM ({}) AS page ORDER BY {order} LIMIT $13 OFFSET $14",
             many.iter()
-                .map(|g| format!("({} LIMIT $11)", branch(*g)))
+                .map(|g| format!("({} LIMIT $15)", branch(*g)))
                 .collect::<Vec<_>>()
                 .join(" UNION ALL ")
         ),
@@ -232,6 +274,80 @@ pub async fn list(
         count(pool, f).await?
     };
     Ok((tasks, total))
+}
+
+/// Newest first, a page of `limit` tasks created before `before` (a task's `created_at` and id,
+/// the last of the previous page; none: from the newest): keyset paging, so a page deep into a
+/// million tasks costs what the first does. Each status group reads its own index from the
+/// cursor on, as [`list`] does.
+pub async fn list_before(
+    pool: &PgPool,
+    f: &TaskFilter,
+    before: Option<(DateTime<Utc>, TaskId)>,
+    limit: i64,
+) -> Result<Vec<Task>> {
+    let branch = |g: StatusGroup| {
+        format!(
+            "SELECT {TASK_COLUMNS} FROM tasks WHERE {} AND {FILTER_SQL} \
+               AND ($13::timestamptz IS NULL OR (created_at, id) < ($13, $14)) \
+             ORDER BY created_at DESC, id DESC LIMIT $15",
+            g.predicate()
+        )
+    };
+    let groups = StatusGroup::covering(&f.statuses);
+    let sql = match groups.as_slice() {
+        [one] => branch(*one),
+        many => format!(
+            "SELECT * FROM ({}) AS page ORDER BY created_at DESC, id DESC LIMIT $15",
+            many.iter()
+                .map(|g| format!("({})", branch(*g)))
+                .collect::<Vec<_>>()
+                .join(" UNION ALL ")
+        ),
+    };
+    Ok(bind_filter(sqlx::query_as(&sql), f)
+        .bind(before.map(|b| b.0))
+        .bind(before.map(|b| b.1))
+        .bind(limit)
+        .fetch_all(pool)
+        .await?)
+}
+
+/// What one attempt of a task did, as its worker's own log lines tell it.
+#[derive(Debug, Clone, PartialEq, Serialize, sqlx::FromRow, utoipa::ToSchema)]
+pub struct AttemptSummary {
+    /// The attempt's number, from 1.
+    pub attempt: i32,
+    /// The worker that ran it, as its first line names it.
+    pub worker_id: Option<String>,
+    /// Its first line.
+    pub started_at: DateTime<Utc>,
+    /// Its last worker line (its outcome), when it has ended.
+    pub ended_at: Option<DateTime<Utc>>,
+    /// The worker's last line about it: how it ended, with the exit code or the error.
+    pub outcome: Option<String>,
+    /// Level of that line (`error` for a failed attempt).
+    pub outcome_level: Option<LogLevel>,
+}
+
+/// A task's attempts, from the lines its workers wrote at each attempt's start and end (the
+/// task row keeps only the last attempt's fields).
+pub async fn attempts(pool: &PgPool, task: TaskId) -> Result<Vec<AttemptSummary>> {
+    Ok(sqlx::query_as(
+        "SELECT attempt, \
+            substring((array_agg(message ORDER BY id))[1] FROM 'started on worker (\\S+) ') AS worker_id, \
+            min(timestamp) AS started_at, \
+            CASE WHEN count(*) > 1 THEN max(timestamp) END AS ended_at, \
+            CASE WHEN count(*) > 1 THEN (array_agg(message ORDER BY id DESC))[1] END AS outcome, \
+            CASE WHEN count(*) > 1 THEN (array_agg(level ORDER BY id DESC))[1] END AS outcome_level \
+         FROM task_logs WHERE task_id = $1 AND source = 'worker' \
+           AND (message LIKE 'attempt % started on worker %' \
+                OR message ~ '^attempt [0-9]+ (completed|failed|timed out|cancelled|stopped|could not|exited)') \
+         GROUP BY attempt ORDER BY attempt",
+    )
+    .bind(task)
+    .fetch_all(pool)
+    .await?)
 }
 
 /// How many tasks match the filter: a list's total, and what [`cancel_pending`](super::cancel_pending) would cancel

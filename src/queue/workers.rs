@@ -89,13 +89,15 @@ pub struct Worker {
     pub heartbeat_age_seconds: f64,
     pub tasks_completed: i64,
     pub tasks_failed: i64,
+    /// Asked to drain ([`request_drain`]): it finishes its tasks, claims nothing more and exits.
+    pub drain_requested: bool,
 }
 
 const WORKER_SELECT: &str = "SELECT id, cluster_name, backend_type, \
     CASE WHEN status <> 'offline' AND lease_expires_at < now() THEN 'offline' ELSE status END AS status, \
     hostname, pid, version, queues, concurrency, current_task_id, capabilities, metadata, \
     registered_at, last_heartbeat, extract(epoch FROM now() - last_heartbeat)::float8 AS heartbeat_age_seconds, \
-    tasks_completed, tasks_failed FROM workers";
+    tasks_completed, tasks_failed, drain_requested_at IS NOT NULL AS drain_requested FROM workers";
 
 /// Workers, live first then by id.
 pub async fn list_workers(pool: &PgPool) -> Result<Vec<Worker>> {
@@ -173,7 +175,8 @@ pub async fn register_worker(pool: &PgPool, w: &WorkerRegistration, take_over: b
          ON CONFLICT (id) DO UPDATE SET cluster_name = $2, backend_type = $3, status = 'idle', \
             hostname = $4, pid = $5, version = $6, queues = $7, concurrency = $8, \
             capabilities = $9, metadata = $10, registered_at = now(), last_heartbeat = now(), \
-            lease_expires_at = now() + make_interval(secs => $11), current_task_id = NULL",
+            lease_expires_at = now() + make_interval(secs => $11), current_task_id = NULL, \
+            drain_requested_at = NULL",
     )
     .bind(&w.id)
     .bind(&w.cluster_name)
@@ -215,8 +218,15 @@ impl From<WorkerState> for WorkerStatus {
     }
 }
 
-/// Extend a worker's own lease and report its state. Returns false when the row is gone or
-/// was taken over by another worker (the caller should stop).
+/// What a heartbeat's answer tells the worker to do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct WorkerOrders {
+    /// Someone asked it to drain: finish the running tasks, claim nothing more, exit.
+    pub drain: bool,
+}
+
+/// Extend a worker's own lease and report its state; the answer carries its orders. `None`
+/// when the row is gone or was taken over by another worker (the caller should stop).
 pub async fn heartbeat_worker(
     pool: &PgPool,
     worker_id: &str,
@@ -225,11 +235,12 @@ pub async fn heartbeat_worker(
     state: WorkerState,
     current: Option<TaskId>,
     lease: Duration,
-) -> Result<bool> {
-    let done = sqlx::query(
+) -> Result<Option<WorkerOrders>> {
+    let drain: Option<bool> = sqlx::query_scalar(
         "UPDATE workers SET last_heartbeat = now(), lease_expires_at = now() + make_interval(secs => $5), \
             status = $2, current_task_id = $3 \
-         WHERE id = $1 AND pid = $4 AND hostname = $6",
+         WHERE id = $1 AND pid = $4 AND hostname = $6 \
+         RETURNING drain_requested_at IS NOT NULL",
     )
     .bind(worker_id)
     .bind(WorkerStatus::from(state))
@@ -237,9 +248,34 @@ pub async fn heartbeat_worker(
     .bind(pid)
     .bind(lease.as_secs_f64())
     .bind(clean_text(hostname))
-    .execute(pool)
+    .fetch_optional(pool)
     .await?;
-    Ok(done.rows_affected() == 1)
+    Ok(drain.map(|drain| WorkerOrders { drain }))
+}
+
+/// Ask a live worker to drain: it hears it at its next heartbeat, finishes its running tasks,
+/// claims nothing more and exits. Asking again changes nothing.
+pub async fn request_drain(pool: &PgPool, id: &str) -> Result<Worker> {
+    let sql = format!(
+        "WITH asked AS (UPDATE workers SET drain_requested_at = coalesce(drain_requested_at, now()) \
+            WHERE id = $1 AND status <> 'offline' AND lease_expires_at >= now() RETURNING id) \
+         {WORKER_SELECT} WHERE id = (SELECT id FROM asked)"
+    );
+    let w: Option<Worker> = sqlx::query_as(&sql).bind(id).fetch_optional(pool).await?;
+    match w {
+        Some(mut w) => {
+            // The statement's snapshot predates its own update.
+            w.drain_requested = true;
+            Ok(w)
+        }
+        None => {
+            let w = get_worker(pool, id).await?;
+            Err(Error::Conflict(format!(
+                "worker '{}' is {}; only a live worker can be drained",
+                w.id, w.status
+            )))
+        }
+    }
 }
 
 /// Mark a worker offline at exit so its cluster is free at once.

@@ -35,6 +35,10 @@ pub(super) async fn run(
         if cfg.once && claimed_total >= 1 {
             break;
         }
+        // Set by the heartbeat when the worker was asked to drain.
+        if stopping.load(std::sync::atomic::Ordering::SeqCst) {
+            break;
+        }
         let free = shared.free_slots(set.len());
         let nap = if free == 0 {
             cfg.poll

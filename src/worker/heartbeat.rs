@@ -69,6 +69,12 @@ pub(super) async fn run(shared: Arc<Shared>, stopping: Arc<std::sync::atomic::At
             tracing::info!("the queue answers again");
             shared.relisten.notify_one();
         }
+        if beaten.drain && !stopping.swap(true, std::sync::atomic::Ordering::SeqCst) {
+            // A drain is a graceful stop: the claim loop sees `stopping` as it would after a
+            // first signal.
+            tracing::info!("drain requested: finishing running tasks, then exiting");
+            shared.wake.notify_one();
+        }
         if !beaten.registered {
             tracing::warn!(
                 "this worker's row was taken over or removed; another process may serve cluster {}",

@@ -80,6 +80,9 @@ pub struct Held {
 pub struct Beaten {
     /// False when the worker's row was taken over or removed.
     pub registered: bool,
+    /// Someone asked the worker to drain (`aiops workers drain`): finish, claim nothing, exit.
+    #[serde(default)]
+    pub drain: bool,
     /// The held attempts it still holds (one missing was rescued or finished elsewhere).
     pub still: Vec<HeldTask>,
 }
@@ -467,7 +470,7 @@ impl Link {
 
 /// A heartbeat in the database: the worker's row, then its tasks' leases.
 pub async fn beat_in(pool: &PgPool, beat: &Beat) -> Result<Beaten> {
-    let registered = queue::heartbeat_worker(
+    let orders = queue::heartbeat_worker(
         pool,
         &beat.worker_id,
         beat.pid,
@@ -479,7 +482,11 @@ pub async fn beat_in(pool: &PgPool, beat: &Beat) -> Result<Beaten> {
     .await?;
     let held: Vec<(TaskId, i32)> = beat.held.iter().map(|h| (h.task_id, h.attempt)).collect();
     let still = queue::heartbeat_tasks(pool, &beat.worker_id, &held, beat.lease).await?;
-    Ok(Beaten { registered, still })
+    Ok(Beaten {
+        registered: orders.is_some(),
+        drain: orders.is_some_and(|o| o.drain),
+        still,
+    })
 }
 
 fn task_path(fence: &Fence, what: &str) -> String {

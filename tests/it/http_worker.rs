@@ -287,3 +287,35 @@ async fn workers_on_two_serves_of_one_database_share_the_queue() {
         wait_status(&db, id, "cancelled", Duration::from_secs(10)).await;
     }
 }
+
+#[tokio::test]
+async fn a_drained_http_worker_finishes_its_task_and_exits() {
+    let db = TestDb::new().await;
+    let port = free_port();
+    let _serve = serve(&db, port, &[]).await;
+    let dir = tempfile::tempdir().unwrap();
+    let go = dir.path().join("go");
+    let exec = format!("while [ ! -e {} ]; do sleep 0.1; done", go.display());
+    let mut w = http_worker(port, "h-drain", &exec, &[]);
+    let first = submit(&db, &["p"]);
+    wait_status(&db, &first, "running", Duration::from_secs(20)).await;
+    db.cmd().args(["workers", "drain", "h-drain"]).run().ok();
+    eventually(
+        Duration::from_secs(10),
+        "the worker to hear the drain",
+        || {
+            let out = w.output();
+            async move { out.contains("drain requested").then_some(()) }
+        },
+    )
+    .await;
+    let second = submit(&db, &["p"]);
+    std::fs::write(&go, "").unwrap();
+    assert_eq!(w.wait(Duration::from_secs(20)).await, 0, "{}", w.output());
+    wait_status(&db, &first, "completed", Duration::from_secs(5)).await;
+    let t = status(&db, &second).await;
+    assert_eq!(
+        t["status"], "pending",
+        "a draining worker claims nothing: {t}"
+    );
+}

@@ -75,7 +75,7 @@ fn spec_from(a: &ExperimentSubmitArgs) -> Result<ExperimentSpec> {
                     path.display().to_string(),
                 )
             };
-            let mut v: ExperimentSpec = parse_loose(&text, &origin)?;
+            let mut v = ExperimentSpec::read(&text, &origin)?;
             if let Some(n) = &a.name {
                 v.name = n.clone();
             }
@@ -120,22 +120,6 @@ fn spec_from(a: &ExperimentSubmitArgs) -> Result<ExperimentSpec> {
     spec.allow_unknown |= a.allow_unknown;
     spec.check()?;
     Ok(spec)
-}
-
-/// A spec file may leave out what flags give (agents, problems): check it once the flags are in.
-fn parse_loose(text: &str, origin: &str) -> Result<ExperimentSpec> {
-    match ExperimentSpec::parse(text, origin) {
-        Ok(s) => Ok(s),
-        Err(Error::Usage(m)) if m.contains("names no") => {
-            let v: ExperimentSpec = if text.trim_start().starts_with('{') {
-                serde_json::from_str(text).map_err(|e| Error::usage(e.to_string()))?
-            } else {
-                toml::from_str(text).map_err(|e| Error::usage(e.to_string()))?
-            };
-            Ok(v)
-        }
-        Err(e) => Err(e),
-    }
 }
 
 /// `--agent NAME=module:Class` or `NAME={"agent": …, "model": …}`.

@@ -113,8 +113,17 @@ pub struct AgentSpec {
 }
 
 impl ExperimentSpec {
-    /// Read a spec from TOML or JSON text; `origin` names it in errors (a path or "the body").
+    /// Read and check a spec from TOML or JSON text; `origin` names it in errors (a path or
+    /// "the body").
     pub fn parse(text: &str, origin: &str) -> Result<ExperimentSpec> {
+        let spec = ExperimentSpec::read(text, origin)?;
+        spec.check()?;
+        Ok(spec)
+    }
+
+    /// Read a spec without checking it, for callers that complete it first (flags over a
+    /// file): they [`check`](ExperimentSpec::check) it once complete.
+    pub fn read(text: &str, origin: &str) -> Result<ExperimentSpec> {
         let spec: ExperimentSpec = if text.trim_start().starts_with('{') {
             serde_json::from_str(text).map_err(|e| {
                 Error::usage(format!("{origin} is not a valid experiment spec: {e}"))
@@ -127,7 +136,6 @@ impl ExperimentSpec {
                 ))
             })?
         };
-        spec.check()?;
         Ok(spec)
     }
 

@@ -197,3 +197,43 @@ async fn limits_are_set_listed_and_cleared_from_the_command_line() {
         .json();
     assert_eq!(list, serde_json::json!([]));
 }
+
+/// Many claims at the same instant, from as many workers, each asking for more than the cap:
+/// together they never take more than the cap, round after round, until every task ran.
+#[tokio::test]
+async fn racing_claims_together_take_no_more_than_the_cap() {
+    let db = TestDb::new().await;
+    for i in 0..30 {
+        submit(&db, &format!("k{i}"), Some("racy"), 5).await;
+    }
+    queue::set_limit(&db.pool, "racy", 3).await.unwrap();
+    let mut done = 0;
+    while done < 30 {
+        let claims = (0..12).map(|w| {
+            let pool = db.pool.clone();
+            async move {
+                queue::claim(&pool, &spec(&format!("w{w}")), 4)
+                    .await
+                    .unwrap()
+            }
+        });
+        let got: Vec<_> = futures_util::future::join_all(claims)
+            .await
+            .into_iter()
+            .flatten()
+            .collect();
+        let running = running_with(&db, "racy").await;
+        assert!(
+            got.len() <= 3 && running <= 3,
+            "{} claimed, {running} running",
+            got.len()
+        );
+        for t in &got {
+            queue::complete(&db.pool, &Fence::of(t), None, Some(0))
+                .await
+                .unwrap();
+        }
+        done += got.len();
+    }
+    assert_eq!(done, 30);
+}

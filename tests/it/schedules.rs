@@ -209,3 +209,63 @@ async fn schedules_are_added_paused_resumed_and_deleted() {
         .code(3)
         .error_line(&["no schedule named 'nightly'"]);
 }
+
+/// Ticks missed while no process ran: the first maintainer fires the latest once and records
+/// how many older ones it skipped. A task schedule's task carries its schedule and tick.
+#[tokio::test]
+async fn missed_ticks_fire_the_latest_once_and_count_the_rest() {
+    let db = TestDb::new().await;
+    let added = db
+        .cmd()
+        .args([
+            "-o",
+            "json",
+            "schedule",
+            "add",
+            "every1",
+            "--cron",
+            "* * * * * *",
+            "--task",
+            r#"{"problem_id":"p1","max_attempts":1}"#,
+        ])
+        .run()
+        .ok()
+        .json();
+    let first: DateTime<Utc> = added["next_tick"].as_str().unwrap().parse().unwrap();
+    // Nothing runs while at least three ticks pass.
+    eventually(Duration::from_secs(20), "three ticks to pass", || async {
+        let now: DateTime<Utc> = sqlx::query_scalar("SELECT now()")
+            .fetch_one(&db.pool)
+            .await
+            .unwrap();
+        (now >= first + chrono::Duration::seconds(3)).then_some(())
+    })
+    .await;
+    let _w = spawn_worker(db.cmd(), "late", "echo '{}' > $AIOPS_RESULT_FILE", &[]);
+    let fired: (DateTime<Utc>, i32, Option<uuid::Uuid>) =
+        eventually(Duration::from_secs(30), "the first fire", || async {
+            sqlx::query_as(
+                "SELECT tick, skipped, task_id FROM schedule_fires WHERE schedule = 'every1' \
+                 ORDER BY tick LIMIT 1",
+            )
+            .fetch_optional(&db.pool)
+            .await
+            .unwrap()
+        })
+        .await;
+    assert!(fired.0 >= first + chrono::Duration::seconds(3), "{fired:?}");
+    assert_eq!(
+        i64::from(fired.1),
+        (fired.0 - first).num_seconds(),
+        "every older tick is counted as skipped: {fired:?}"
+    );
+    let task = db
+        .cmd()
+        .args(["-o", "json", "status", &fired.2.unwrap().to_string()])
+        .run()
+        .ok()
+        .json();
+    assert_eq!(task["metadata"]["schedule"], "every1");
+    assert_eq!(task["metadata"]["tick"], fired.0.to_rfc3339());
+    db.cmd().args(["schedule", "pause", "every1"]).run().ok();
+}

@@ -229,8 +229,9 @@ async fn fire_one(pool: &PgPool, name: &str) -> Result<Option<Fired>> {
     };
     let next = next_tick(&cron, tz, due.now.max(tick))?;
     // Built before anything is written: a spec that no longer expands is recorded as the
-    // fire's error, and the schedule moves on.
-    let built = build(pool, &due, tick).await;
+    // fire's error, and the schedule moves on. Read on the transaction's connection: a
+    // worker's pool may hold only that one (`worker::connections`).
+    let built = build(&mut tx, &due, tick).await;
     let fresh = match &built {
         Ok(Built::Experiment {
             name: exp,
@@ -290,14 +291,18 @@ enum Built {
     Task(crate::task::NewTask),
 }
 
-async fn build(pool: &PgPool, due: &DueSchedule, tick: DateTime<Utc>) -> Result<Built> {
+async fn build(
+    db: &mut sqlx::PgConnection,
+    due: &DueSchedule,
+    tick: DateTime<Utc>,
+) -> Result<Built> {
     match due.kind.as_str() {
         "experiment" => {
             let mut spec: ExperimentSpec = serde_json::from_value(due.spec.clone())
                 .map_err(|e| Error::usage(format!("the stored spec no longer parses: {e}")))?;
             spec.name = fire_name(&spec.name, tick);
             spec.check()?;
-            let catalog = queue::catalog(pool).await?;
+            let catalog = queue::catalog(&mut *db).await?;
             let problems = experiment::select(&spec, &catalog)?;
             let (_, tasks) = experiment::expand(&spec, &problems)?;
             Ok(Built::Experiment {

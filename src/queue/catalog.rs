@@ -111,10 +111,10 @@ pub fn closest<'a>(id: &str, known: impl Iterator<Item = &'a str>) -> String {
 }
 
 /// The catalog's problems, by id.
-pub async fn catalog(pool: &PgPool) -> Result<Vec<Problem>> {
+pub async fn catalog<'e>(db: impl sqlx::PgExecutor<'e>) -> Result<Vec<Problem>> {
     Ok(
         sqlx::query_as("SELECT id, task_type, description FROM problems ORDER BY id")
-            .fetch_all(pool)
+            .fetch_all(db)
             .await?,
     )
 }

@@ -4,6 +4,7 @@
 use std::time::Duration;
 
 use crate::support::{eventually, Cmd, Proc, TestDb};
+use crate::worker::{status_of as status, wait_status};
 
 /// A database URL no worker can use: an HTTP worker that tried would fail at once.
 const NO_DATABASE: &str = "postgres://nobody@127.0.0.1:1/none";
@@ -45,22 +46,6 @@ fn http_worker(port: u16, cluster: &str, exec: &str, extra: &[&str]) -> Proc {
         cmd = cmd.args(["--heartbeat", "1s"]);
     }
     cmd.args(extra).spawn()
-}
-
-async fn status(db: &TestDb, id: &str) -> serde_json::Value {
-    db.cmd()
-        .args(["status", id, "-o", "json"])
-        .run()
-        .ok()
-        .json()
-}
-
-async fn wait_status(db: &TestDb, id: &str, want: &str, limit: Duration) -> serde_json::Value {
-    eventually(limit, &format!("task {id} to be {want}"), || async {
-        let t = status(db, id).await;
-        (t["status"] == want).then_some(t)
-    })
-    .await
 }
 
 fn submit(db: &TestDb, args: &[&str]) -> String {

@@ -14,7 +14,8 @@ fn worker(db: &TestDb, cluster: &str, exec: &str, extra: &[&str]) -> Proc {
     spawn_worker(db.cmd(), cluster, exec, extra)
 }
 
-async fn status_of(db: &TestDb, id: &str) -> serde_json::Value {
+/// A task's every field, through `aiops status -o json`.
+pub async fn status_of(db: &TestDb, id: &str) -> serde_json::Value {
     db.cmd()
         .args(["status", id, "-o", "json"])
         .run()
@@ -22,7 +23,8 @@ async fn status_of(db: &TestDb, id: &str) -> serde_json::Value {
         .json()
 }
 
-async fn wait_status(db: &TestDb, id: &str, want: &str, limit: Duration) -> serde_json::Value {
+/// Poll a task until it has status `want` (within `limit`).
+pub async fn wait_status(db: &TestDb, id: &str, want: &str, limit: Duration) -> serde_json::Value {
     eventually(limit, &format!("task {id} to be {want}"), || async {
         let t = status_of(db, id).await;
         (t["status"] == want).then_some(t)

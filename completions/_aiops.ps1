@@ -316,7 +316,7 @@ Register-ArgumentCompleter -Native -CommandName 'aiops' -ScriptBlock {
         'aiops;worker;run' {
             [CompletionResult]::new('--cluster', '--cluster', [CompletionResultType]::ParameterName, 'Cluster this worker owns (one live worker per cluster)')
             [CompletionResult]::new('--server', '--server', [CompletionResultType]::ParameterName, 'Take tasks through this `aiops serve` (its root URL) instead of the database: the worker then needs no database URL and holds no database connection')
-            [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'With --server: the server''s bearer token')
+            [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'With --server: the server''s bearer token (ignored without --server, so one environment can hold it for serve and direct workers alike)')
             [CompletionResult]::new('--backend', '--backend', [CompletionResultType]::ParameterName, 'Cluster backend')
             [CompletionResult]::new('--id', '--id', [CompletionResultType]::ParameterName, 'Worker id [default: the cluster name]')
             [CompletionResult]::new('--queue', '--queue', [CompletionResultType]::ParameterName, 'Queues to serve; repeatable [default: default]')

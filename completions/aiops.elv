@@ -292,7 +292,7 @@ set edit:completion:arg-completer[aiops] = {|@words|
         &'aiops;worker;run'= {
             cand --cluster 'Cluster this worker owns (one live worker per cluster)'
             cand --server 'Take tasks through this `aiops serve` (its root URL) instead of the database: the worker then needs no database URL and holds no database connection'
-            cand --token 'With --server: the server''s bearer token'
+            cand --token 'With --server: the server''s bearer token (ignored without --server, so one environment can hold it for serve and direct workers alike)'
             cand --backend 'Cluster backend'
             cand --id 'Worker id [default: the cluster name]'
             cand --queue 'Queues to serve; repeatable [default: default]'

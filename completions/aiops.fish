@@ -230,7 +230,7 @@ complete -c aiops -n "__fish_aiops_using_subcommand worker; and not __fish_seen_
 complete -c aiops -n "__fish_aiops_using_subcommand worker; and not __fish_seen_subcommand_from run help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c aiops -n "__fish_aiops_using_subcommand worker; and __fish_seen_subcommand_from run" -l cluster -d 'Cluster this worker owns (one live worker per cluster)' -r
 complete -c aiops -n "__fish_aiops_using_subcommand worker; and __fish_seen_subcommand_from run" -l server -d 'Take tasks through this `aiops serve` (its root URL) instead of the database: the worker then needs no database URL and holds no database connection' -r
-complete -c aiops -n "__fish_aiops_using_subcommand worker; and __fish_seen_subcommand_from run" -l token -d 'With --server: the server\'s bearer token' -r
+complete -c aiops -n "__fish_aiops_using_subcommand worker; and __fish_seen_subcommand_from run" -l token -d 'With --server: the server\'s bearer token (ignored without --server, so one environment can hold it for serve and direct workers alike)' -r
 complete -c aiops -n "__fish_aiops_using_subcommand worker; and __fish_seen_subcommand_from run" -l backend -d 'Cluster backend' -r -f -a "kind\t'A kind cluster named --cluster (found, or made with --create-cluster)'
 existing\t'An existing cluster reached through --kubeconfig'
 none\t'No cluster (plain shell jobs)'"

@@ -362,14 +362,9 @@ pub struct WorkerRunArgs {
     /// worker then needs no database URL and holds no database connection
     #[arg(long, value_name = "URL")]
     pub server: Option<String>,
-    /// With --server: the server's bearer token
-    #[arg(
-        long,
-        env = "AIOPS_API_TOKEN",
-        value_name = "T",
-        hide_env_values = true,
-        requires = "server"
-    )]
+    /// With --server: the server's bearer token (ignored without --server, so one environment
+    /// can hold it for serve and direct workers alike)
+    #[arg(long, env = "AIOPS_API_TOKEN", value_name = "T", hide_env_values = true)]
     pub token: Option<String>,
     /// Cluster backend
     #[arg(long, value_enum, default_value_t = Backend::Kind)]

@@ -289,7 +289,7 @@ impl Link {
                     "hostname": reg.hostname,
                     "pid": reg.pid,
                     "concurrency": reg.concurrency,
-                    "lease_seconds": reg.lease.as_secs_f64(),
+                    "lease_seconds": reg.lease.as_secs_f64().clamp(1.0, 3600.0),
                 });
                 h.post::<_, Value>("/workers/register", &body)
                     .await

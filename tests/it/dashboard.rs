@@ -244,7 +244,14 @@ async fn the_dashboard_shows_and_acts_live_in_a_real_browser() {
     );
 
     // Every page loads, without console errors.
-    for path in ["/", "/tasks", "/workers", "/queues", "/problems"] {
+    for path in [
+        "/",
+        "/tasks",
+        "/workers",
+        "/queues",
+        "/problems",
+        "/experiments",
+    ] {
         b.client.goto(&format!("{base}{path}")).await.unwrap();
         b.wait_for("#live", Duration::from_secs(10)).await;
         b.assert_quiet_console(path).await;
@@ -820,6 +827,12 @@ echo "{\"results\":{$V,\"$K\":2.5,\"steps\":3,\"in_tokens\":100,\"out_tokens\":1
         assert!(treatment.contains(t.as_str().unwrap()), "{treatment}");
     }
     b.shot("experiments").await;
+    // At phone width and dark, the tables scroll inside the page.
+    b.client.set_window_size(390, 844).await.unwrap();
+    b.dark(true).await;
+    b.shot("experiments-phone-dark").await;
+    b.client.set_window_size(1280, 900).await.unwrap();
+    b.dark(false).await;
     b.assert_quiet_console("experiment page").await;
 
     // Its tasks link opens the task list filtered by the experiment's tag.

@@ -244,7 +244,14 @@ async fn the_dashboard_shows_and_acts_live_in_a_real_browser() {
     );
 
     // Every page loads, without console errors.
-    for path in ["/", "/tasks", "/workers", "/queues", "/problems"] {
+    for path in [
+        "/",
+        "/tasks",
+        "/workers",
+        "/queues",
+        "/problems",
+        "/experiments",
+    ] {
         b.client.goto(&format!("{base}{path}")).await.unwrap();
         b.wait_for("#live", Duration::from_secs(10)).await;
         b.assert_quiet_console(path).await;
@@ -695,5 +702,148 @@ async fn sign_in_csrf_and_the_read_only_token() {
         assert_eq!(r.status(), want, "{method} {path}");
     }
     b.assert_quiet_console("read-only").await;
+    b.client.clone().close().await.unwrap();
+}
+
+/// An experiment submitted from the CLI: its row on the Experiments page follows its tasks to
+/// the end, and its page shows the same report numbers as `aiops experiment report`.
+#[tokio::test]
+async fn an_experiment_and_its_report_in_the_browser() {
+    let db = TestDb::new().await;
+    let dir = tempfile::tempdir().unwrap();
+    let catalog = dir.path().join("catalog.json");
+    std::fs::write(
+        &catalog,
+        r#"[{"id":"det-1","task_type":"detection"},{"id":"loc-1","task_type":"localization"}]"#,
+    )
+    .unwrap();
+    db.cmd()
+        .args(["problems", "import", catalog.to_str().unwrap()])
+        .run()
+        .ok();
+    let spec = dir.path().join("dash.toml");
+    std::fs::write(
+        &spec,
+        r#"
+name = "dash-exp"
+problems = ["det-1", "loc-1"]
+repeats = 2
+timeout = "30s"
+max_attempts = 1
+
+[agents.a]
+agent = "x:A"
+model = "m1"
+
+[agents.b]
+agent = "x:B"
+model = "m2"
+"#,
+    )
+    .unwrap();
+    let (_serve, base) = start_serve(db.cmd(), &[]).await;
+    let b = Browser::start().await;
+
+    // Unknown experiments are the dashboard's 404 page.
+    let r = reqwest::get(format!("{base}/experiments/no-such"))
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 404);
+
+    b.client.goto(&format!("{base}/experiments")).await.unwrap();
+    b.wait_for("#no-experiments", Duration::from_secs(10)).await;
+    db.cmd()
+        .args(["experiment", "submit", spec.to_str().unwrap()])
+        .run()
+        .ok();
+    // Agent A answers right; agent B answers detection wrong and fails localization.
+    let exec = r#"case "$AIOPS_AGENT_CONFIG" in *x:A*) AG=A;; *) AG=B;; esac
+case "$AIOPS_PROBLEM_ID" in
+  det-1) if [ $AG = A ]; then V='"Detection Accuracy":"Correct"'; else V='"Detection Accuracy":"Incorrect"'; fi; K=TTD;;
+  loc-1) if [ $AG = B ]; then exit 1; fi; V='"success":true'; K=TTL;;
+esac
+echo "{\"results\":{$V,\"$K\":2.5,\"steps\":3,\"in_tokens\":100,\"out_tokens\":10}}" > $AIOPS_RESULT_FILE"#;
+    let _w = spawn_worker(db.cmd(), "c1", exec, &["--concurrency", "4"]);
+    // The list follows the tasks live until every one has ended.
+    b.wait_text(
+        "tr[data-experiment='dash-exp'] td.done",
+        "8/8",
+        Duration::from_secs(60),
+    )
+    .await;
+    assert_eq!(
+        b.text("tr[data-experiment='dash-exp'] td.failures").await,
+        "2"
+    );
+    b.assert_quiet_console("/experiments").await;
+
+    b.click("tr[data-experiment='dash-exp'] a").await;
+    b.wait_for("#report", Duration::from_secs(10)).await;
+    let report = db
+        .cmd()
+        .args(["experiment", "report", "dash-exp", "--format", "json"])
+        .run()
+        .ok()
+        .json();
+    let rows = report["rows"].as_array().unwrap();
+    assert_eq!(rows.len(), 4, "{report}");
+    for row in rows {
+        let sel = format!(
+            "#report tr[data-agent='{}'][data-task-type='{}']",
+            row["group"]["agent"].as_str().unwrap(),
+            row["group"]["task_type"].as_str().unwrap()
+        );
+        assert_eq!(
+            b.text(&format!("{sel} td.runs")).await,
+            row["runs"].to_string(),
+            "{sel}"
+        );
+        assert_eq!(
+            b.text(&format!("{sel} td.infra")).await,
+            row["infra_failures"].to_string(),
+            "{sel}"
+        );
+        let acc = row["accuracy"].as_f64().unwrap();
+        assert_eq!(
+            b.text(&format!("{sel} td.accuracy")).await,
+            format!("{:.1} %", acc * 100.0),
+            "{sel}"
+        );
+        let shown: f64 = b
+            .client
+            .find(Locator::Css(&format!("{sel} td.accuracy")))
+            .await
+            .unwrap()
+            .attr("data-value")
+            .await
+            .unwrap()
+            .unwrap()
+            .parse()
+            .unwrap();
+        assert!((shown - acc).abs() < 1e-9, "{sel}: {shown} vs {acc}");
+    }
+    let treatment = b.text("#treatment").await;
+    for t in report["treatment"].as_array().unwrap() {
+        assert!(treatment.contains(t.as_str().unwrap()), "{treatment}");
+    }
+    b.shot("experiments").await;
+    // At phone width and dark, the tables scroll inside the page.
+    b.client.set_window_size(390, 844).await.unwrap();
+    b.dark(true).await;
+    b.shot("experiments-phone-dark").await;
+    b.client.set_window_size(1280, 900).await.unwrap();
+    b.dark(false).await;
+    b.assert_quiet_console("experiment page").await;
+
+    // Its tasks link opens the task list filtered by the experiment's tag.
+    b.click("#experiment-tasks").await;
+    b.wait_for("#tasks", Duration::from_secs(10)).await;
+    let listed = b
+        .client
+        .find_all(Locator::Css("#tasks tbody tr"))
+        .await
+        .unwrap();
+    assert_eq!(listed.len(), 8);
+    b.assert_quiet_console("the experiment's tasks").await;
     b.client.clone().close().await.unwrap();
 }

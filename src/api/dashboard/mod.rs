@@ -9,6 +9,7 @@
 //! session, checked here before any handler runs.
 
 mod actions;
+mod experiments;
 mod pages;
 mod view;
 
@@ -164,6 +165,8 @@ pub(super) fn router(state: AppState) -> Router {
         .route("/workers", get(pages::workers))
         .route("/queues", get(pages::queues))
         .route("/problems", get(pages::problems))
+        .route("/experiments", get(experiments::list))
+        .route("/experiments/{name}", get(experiments::one))
         .route("/tasks/bulk", post(actions::bulk))
         .route("/tasks/{id}/cancel", post(actions::cancel))
         .route("/tasks/{id}/retry", post(actions::retry))

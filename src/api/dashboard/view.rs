@@ -11,12 +11,13 @@ use super::{Access, Role};
 use crate::task::TaskStatus;
 
 /// The pages of the navigation, as (path, label).
-const NAV: [(&str, &str); 5] = [
+const NAV: [(&str, &str); 6] = [
     ("/", "Overview"),
     ("/tasks", "Tasks"),
     ("/workers", "Workers"),
     ("/queues", "Queues"),
     ("/problems", "Problems"),
+    ("/experiments", "Experiments"),
 ];
 
 /// What a page shows: `before` and `after` stay as loaded (forms, the live log), `live` is

@@ -364,7 +364,12 @@ pub struct WorkerRunArgs {
     pub server: Option<String>,
     /// With --server: the server's bearer token (ignored without --server, so one environment
     /// can hold it for serve and direct workers alike)
-    #[arg(long, env = "AIOPS_API_TOKEN", value_name = "T", hide_env_values = true)]
+    #[arg(
+        long,
+        env = "AIOPS_API_TOKEN",
+        value_name = "T",
+        hide_env_values = true
+    )]
     pub token: Option<String>,
     /// Cluster backend
     #[arg(long, value_enum, default_value_t = Backend::Kind)]

@@ -15,6 +15,7 @@ mod metrics;
 mod openapi;
 mod operations;
 mod tasks;
+mod wakeups;
 mod workers;
 
 use std::future::Future;
@@ -62,8 +63,10 @@ pub struct AppState {
     pub live: Arc<watch::Sender<bool>>,
     /// Flips to true when the server shuts down; SSE streams end then.
     pub shutdown: watch::Receiver<bool>,
-    /// Submits and cancels the server's session heard, for HTTP workers waiting on them.
+    /// Cancels the server's session heard (and its restarts), for HTTP workers waiting on them.
     pub protocol: broadcast::Sender<Note>,
+    /// HTTP workers waiting for work, woken a few at a time ([`wakeups`]).
+    pub wakeups: Arc<wakeups::Wakeups>,
 }
 
 impl AppState {
@@ -81,6 +84,7 @@ impl AppState {
             live: Arc::new(watch::channel(false).0),
             shutdown,
             protocol: broadcast::channel(1024).0,
+            wakeups: Arc::default(),
         }
     }
 
@@ -350,6 +354,7 @@ pub async fn run(
         crate::db::connect_session(database_url, Duration::from_secs(5), "aiops serve").await?;
     crate::notify::check_session(&session, &pool).await?;
     let protocol = state.protocol.clone();
+    let wakeups = state.wakeups.clone();
     let maintenance = crate::maintenance::start(
         pool.clone(),
         session,
@@ -365,6 +370,12 @@ pub async fn run(
             suspect: crate::db::Suspect::default(),
             channels: vec![crate::notify::SUBMIT, crate::notify::CANCEL],
             on_heard: Arc::new(move |h| {
+                if let crate::maintenance::Heard::Note(n) = &h {
+                    if n.channel() == crate::notify::SUBMIT {
+                        wakeups.wake(n.payload(), 1);
+                        return;
+                    }
+                }
                 let note = match h {
                     crate::maintenance::Heard::Listening => Note {
                         channel: "local_listening".into(),

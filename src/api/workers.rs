@@ -587,9 +587,14 @@ pub async fn claims(
         lease: b.lease,
         ..spec_of(&w)
     };
-    Ok(Json(
-        queue::claim(&st.pool, &spec, i64::from(b.limit)).await?,
-    ))
+    let claimed = queue::claim(&st.pool, &spec, i64::from(b.limit)).await?;
+    if claimed.len() == b.limit as usize {
+        // Full: there may be more, so more of the fleet is woken (see `wakeups`).
+        for q in &w.queues {
+            st.wakeups.wake(q, 2);
+        }
+    }
+    Ok(Json(claimed))
 }
 
 #[utoipa::path(get, path = "/api/v1/workers/{id}/next-due", operation_id = "next_due", tag = "worker protocol",
@@ -678,6 +683,17 @@ pub async fn wait(
     let w = own_worker(&st, &id).await?;
     // Subscribed before the first read, so a cancel committed after it is heard.
     let mut notes = st.protocol.subscribe();
+    // A worker with a free slot queues for a wake-up on each of its queues.
+    let waiters: Vec<std::sync::Arc<tokio::sync::Notify>> = if b.free {
+        w.queues.iter().map(|q| st.wakeups.of(q)).collect()
+    } else {
+        Vec::new()
+    };
+    let mut woken: Vec<_> = waiters.iter().map(|n| Box::pin(n.notified())).collect();
+    for n in &mut woken {
+        n.as_mut().enable();
+    }
+    let mut woken = (!woken.is_empty()).then(|| futures_util::future::select_all(woken));
     let mut shutdown = st.shutdown.clone();
     let deadline = tokio::time::Instant::now() + WAIT_HOLD;
     loop {
@@ -692,22 +708,16 @@ pub async fn wait(
                 submitted: false,
             }));
         }
-        // Wait for a note that concerns this worker; a cancel is checked by reading again.
-        let submitted = loop {
-            tokio::select! {
-                n = notes.recv() => match n {
-                    Ok(n) if n.channel == crate::notify::SUBMIT => {
-                        if w.queues.contains(&n.payload) {
-                            break true;
-                        }
-                    }
-                    Ok(n) if n.channel == crate::notify::CANCEL => break false,
-                    // The session started over, or notes were dropped: look again.
-                    Ok(_) | Err(_) => break true,
-                },
-                _ = tokio::time::sleep_until(deadline) => return Ok(Json(Waited::default())),
-                _ = shutdown.changed() => return Ok(Json(Waited::default())),
-            }
+        // Wait for a wake-up or a note; a cancel is checked by reading again.
+        let submitted = tokio::select! {
+            _ = async { woken.as_mut().unwrap().await }, if woken.is_some() => true,
+            n = notes.recv() => match n {
+                Ok(n) if n.channel == crate::notify::CANCEL => false,
+                // The session started over, or notes were dropped: look again.
+                Ok(_) | Err(_) => true,
+            },
+            _ = tokio::time::sleep_until(deadline) => return Ok(Json(Waited::default())),
+            _ = shutdown.changed() => return Ok(Json(Waited::default())),
         };
         if submitted {
             return Ok(Json(Waited {

@@ -245,6 +245,13 @@ pub struct WaitRequest {
     /// Cancels the worker already acts on.
     #[serde(default)]
     pub known: Vec<TaskId>,
+    /// Whether it has a free slot, so a submit may wake it (default true).
+    #[serde(default = "yes")]
+    pub free: bool,
+}
+
+fn yes() -> bool {
+    true
 }
 
 /// Body of `POST /workers/{id}/offline`.
@@ -446,7 +453,7 @@ impl Link {
 
     /// Over HTTP: wait (up to [`WAIT_HOLD`]) for a cancel of one of the worker's tasks or a
     /// submit to its queues. A direct worker hears both on its session instead.
-    pub async fn wait(&self, worker_id: &str, known: &[TaskId]) -> Result<Waited> {
+    pub async fn wait(&self, worker_id: &str, known: &[TaskId], free: bool) -> Result<Waited> {
         match self {
             Link::Db { .. } => Ok(Waited::default()),
             Link::Http(h) => {
@@ -456,6 +463,7 @@ impl Link {
                         &format!("/workers/{}/wait", enc(worker_id)),
                         Some(&WaitRequest {
                             known: known.to_vec(),
+                            free,
                         }),
                         WAIT_HOLD + REQUEST_TIMEOUT,
                     )

@@ -523,7 +523,8 @@ async fn wait_loop(shared: Arc<Shared>) {
     let mut known: Vec<crate::task::TaskId> = Vec::new();
     let mut backoff = Duration::from_millis(100);
     loop {
-        match shared.link.wait(&shared.cfg.id, &known).await {
+        let free = shared.running.lock().unwrap().len() < shared.cfg.concurrency;
+        match shared.link.wait(&shared.cfg.id, &known, free).await {
             Ok(w) => {
                 backoff = Duration::from_millis(100);
                 let running: Vec<crate::task::TaskId> =

@@ -3,9 +3,9 @@
 
 use axum::extract::{Path, State};
 use axum::http::{header, HeaderMap, StatusCode};
-use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Redirect, Response};
 use axum::Extension;
-use maud::{html, DOCTYPE};
+use maud::html;
 
 use super::pages::FilterForm;
 use super::view::{self, csrf};
@@ -61,16 +61,25 @@ pub async fn retry(
     }
 }
 
+/// After an action: back where the form was (else `default`), or the error as a page.
+fn done<T>(r: crate::error::Result<T>, headers: &HeaderMap, default: &str) -> Response {
+    match r {
+        Ok(_) => Redirect::to(&back(headers, default)).into_response(),
+        Err(e) => view::fail(e),
+    }
+}
+
 /// Ask a worker to drain.
 pub async fn drain(
     State(st): State<DashState>,
     headers: HeaderMap,
     Path(id): Path<String>,
 ) -> Response {
-    match queue::request_drain(&st.pool, &id).await {
-        Ok(_) => Redirect::to(&back(&headers, "/workers")).into_response(),
-        Err(e) => view::fail(e),
-    }
+    done(
+        queue::request_drain(&st.pool, &id).await,
+        &headers,
+        "/workers",
+    )
 }
 
 /// Pause a queue.
@@ -79,10 +88,11 @@ pub async fn pause(
     headers: HeaderMap,
     Path(name): Path<String>,
 ) -> Response {
-    match queue::pause_queue(&st.pool, &name).await {
-        Ok(_) => Redirect::to(&back(&headers, "/queues")).into_response(),
-        Err(e) => view::fail(e),
-    }
+    done(
+        queue::pause_queue(&st.pool, &name).await,
+        &headers,
+        "/queues",
+    )
 }
 
 /// Resume a queue.
@@ -91,10 +101,11 @@ pub async fn resume(
     headers: HeaderMap,
     Path(name): Path<String>,
 ) -> Response {
-    match queue::resume_queue(&st.pool, &name).await {
-        Ok(_) => Redirect::to(&back(&headers, "/queues")).into_response(),
-        Err(e) => view::fail(e),
-    }
+    done(
+        queue::resume_queue(&st.pool, &name).await,
+        &headers,
+        "/queues",
+    )
 }
 
 /// Cancel or retry the selected tasks or every task matching the filter. The first POST only
@@ -182,44 +193,32 @@ pub async fn bulk(
         };
     }
     let changed = shown.is_some();
-    Html(
+    view::narrow(
+        StatusCode::OK,
+        "Confirm · aiops",
+        false,
         html! {
-            (DOCTYPE)
-            html lang="en" {
-                head {
-                    meta charset="utf-8";
-                    meta name="viewport" content="width=device-width, initial-scale=1";
-                    title { "Confirm · aiops" }
-                    link rel="stylesheet" href="/assets/app.css";
-                }
-                body {
-                    main.narrow {
-                        h1 { "Confirm" }
-                        @if changed { p.notice { "The number of tasks changed since you looked." } }
-                        p #confirm-text {
-                            "This will " (verb) " " strong #confirm-count { (count) } " task(s): " (what)
-                            @if action == BulkAction::Cancel { " that are pending or running" }
-                            @else { " that failed, timed out or were cancelled" }
-                            "."
-                        }
-                        @if count > 0 {
-                            form method="post" action="/tasks/bulk" {
-                                (csrf(&access))
-                                (form.hidden())
-                                @for i in fields.all("id") { input type="hidden" name="id" value=(i); }
-                                input type="hidden" name="do" value=(format!("{verb}:{scope}"));
-                                input type="hidden" name="confirm" value=(count);
-                                button type="submit" #confirm { "Yes, " (verb) " " (count) " task(s)" }
-                            }
-                        }
-                        p { a href=(format!("/tasks?{}", form.query())) #back { "Back to the tasks" } }
-                    }
+            h1 { "Confirm" }
+            @if changed { p.notice { "The number of tasks changed since you looked." } }
+            p #confirm-text {
+                "This will " (verb) " " strong #confirm-count { (count) } " task(s): " (what)
+                @if action == BulkAction::Cancel { " that are pending or running" }
+                @else { " that failed, timed out or were cancelled" }
+                "."
+            }
+            @if count > 0 {
+                form method="post" action="/tasks/bulk" {
+                    (csrf(&access))
+                    (form.hidden())
+                    @for i in fields.all("id") { input type="hidden" name="id" value=(i); }
+                    input type="hidden" name="do" value=(format!("{verb}:{scope}"));
+                    input type="hidden" name="confirm" value=(count);
+                    button type="submit" #confirm { "Yes, " (verb) " " (count) " task(s)" }
                 }
             }
-        }
-        .into_string(),
+            p { a href=(format!("/tasks?{}", form.query())) #back { "Back to the tasks" } }
+        },
     )
-    .into_response()
 }
 
 /// The sign-in form.
@@ -233,37 +232,21 @@ fn signin_page(st: &DashState, error: Option<&str>, status: StatusCode, next: &s
     if st.token.is_none() {
         return Redirect::to("/").into_response();
     }
-    (
+    view::narrow(
         status,
-        Html(
-            html! {
-                (DOCTYPE)
-                html lang="en" {
-                    head {
-                        meta charset="utf-8";
-                        meta name="viewport" content="width=device-width, initial-scale=1";
-                        title { "Sign in · aiops" }
-                        link rel="stylesheet" href="/assets/app.css";
-                        script src="/assets/app.js" defer {}
-                    }
-                    body {
-                        main.narrow {
-                            h1 { "aiops" }
-                            form.signin #signin method="post" action="/signin" {
-                                input type="hidden" name="next" #next value=(next);
-                                label { "Token" input type="password" name="token" #token autocomplete="current-password" required autofocus; }
-                                button type="submit" { "Sign in" }
-                            }
-                            @if let Some(e) = error { p.refusal #signin-error { (e) } }
-                            p.hint { "The token " code { "aiops serve" } " was started with (" code { "--token" } ", or " code { "--read-only-token" } " to look only)." }
-                        }
-                    }
-                }
+        "Sign in · aiops",
+        true,
+        html! {
+            h1 { "aiops" }
+            form.signin #signin method="post" action="/signin" {
+                input type="hidden" name="next" #next value=(next);
+                label { "Token" input type="password" name="token" #token autocomplete="current-password" required autofocus; }
+                button type="submit" { "Sign in" }
             }
-            .into_string(),
-        ),
+            @if let Some(e) = error { p.refusal #signin-error { (e) } }
+            p.hint { "The token " code { "aiops serve" } " was started with (" code { "--token" } ", or " code { "--read-only-token" } " to look only)." }
+        },
     )
-        .into_response()
 }
 
 /// Trade a token for a session cookie.

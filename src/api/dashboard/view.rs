@@ -88,8 +88,9 @@ pub fn page(headers: &HeaderMap, access: &Access, p: Page) -> Response {
     .into_response()
 }
 
-/// A page saying why a request was refused (or what failed), with a way back.
-pub fn refusal(status: StatusCode, message: &str) -> Response {
+/// A page of one narrow column without the navigation: refusals, confirmations, sign-in.
+/// `script` loads the dashboard's script (only sign-in needs it).
+pub fn narrow(status: StatusCode, title: &str, script: bool, content: Markup) -> Response {
     (
         status,
         Html(
@@ -99,22 +100,31 @@ pub fn refusal(status: StatusCode, message: &str) -> Response {
                     head {
                         meta charset="utf-8";
                         meta name="viewport" content="width=device-width, initial-scale=1";
-                        title { "aiops" }
+                        title { (title) }
                         link rel="stylesheet" href="/assets/app.css";
+                        @if script { script src="/assets/app.js" defer {} }
                     }
-                    body {
-                        main.narrow {
-                            h1 { (status.as_u16()) " " (status.canonical_reason().unwrap_or("")) }
-                            p.refusal { (message) }
-                            p { a href="/" { "Back to the overview" } }
-                        }
-                    }
+                    body { main.narrow { (content) } }
                 }
             }
             .into_string(),
         ),
     )
         .into_response()
+}
+
+/// A page saying why a request was refused (or what failed), with a way back.
+pub fn refusal(status: StatusCode, message: &str) -> Response {
+    narrow(
+        status,
+        "aiops",
+        false,
+        html! {
+            h1 { (status.as_u16()) " " (status.canonical_reason().unwrap_or("")) }
+            p.refusal { (message) }
+            p { a href="/" { "Back to the overview" } }
+        },
+    )
 }
 
 /// A core error as a page: what was wrong, with the status the API would answer.

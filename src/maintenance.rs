@@ -229,9 +229,7 @@ async fn session_loop(pool: PgPool, session: PgPool, plan: Plan, mut stop: watch
             Some(why) => {
                 tracing::info!("{why}");
                 // Closed: the session pool never reuses a connection ([`crate::db::connect_session`]).
-                if let Some(l) = listener.take() {
-                    drop(l);
-                }
+                listener = None;
                 if let Some(d) = duties.take() {
                     d.stop().await;
                 }

@@ -20,7 +20,8 @@ use crate::queue::{
 };
 use crate::task::{Backend, FieldError, Task, TaskId};
 use crate::worker::link::{
-    Beat, Beaten, ClaimRequest, OfflineBody, ProgressBody, WaitRequest, Waited, WAIT_HOLD,
+    Beat, Beaten, ClaimRequest, OfflineBody, ProgressBody, Unwritten, WaitRequest, Waited,
+    WAIT_HOLD,
 };
 
 /// Lease of HTTP workers and their tasks: three of the recommended 10 s heartbeats.
@@ -616,14 +617,14 @@ pub async fn next_due(
 #[utoipa::path(post, path = "/api/v1/workers/{id}/records", operation_id = "record_attempts", tag = "worker protocol",
     params(("id" = String, Path)),
     request_body(content = Vec<Record>, description = "Finished attempts (at most 100): each its `fence`, last `lines`, `progress` and `outcome`"),
-    responses((status = 200, description = "Per record in order: null when written, else why it was refused", body = Vec<Option<String>>),
+    responses((status = 200, description = "Per record in order: null when written, else why not (`fenced` when the attempt is no longer the worker's)", body = Vec<Option<Unwritten>>),
         (status = 422, body = Problem, content_type = "application/problem+json")))]
 /// Write finished attempts, several in one transaction, exactly as a direct worker does.
 pub async fn records(
     State(st): State<AppState>,
     Path(id): Path<String>,
     ApiJson(b): ApiJson<Vec<Record>>,
-) -> ApiResult<Json<Vec<Option<String>>>> {
+) -> ApiResult<Json<Vec<Option<Unwritten>>>> {
     path_worker(&id)?;
     if b.len() > 100 {
         return Err(ApiError::invalid(
@@ -642,9 +643,11 @@ pub async fn records(
         b.iter()
             .map(|r| {
                 if theirs.iter().any(|t| std::ptr::eq(*t, r)) {
-                    Some(r.fence.refused().to_string())
+                    Some(Unwritten::of(&r.fence.refused()))
                 } else {
-                    answers.next().and_then(|a| a.err().map(|e| e.to_string()))
+                    answers
+                        .next()
+                        .and_then(|a| a.err().map(|e| Unwritten::of(&e)))
                 }
             })
             .collect(),

@@ -373,7 +373,9 @@ pub async fn complete_batch(db: impl PgExecutor<'_>, done: &[Completed<'_>]) -> 
             context.push(l.context.as_ref().map(clean_json));
         }
     }
-    let recorded: Vec<(Uuid,)> = sqlx::query_as(
+    // Answered by record (its ordinal), not by task: two records of one task in a batch (an
+    // attempt that lost its lease next to the one that replaced it) get their own answers.
+    let recorded: Vec<(i64,)> = sqlx::query_as(
         "WITH f AS ( \
             SELECT * FROM unnest($1::uuid[], $2::int4[], $3::text[], $4::jsonb[], $5::int4[], \
                 $6::jsonb[]) WITH ORDINALITY \
@@ -399,12 +401,12 @@ pub async fn complete_batch(db: impl PgExecutor<'_>, done: &[Completed<'_>]) -> 
                 completed_at = now(), updated_at = now(), lease_expires_at = NULL, \
                 error_details = NULL \
             FROM held WHERE t.id = held.id \
-            RETURNING t.id, t.worker_id), \
+            RETURNING t.id, t.worker_id, held.rec), \
          counted AS ( \
             UPDATE workers w SET tasks_completed = tasks_completed + c.n \
             FROM (SELECT worker_id, count(*) AS n FROM done GROUP BY worker_id) c \
             WHERE w.id = c.worker_id) \
-         SELECT id FROM done",
+         SELECT rec FROM done",
     )
     .bind(&ids)
     .bind(&attempts)
@@ -420,9 +422,8 @@ pub async fn complete_batch(db: impl PgExecutor<'_>, done: &[Completed<'_>]) -> 
     .bind(&context)
     .fetch_all(db)
     .await?;
-    let recorded: std::collections::HashSet<Uuid> = recorded.into_iter().map(|(id,)| id).collect();
-    Ok(done
-        .iter()
-        .map(|c| recorded.contains(&c.fence.task_id.0))
+    let recorded: std::collections::HashSet<i64> = recorded.into_iter().map(|(rec,)| rec).collect();
+    Ok((1..=done.len() as i64)
+        .map(|rec| recorded.contains(&rec))
         .collect())
 }

@@ -262,8 +262,25 @@ pub struct OfflineBody {
     pub pid: i32,
 }
 
-/// One record's answer from `serve`: `null` when written, else why not.
-type RecordAnswer = Option<String>;
+/// Why `serve` did not write one record: refused by its fence (the attempt is no longer the
+/// worker's: give up on it), or failed otherwise (the worker tries again, as a direct one does).
+#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct Unwritten {
+    /// The fence refused it.
+    pub fenced: bool,
+    /// What went wrong, in one line.
+    pub reason: String,
+}
+
+impl Unwritten {
+    /// The answer for a record the core did not write.
+    pub fn of(e: &Error) -> Unwritten {
+        Unwritten {
+            fenced: matches!(e, Error::Fenced { .. }),
+            reason: e.to_string(),
+        }
+    }
+}
 
 impl Link {
     /// Register the worker. A direct worker takes over from a holder on this host whose
@@ -425,7 +442,7 @@ impl Link {
                 let Some(first) = records.first() else {
                     return Ok(Vec::new());
                 };
-                let answers: Vec<RecordAnswer> = h
+                let answers: Vec<Option<Unwritten>> = h
                     .post(
                         &format!("/workers/{}/records", enc(&first.fence.worker_id)),
                         records,
@@ -444,35 +461,33 @@ impl Link {
                     .zip(answers)
                     .map(|(r, a)| match a {
                         None => Ok(()),
-                        Some(_) => Err(r.fence.refused()),
+                        Some(u) if u.fenced => Err(r.fence.refused()),
+                        Some(u) => Err(Error::Database(u.reason)),
                     })
                     .collect())
             }
         }
     }
+}
 
-    /// Over HTTP: wait (up to [`WAIT_HOLD`]) for a cancel of one of the worker's tasks or a
-    /// submit to its queues. A direct worker hears both on its session instead.
+impl Http {
+    /// Wait (up to [`WAIT_HOLD`]) for a cancel of one of the worker's tasks or, when it has a
+    /// free slot, a submit to its queues. A direct worker hears both on its session instead.
     pub async fn wait(&self, worker_id: &str, known: &[TaskId], free: bool) -> Result<Waited> {
-        match self {
-            Link::Db { .. } => Ok(Waited::default()),
-            Link::Http(h) => {
-                let resp = h
-                    .send(
-                        reqwest::Method::POST,
-                        &format!("/workers/{}/wait", enc(worker_id)),
-                        Some(&WaitRequest {
-                            known: known.to_vec(),
-                            free,
-                        }),
-                        WAIT_HOLD + REQUEST_TIMEOUT,
-                    )
-                    .await?;
-                resp.json()
-                    .await
-                    .map_err(|e| Error::Database(e.to_string()))
-            }
-        }
+        let resp = self
+            .send(
+                reqwest::Method::POST,
+                &format!("/workers/{}/wait", enc(worker_id)),
+                Some(&WaitRequest {
+                    known: known.to_vec(),
+                    free,
+                }),
+                WAIT_HOLD + REQUEST_TIMEOUT,
+            )
+            .await?;
+        resp.json()
+            .await
+            .map_err(|e| Error::Database(e.to_string()))
     }
 }
 

@@ -493,8 +493,10 @@ pub async fn run_until(
         // Over HTTP, `serve` maintains; the worker waits on it for cancels and submits.
         _ => None,
     };
-    let waiting =
-        matches!(shared.link, Link::Http(_)).then(|| tokio::spawn(wait_loop(shared.clone())));
+    let waiting = match &shared.link {
+        Link::Http(h) => Some(tokio::spawn(wait_loop(shared.clone(), h.clone()))),
+        Link::Db { .. } => None,
+    };
     let result = claim_loop::run(&shared, &stopping, sigs).await;
     for b in background {
         b.abort();
@@ -519,12 +521,12 @@ pub async fn run_until(
 
 /// An HTTP worker's ear: wait on `serve` for cancels of its tasks and submits to its queues, as
 /// a direct worker's session hears them; `serve` answers within a moment of either.
-async fn wait_loop(shared: Arc<Shared>) {
+async fn wait_loop(shared: Arc<Shared>, server: Arc<link::Http>) {
     let mut known: Vec<crate::task::TaskId> = Vec::new();
     let mut backoff = Duration::from_millis(100);
     loop {
         let free = shared.running.lock().unwrap().len() < shared.cfg.concurrency;
-        match shared.link.wait(&shared.cfg.id, &known, free).await {
+        match server.wait(&shared.cfg.id, &known, free).await {
             Ok(w) => {
                 backoff = Duration::from_millis(100);
                 let running: Vec<crate::task::TaskId> =

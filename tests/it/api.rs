@@ -1322,3 +1322,57 @@ async fn api_lists_filter_by_backend_and_refuse_an_unknown_one() {
     let problem: serde_json::Value = refused.json().await.unwrap();
     assert_eq!(problem["errors"][0]["field"], "backend_type", "{problem}");
 }
+
+#[tokio::test]
+async fn api_records_say_which_were_refused_by_their_fence() {
+    let db = TestDb::new().await;
+    let s = Server::start(db.cmd(), &[]).await;
+    json_of(
+        s.post(
+            "/api/v1/workers/register",
+            json!({"id": "rw1", "backend_type": "none"}),
+        )
+        .await,
+        StatusCode::CREATED,
+    )
+    .await;
+    let t = json_of(
+        s.post("/api/v1/tasks", json!({"problem_id": "rp"})).await,
+        StatusCode::CREATED,
+    )
+    .await;
+    let claimed = json_of(
+        s.post(
+            "/api/v1/workers/rw1/claims",
+            json!({"limit": 1, "lease": 30}),
+        )
+        .await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(claimed[0]["id"], t["id"]);
+    let record = |attempt: i64| {
+        json!({
+            "fence": {"task_id": t["id"], "attempt": attempt, "worker_id": "rw1"},
+            "lines": [],
+            "outcome": {"type": "complete", "result": {"ok": 1}, "exit_code": 0},
+        })
+    };
+    // A stale attempt is refused by its fence; the held one is written.
+    let answers = json_of(
+        s.post("/api/v1/workers/rw1/records", json!([record(7), record(1)]))
+            .await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(answers[0]["fenced"], true, "{answers}");
+    assert!(answers[1].is_null(), "{answers}");
+    let got = json_of(
+        s.get(&format!("/api/v1/tasks/{}", t["id"].as_str().unwrap()))
+            .await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(got["status"], "completed");
+    assert_eq!(got["result"]["ok"], 1);
+}

@@ -237,6 +237,18 @@ async fn session_loop(pool: PgPool, session: PgPool, plan: Plan, mut stop: watch
             None => break,
         }
     }
+    // A process that stops before it was ever elected (a `--drain` worker whose one task took
+    // milliseconds) tries once more, so that alone on the database it still delivers the
+    // callbacks of the tasks it just finished, as its stopping duties do.
+    if duties.is_none() {
+        if let Some(l) = listener.as_mut() {
+            if let Ok(conn) = l.session().await {
+                if let Ok(true) = elect(conn, &plan, false).await {
+                    duties = Some(Duties::start(&pool, &plan, callbacks_due.clone()));
+                }
+            }
+        }
+    }
     if let Some(d) = duties.take() {
         d.stop().await;
     }
